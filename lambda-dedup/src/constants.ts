@@ -1,0 +1,59 @@
+/**
+ * Names shared by the dedup function and the infrastructure that configures it.
+ * The CDK stack imports these, so an environment variable or table attribute cannot drift between the two.
+ */
+
+/** Environment variables read by the dedup function at cold start. */
+export const DEDUP_ENV = {
+  /** DynamoDB table holding one claim per fingerprint. Required. */
+  tableName: 'DEDUP_TABLE_NAME',
+  /** Kinesis Data Firehose delivery stream (direct put) receiving first-seen CTRs. Required. */
+  deliveryStreamName: 'DELIVERY_STREAM_NAME',
+  /** S3 bucket that receives malformed and oversized records. Required. */
+  quarantineBucketName: 'QUARANTINE_BUCKET_NAME',
+  /** Key prefix of quarantined records. Default `quarantine/`. */
+  quarantinePrefix: 'QUARANTINE_PREFIX',
+  /** How long a fingerprint is remembered, in seconds. Default 7 days. */
+  windowSeconds: 'DEDUP_WINDOW_SECONDS',
+  /** `canonical` (default) hashes canonical JSON; `raw` hashes the record's bytes as received. */
+  fingerprintMode: 'FINGERPRINT_MODE',
+  /** How many claims run at once. Default 16. */
+  claimConcurrency: 'CLAIM_CONCURRENCY',
+} as const;
+
+/** Attribute names of a claim item in the dedup table. */
+export const CLAIM_ATTR = {
+  /** Partition key (string): the record's SHA-256 fingerprint in hex. */
+  fingerprint: 'fp',
+  /** Epoch seconds after which the claim no longer counts; also the table's TTL attribute. */
+  expiresAt: 'expiresAt',
+  /** `<shardId>:<sequenceNumber>` of the stream record that made the claim. */
+  claimedBy: 'claimedBy',
+  /** Epoch seconds of the claim, for operators. */
+  claimedAt: 'claimedAt',
+  /** Epoch seconds; set only when a delivered record will be presented again by a partial-batch retry. */
+  deliveredAt: 'deliveredAt',
+} as const;
+
+export const DEFAULT_WINDOW_SECONDS = 7 * 24 * 60 * 60;
+export const DEFAULT_QUARANTINE_PREFIX = 'quarantine/';
+export const DEFAULT_CLAIM_CONCURRENCY = 16;
+
+/** Firehose PutRecordBatch limits. */
+export const FIREHOSE_LIMITS = {
+  maxRecordsPerCall: 500,
+  maxBytesPerCall: 4 * 1024 * 1024,
+  /** 1,000 KiB: the limit of one record *after* the newline this function appends. */
+  maxRecordBytes: 1000 * 1024,
+} as const;
+
+/** Metric names emitted through Powertools Metrics (namespace set by POWERTOOLS_METRICS_NAMESPACE). */
+export const DEDUP_METRICS = {
+  recordsIn: 'RecordsIn',
+  forwarded: 'RecordsForwarded',
+  duplicatesInBatch: 'DuplicatesInBatch',
+  duplicatesStored: 'DuplicatesStored',
+  quarantined: 'RecordsQuarantined',
+  resends: 'FirehoseResends',
+  failures: 'RecordsFailed',
+} as const;
