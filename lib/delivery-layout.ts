@@ -1,0 +1,22 @@
+/**
+ * Where Firehose writes CTRs in S3: the single definition used by the CDK stack (dynamic partitioning)
+ * and by the local Firehose-compatible endpoint, so the AWS and local layouts cannot drift.
+ *
+ * Partitioned by the contact's date, not arrival time, so every version of a contact lands in the same
+ * partition (AWS's own CTR analytics sample does the same).
+ */
+export const DELIVERY_LAYOUT = {
+  /** Key prefix of delivered CTRs; the Glue table's location. */
+  dataRoot: 'ctr/',
+  /** Name of the date partition column. */
+  partitionColumn: 'dt',
+  /**
+   * jq 1.6 expression (the dialect of Firehose's metadata extraction) that yields the partition value.
+   * The dedup function only forwards records whose InitiationTimestamp starts with YYYY-MM-DD.
+   */
+  partitionQuery: '.InitiationTimestamp[0:10]',
+  /** Firehose S3 prefix with the dynamic-partitioning placeholder. */
+  prefix: 'ctr/dt=!{partitionKeyFromQuery:dt}/',
+  /** Firehose error output prefix (records Firehose itself could not partition or deliver). */
+  errorOutputPrefix: 'firehose-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+} as const;
