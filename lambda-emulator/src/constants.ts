@@ -12,3 +12,24 @@ export const KINESIS_LIMITS = {
   maxRecordBytes: 1024 * 1024,
   maxPartitionKeyLength: 256,
 } as const;
+
+/**
+ * Retries of entries that `PutRecords` reported failed (throttling, internal failure).
+ * Whole-call errors are retried by the SDK itself and not again here.
+ */
+export const RESEND_DEFAULTS = {
+  /** Calls per entry, the first one included. */
+  maxAttempts: 6,
+  /** Upper bound of the first backoff, in ms; doubles each retry. */
+  baseDelayMs: 100,
+  /** No single backoff exceeds this, in ms. */
+  maxDelayMs: 5_000,
+} as const;
+
+/** Error codes this function reports for records it did not send (Kinesis reports its own codes). */
+export const EMULATOR_ERROR_CODES = {
+  /** Data plus partition key exceed `KINESIS_LIMITS.maxRecordBytes`; the record was not sent. */
+  recordTooLarge: 'RecordTooLarge',
+  /** `PutRecords` answered without a result entry for the record. */
+  missingResult: 'MissingResultEntry',
+} as const;
