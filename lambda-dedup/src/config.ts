@@ -1,14 +1,86 @@
-// Placeholder until the dedup handler lands.
+import {
+  DEDUP_ENV,
+  DEFAULT_CLAIM_CONCURRENCY,
+  DEFAULT_DELIVERY_ATTEMPTS,
+  DEFAULT_QUARANTINE_PREFIX,
+  DEFAULT_WINDOW_SECONDS,
+} from './constants';
+import { ConfigurationError } from './errors';
+import type { FingerprintMode } from './fingerprint';
+
+/** The dedup function's validated configuration. */
 export interface DedupConfig {
   readonly tableName: string;
   readonly deliveryStreamName: string;
   readonly quarantineBucketName: string;
+  /** @default 'quarantine/' */
   readonly quarantinePrefix: string;
+  /** @default 604800 (7 days) */
   readonly windowSeconds: number;
-  readonly fingerprintMode: 'canonical' | 'raw';
+  /** @default 'canonical' */
+  readonly fingerprintMode: FingerprintMode;
+  /** @default 16 */
   readonly claimConcurrency: number;
+  /** Firehose attempts per record, the first send included. @default 4 */
+  readonly deliveryAttempts: number;
+  /**
+   * `on-retry`: a delivery receipt is written only for delivered records that a partial-batch retry will
+   * present again (one write per distinct record on the normal path). `always`: for every delivered
+   * record (two writes), so that replaying the stream from the start re-delivers nothing.
+   * @default 'on-retry'
+   */
+  readonly deliveryReceipts: DeliveryReceipts;
 }
-/** Reads and validates the configuration from environment variables (see DEDUP_ENV). */
-export function loadConfig(_env: NodeJS.ProcessEnv = process.env): DedupConfig {
-  throw new Error('not implemented yet');
+
+/** When a delivered record gets a delivery receipt in the dedup table. */
+export type DeliveryReceipts = 'on-retry' | 'always';
+const RECEIPT_MODES: readonly DeliveryReceipts[] = ['on-retry', 'always'];
+
+const FINGERPRINT_MODES: readonly FingerprintMode[] = ['canonical', 'raw'];
+
+/**
+ * Reads the configuration from environment variables (names in `DEDUP_ENV`) and reports every problem at
+ * once, so a misconfigured deployment fails its first invocation with one clear message.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) problems.push(`${name} is required`);
+    return value ?? '';
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+
+  const mode = (env[DEDUP_ENV.fingerprintMode]?.trim() || 'canonical') as FingerprintMode;
+  if (!FINGERPRINT_MODES.includes(mode)) {
+    problems.push(`${DEDUP_ENV.fingerprintMode} must be one of ${FINGERPRINT_MODES.join(', ')}, got "${mode}"`);
+  }
+
+  const receipts = (env[DEDUP_ENV.deliveryReceipts]?.trim() || 'on-retry') as DeliveryReceipts;
+  if (!RECEIPT_MODES.includes(receipts)) {
+    problems.push(`${DEDUP_ENV.deliveryReceipts} must be one of ${RECEIPT_MODES.join(', ')}, got "${receipts}"`);
+  }
+
+  const config: DedupConfig = {
+    tableName: required(DEDUP_ENV.tableName),
+    deliveryStreamName: required(DEDUP_ENV.deliveryStreamName),
+    quarantineBucketName: required(DEDUP_ENV.quarantineBucketName),
+    quarantinePrefix: env[DEDUP_ENV.quarantinePrefix] ?? DEFAULT_QUARANTINE_PREFIX,
+    // Up to a year: longer windows only grow the table, as Connect's redeliveries come within hours.
+    windowSeconds: integer(DEDUP_ENV.windowSeconds, DEFAULT_WINDOW_SECONDS, 1, 366 * 24 * 3600),
+    fingerprintMode: mode,
+    claimConcurrency: integer(DEDUP_ENV.claimConcurrency, DEFAULT_CLAIM_CONCURRENCY, 1, 256),
+    deliveryAttempts: integer(DEDUP_ENV.deliveryAttempts, DEFAULT_DELIVERY_ATTEMPTS, 1, 10),
+    deliveryReceipts: receipts,
+  };
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
 }

@@ -19,6 +19,10 @@ export const DEDUP_ENV = {
   fingerprintMode: 'FINGERPRINT_MODE',
   /** How many claims run at once. Default 16. */
   claimConcurrency: 'CLAIM_CONCURRENCY',
+  /** Firehose attempts per record (first send included) before it is reported failed. Default 4. */
+  deliveryAttempts: 'DELIVERY_ATTEMPTS',
+  /** `on-retry` (default) or `always`: when a delivered record gets a receipt (see config.ts). */
+  deliveryReceipts: 'DELIVERY_RECEIPTS',
 } as const;
 
 /** Attribute names of a claim item in the dedup table. */
@@ -38,6 +42,7 @@ export const CLAIM_ATTR = {
 export const DEFAULT_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_QUARANTINE_PREFIX = 'quarantine/';
 export const DEFAULT_CLAIM_CONCURRENCY = 16;
+export const DEFAULT_DELIVERY_ATTEMPTS = 4;
 
 /** Firehose PutRecordBatch limits. */
 export const FIREHOSE_LIMITS = {
@@ -56,4 +61,5 @@ export const DEDUP_METRICS = {
   quarantined: 'RecordsQuarantined',
   resends: 'FirehoseResends',
   failures: 'RecordsFailed',
+  receiptFailures: 'DeliveryReceiptFailures',
 } as const;

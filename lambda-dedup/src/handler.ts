@@ -1,9 +1,13 @@
-// Placeholder signature until the dedup handler lands (the local pipeline codes against it).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { Sleep } from './backoff';
 import type { DedupConfig } from './config';
+import { DEDUP_METRICS } from './constants';
+import { processBatch, type BatchReport } from './processBatch';
 
 /** What the dedup handler needs: its AWS clients and its validated configuration. */
 export interface DedupDependencies {
@@ -11,9 +15,70 @@ export interface DedupDependencies {
   readonly firehose: FirehoseClient;
   readonly s3: S3Client;
   readonly config: DedupConfig;
+  /** @default a Powertools Logger for service `ctr-dedup` */
+  readonly logger?: Logger;
+  /** @default Powertools Metrics, namespace from POWERTOOLS_METRICS_NAMESPACE or `CallCenterAnalytics` */
+  readonly metrics?: Metrics;
+  readonly clock?: () => number;
+  readonly sleep?: Sleep;
 }
 
-/** Builds the Lambda handler around injected clients (the Lambda entry point injects the default ones). */
-export function createDedupHandler(_deps: DedupDependencies) {
-  return async (_event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => ({ batchItemFailures: [] });
+/** The Lambda handler's type: a Kinesis batch in, the records to retry out. */
+export type DedupHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse>;
+
+const SERVICE = 'ctr-dedup';
+
+/**
+ * Builds the dedup Lambda handler around injected clients; the Lambda entry point injects clients from
+ * the default credential and endpoint chain, the local pipeline injects its own.
+ */
+export function createDedupHandler(deps: DedupDependencies): DedupHandler {
+  const logger = deps.logger ?? new Logger({ serviceName: SERVICE });
+  const metrics =
+    deps.metrics ?? new Metrics({ serviceName: SERVICE, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CallCenterAnalytics' });
+  let coldStart = true;
+
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    if (coldStart) {
+      metrics.captureColdStartMetric();
+      coldStart = false;
+    }
+    try {
+      const report = await processBatch(event.Records ?? [], { ...deps, log: logger });
+      emitMetrics(metrics, report);
+      logger.info('Batch processed', summary(report));
+      return { batchItemFailures: report.batchItemFailures };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/** Counts only: the summary is safe to log. */
+export function summary(report: BatchReport): Record<string, number> {
+  return {
+    recordsIn: report.recordsIn,
+    forwarded: report.forwarded.length,
+    duplicatesInBatch: report.duplicatesInBatch,
+    duplicatesStored: report.duplicatesStored,
+    quarantined: report.quarantined.length,
+    failed: report.failed.length,
+    resends: report.resends,
+    receiptFailures: report.receiptFailures,
+  };
+}
+
+function emitMetrics(metrics: Metrics, report: BatchReport): void {
+  const counts: [string, number][] = [
+    [DEDUP_METRICS.recordsIn, report.recordsIn],
+    [DEDUP_METRICS.forwarded, report.forwarded.length],
+    [DEDUP_METRICS.duplicatesInBatch, report.duplicatesInBatch],
+    [DEDUP_METRICS.duplicatesStored, report.duplicatesStored],
+    [DEDUP_METRICS.quarantined, report.quarantined.length],
+    [DEDUP_METRICS.resends, report.resends],
+    [DEDUP_METRICS.failures, report.failed.length],
+    [DEDUP_METRICS.receiptFailures, report.receiptFailures],
+  ];
+  for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
 }

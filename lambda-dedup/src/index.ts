@@ -1,3 +1,18 @@
-// Placeholder until the dedup handler lands; keeps the stack bundling.
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-export const handler = async (_event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => ({ batchItemFailures: [] });
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from './config';
+import { createDedupHandler } from './handler';
+
+// Configuration is validated at cold start: a misconfigured function fails before touching a record.
+const config = loadConfig(process.env);
+
+/** The Lambda entry point. Clients take region, credentials and endpoints from the standard SDK chain. */
+export const handler = createDedupHandler({
+  config,
+  // Throttled claims are retried by the SDK (adaptive mode backs off the whole client); what still fails
+  // is reported to the stream as a batch item failure, never as a duplicate.
+  dynamodb: new DynamoDBClient({ maxAttempts: 5, retryMode: 'adaptive' }),
+  firehose: new FirehoseClient({}),
+  s3: new S3Client({}),
+});

@@ -1,0 +1,89 @@
+import { FIREHOSE_LIMITS } from './constants';
+import { fingerprint, type FingerprintMode } from './fingerprint';
+
+/** Why a record was quarantined instead of forwarded. */
+export type QuarantineReason =
+  | 'EMPTY'
+  | 'TOO_LARGE'
+  | 'INVALID_UTF8'
+  | 'NOT_JSON'
+  | 'TOO_DEEPLY_NESTED'
+  | 'NOT_AN_OBJECT'
+  | 'MISSING_CONTACT_ID'
+  | 'MISSING_INITIATION_TIMESTAMP';
+
+/** A record fit for the data lake: its fingerprint and the exact line to deliver. */
+export interface ValidCtr {
+  readonly kind: 'ctr';
+  readonly fingerprint: string;
+  /** The record as received without line breaks, plus one newline (Firehose adds no delimiter). */
+  readonly line: Buffer;
+}
+
+/** A record that must not reach the CTR data. */
+export interface RejectedRecord {
+  readonly kind: 'quarantine';
+  readonly reason: QuarantineReason;
+  /** Human detail for the quarantine object; may quote the payload, so it is never logged. */
+  readonly detail: string;
+}
+
+export type ClassifiedRecord = ValidCtr | RejectedRecord;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Firehose partitions on the date in InitiationTimestamp; a record without one would land in Firehose's
+// error output, which no table reads.
+const DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/;
+
+const reject = (reason: QuarantineReason, detail: string): RejectedRecord => ({ kind: 'quarantine', reason, detail });
+
+/**
+ * Decides whether a stream record is a CTR to deduplicate or a record to quarantine, and computes its
+ * fingerprint. Pure: no I/O.
+ */
+export function classifyRecord(data: Buffer, mode: FingerprintMode): ClassifiedRecord {
+  if (data.length === 0) return reject('EMPTY', 'the record has no data');
+  // In valid JSON a raw CR or LF can only be whitespace between tokens, so dropping them keeps the record
+  // equal and makes it one line of newline-delimited JSON.
+  const body = data.includes(LF) || data.includes(CR) ? Buffer.from(data.filter((b) => b !== LF && b !== CR)) : data;
+  const lineBytes = body.length + 1;
+  if (lineBytes > FIREHOSE_LIMITS.maxRecordBytes) {
+    return reject('TOO_LARGE', `${lineBytes} bytes with its newline; Firehose accepts ${FIREHOSE_LIMITS.maxRecordBytes}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(data);
+  } catch {
+    return reject('INVALID_UTF8', 'the record is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof RangeError) return reject('TOO_DEEPLY_NESTED', error.message);
+    return reject('NOT_JSON', (error as Error).message);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return reject('NOT_AN_OBJECT', `the record is JSON ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed}, not an object`);
+  }
+  const ctr = parsed as Record<string, unknown>;
+  if (typeof ctr.ContactId !== 'string' || ctr.ContactId === '') {
+    return reject('MISSING_CONTACT_ID', 'ContactId is missing or not a non-empty string');
+  }
+  if (typeof ctr.InitiationTimestamp !== 'string' || !DATE_PREFIX.test(ctr.InitiationTimestamp)) {
+    return reject('MISSING_INITIATION_TIMESTAMP', 'InitiationTimestamp is missing or does not start with YYYY-MM-DD');
+  }
+  let fp: string;
+  try {
+    fp = fingerprint(mode, data, parsed);
+  } catch (error) {
+    if (error instanceof RangeError) return reject('TOO_DEEPLY_NESTED', error.message);
+    throw error;
+  }
+  const line = Buffer.allocUnsafe(lineBytes);
+  body.copy(line);
+  line[body.length] = LF;
+  return { kind: 'ctr', fingerprint: fp, line };
+}

@@ -1,0 +1,14 @@
+/** Base class of every error the dedup function raises on purpose. */
+export class DedupError extends Error {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The function's environment is missing or invalid; raised at cold start, so nothing is processed. */
+export class ConfigurationError extends DedupError {
+  public constructor(public readonly problems: readonly string[]) {
+    super(`Invalid dedup function configuration: ${problems.join('; ')}`);
+  }
+}
