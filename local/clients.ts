@@ -1,0 +1,37 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/** Region every local client and handler uses. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** s3rver accepts only this key pair; dynalite and kinesalite accept any, so all local clients use it. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+const common = () => ({
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  // HTTP/1.1: kinesalite fails every HTTP/2 call with "Protocol error"; the others are fine with it too.
+  requestHandler: new NodeHttpHandler(),
+});
+
+/** Kinesis client for kinesalite. */
+export const localKinesisClient = (endpoint: string) => new KinesisClient({ ...common(), endpoint });
+
+/** DynamoDB client for dynalite. */
+export const localDynamoDbClient = (endpoint: string) => new DynamoDBClient({ ...common(), endpoint });
+
+/** Firehose client for the local Firehose-compatible endpoint. */
+export const localFirehoseClient = (endpoint: string) => new FirehoseClient({ ...common(), endpoint });
+
+/** S3 client for s3rver: path-style addressing, and checksums only when required (else s3rver stores chunk framing). */
+export const localS3Client = (endpoint: string) =>
+  new S3Client({
+    ...common(),
+    endpoint,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });

@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DEDUP_ENV, CLAIM_ATTR } from '../lambda-dedup/src/constants';
+import { loadConfig } from '../lambda-dedup/src/config';
+import { createDedupHandler } from '../lambda-dedup/src/handler';
+import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
+import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/event-source-settings';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localDynamoDbClient,
+  localFirehoseClient,
+  localKinesisClient,
+  localS3Client,
+} from './clients';
+import { startFirehoseEndpoint, type FirehoseEndpoint } from './firehose/endpoint';
+import type { FirehoseFaults } from './firehose/faults';
+import { EventSourceMapping, type KinesisHandler } from './poller/event-source-mapping';
+import { s3FailureDestination } from './poller/failure-destination';
+import { startDynamoDb } from './servers/dynamodb';
+import { startKinesis } from './servers/kinesis';
+import type { RunningServer } from './servers/listen';
+import { startS3 } from './servers/s3';
+
+/** Names of the local resources; they mirror the stack's roles, not its generated names. */
+export const LOCAL_NAMES = {
+  streamName: 'ctr-stream',
+  tableName: 'ctr-dedup-claims',
+  deliveryStreamName: 'ctr-delivery',
+  /** One bucket holds delivered CTRs, quarantine, failed batches and Firehose errors, each under its prefix. */
+  bucketName: 'ctr-local',
+  failurePrefix: 'failures/',
+  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:ctr-dedup',
+  roleArn: 'arn:aws:iam::000000000000:role/ctr-dedup',
+} as const;
+
+/** Options of the local environment. */
+export interface LocalEnvironmentProps {
+  /** Shards of the local stream. @default 2 */
+  readonly shardCount?: number;
+  /** Overrides of the event source mapping settings shared with the stack. @default DEFAULT_EVENT_SOURCE_SETTINGS */
+  readonly eventSource?: Partial<EventSourceSettings>;
+  /** Faults the Firehose endpoint injects. @default none */
+  readonly firehoseFaults?: FirehoseFaults;
+  /** Firehose buffer interval; AWS's minimum is 60 s, locally shorter keeps runs quick. @default 1000 ms */
+  readonly firehoseBufferIntervalMs?: number;
+  /** Extra environment for the dedup function (e.g. `DELIVERY_RECEIPTS`). @default none */
+  readonly dedupEnv?: Readonly<Record<string, string>>;
+  /** Wraps the dedup handler, e.g. to inject faults in tests. @default none */
+  readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+}
+
+/** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
+export interface LocalEnvironment {
+  readonly endpoints: { readonly kinesis: string; readonly dynamodb: string; readonly s3: string; readonly firehose: string };
+  readonly clients: {
+    readonly kinesis: KinesisClient;
+    readonly dynamodb: DynamoDBClient;
+    readonly s3: S3Client;
+    readonly firehose: FirehoseClient;
+  };
+  readonly names: typeof LOCAL_NAMES;
+  readonly firehose: FirehoseEndpoint;
+  readonly mapping: EventSourceMapping;
+  /** The emulator Lambda handler, loaded with this environment's endpoint. */
+  readonly emulator: (event: unknown) => Promise<{ sent: number }>;
+  /** Stops every server and removes the S3 server's directory. */
+  stop(): Promise<void>;
+}
+
+/** The emulator handler's module shape (lambda-emulator/src/index.ts). */
+interface EmulatorModule {
+  handler(event: unknown): Promise<{ sent: number }>;
+}
+
+/**
+ * Loads the emulator Lambda's entry point as Lambda would: environment first, then the module (it reads
+ * STREAM_NAME and builds its client at load time). The endpoint reaches it through AWS_ENDPOINT_URL_KINESIS,
+ * the SDK's standard variable, so the handler runs unchanged.
+ */
+function loadEmulator(kinesisEndpoint: string): EmulatorModule['handler'] {
+  Object.assign(process.env, {
+    [EMULATOR_ENV.streamName]: LOCAL_NAMES.streamName,
+    AWS_ENDPOINT_URL_KINESIS: kinesisEndpoint,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  const modulePath = require.resolve('../lambda-emulator/src/index');
+  // A fresh module per environment, so a second environment in one process gets its own endpoint.
+  delete require.cache[modulePath];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(modulePath) as EmulatorModule).handler;
+}
+
+/** Starts kinesalite, dynalite, s3rver and the Firehose endpoint, creates the resources and wires the functions. */
+export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): Promise<LocalEnvironment> {
+  // Quiet Powertools unless asked otherwise: its INFO logs and EMF metrics go to stdout, the CLI's output.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const s3Dir = await mkdtemp(join(tmpdir(), 'ctr-s3-'));
+  const started: RunningServer[] = [];
+  try {
+    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([startKinesis(), startDynamoDb(), startS3(s3Dir)]);
+    started.push(kinesisServer, dynamoServer, s3Server);
+    const kinesis = localKinesisClient(kinesisServer.endpoint);
+    const dynamodb = localDynamoDbClient(dynamoServer.endpoint);
+    const s3 = localS3Client(s3Server.endpoint);
+
+    await Promise.all([
+      kinesis.send(new CreateStreamCommand({ StreamName: LOCAL_NAMES.streamName, ShardCount: props.shardCount ?? 2 })),
+      dynamodb.send(
+        new CreateTableCommand({
+          TableName: LOCAL_NAMES.tableName,
+          AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      ),
+      s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucketName })),
+    ]);
+
+    const firehose = await startFirehoseEndpoint({
+      s3,
+      faults: props.firehoseFaults,
+      deliveryStreams: [
+        {
+          name: LOCAL_NAMES.deliveryStreamName,
+          bucketName: LOCAL_NAMES.bucketName,
+          prefix: DELIVERY_LAYOUT.prefix,
+          errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
+          partitionQueries: { [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery },
+          bufferIntervalMs: props.firehoseBufferIntervalMs ?? 1000,
+        },
+      ],
+    });
+    started.push(firehose);
+    const firehoseClient = localFirehoseClient(firehose.endpoint);
+
+    const config = loadConfig({
+      [DEDUP_ENV.tableName]: LOCAL_NAMES.tableName,
+      [DEDUP_ENV.deliveryStreamName]: LOCAL_NAMES.deliveryStreamName,
+      [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
+      ...props.dedupEnv,
+    });
+    const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config });
+    const emulator = loadEmulator(kinesisServer.endpoint);
+
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: LOCAL_NAMES.streamName }));
+    const mapping = new EventSourceMapping({
+      kinesis,
+      streamName: LOCAL_NAMES.streamName,
+      source: {
+        streamArn: summary.StreamDescriptionSummary?.StreamARN ?? '',
+        region: LOCAL_REGION,
+        invokeIdentityArn: LOCAL_NAMES.roleArn,
+      },
+      functionArn: LOCAL_NAMES.functionArn,
+      handler: props.wrapHandler ? props.wrapHandler(dedup) : dedup,
+      settings: { ...DEFAULT_EVENT_SOURCE_SETTINGS, ...props.eventSource },
+      onFailure: s3FailureDestination(s3, LOCAL_NAMES.bucketName, LOCAL_NAMES.failurePrefix),
+    });
+
+    return {
+      endpoints: {
+        kinesis: kinesisServer.endpoint,
+        dynamodb: dynamoServer.endpoint,
+        s3: s3Server.endpoint,
+        firehose: firehose.endpoint,
+      },
+      clients: { kinesis, dynamodb, s3, firehose: firehoseClient },
+      names: LOCAL_NAMES,
+      firehose,
+      mapping,
+      emulator,
+      stop: async () => {
+        // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.
+        await firehose.close();
+        await Promise.all([kinesisServer.close(), dynamoServer.close()]);
+        for (const client of [kinesis, dynamodb, s3, firehoseClient]) client.destroy();
+        await s3Server.close();
+        await rm(s3Dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    for (const server of started.reverse()) await server.close().catch(() => undefined);
+    await rm(s3Dir, { recursive: true, force: true });
+    throw err;
+  }
+}
