@@ -1,0 +1,103 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { CLAIM_ATTR } from '../../lambda-dedup/src/constants';
+import type { DedupConfig } from '../../lambda-dedup/src/config';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite');
+
+export const SAMPLES_DIR = join(__dirname, '..', '..', 'samples');
+export const readSample = (name: string): string => readFileSync(join(SAMPLES_DIR, name), 'utf8').trim();
+/** The six records of duplicated_samples.json, each as compact JSON. */
+export const duplicatedSamples = (): string[] =>
+  (JSON.parse(readSample('duplicated_samples.json')) as unknown[]).map((r) => JSON.stringify(r));
+
+export const STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/ctr';
+export const SHARD = 'shardId-000000000000';
+
+/** Sequence numbers as Kinesis makes them: long decimal strings, increasing. */
+export const seq = (i: number): string => (49590338271490256608559692538361571095921575989136588898n + BigInt(i)).toString();
+
+/** Builds a Kinesis event exactly as Lambda sends it. Entries are record bodies (string or bytes). */
+export function kinesisEvent(entries: (string | Buffer)[], options: { first?: number; shardId?: string } = {}): KinesisStreamEvent {
+  const first = options.first ?? 0;
+  const shardId = options.shardId ?? SHARD;
+  const Records: KinesisStreamRecord[] = entries.map((entry, i) => ({
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: `pk-${i}`,
+      sequenceNumber: seq(first + i),
+      data: Buffer.from(entry).toString('base64'),
+      approximateArrivalTimestamp: 1641402779.123,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${seq(first + i)}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/dedup',
+    awsRegion: 'us-east-1',
+    eventSourceARN: STREAM_ARN,
+  }));
+  return { Records };
+}
+
+/** The events' records from index `from` on: what the stream presents again after a partial failure. */
+export const retryFrom = (event: KinesisStreamEvent, sequenceNumber: string): KinesisStreamEvent => ({
+  Records: event.Records.filter((r) => BigInt(r.kinesis.sequenceNumber) >= BigInt(sequenceNumber)),
+});
+
+export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig => ({
+  tableName: 'dedup',
+  deliveryStreamName: 'ctr-delivery',
+  quarantineBucketName: 'quarantine-bucket',
+  quarantinePrefix: 'quarantine/',
+  windowSeconds: 7 * 24 * 3600,
+  fingerprintMode: 'canonical',
+  claimConcurrency: 4,
+  deliveryAttempts: 4,
+  deliveryReceipts: 'on-retry',
+  ...overrides,
+});
+
+/** A CTR with the given id and version timestamp; `extra` merges over it. */
+export function ctr(contactId: string, lastUpdate = '2022-01-05T17:48:35Z', extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    ContactId: contactId,
+    Channel: 'VOICE',
+    InitiationTimestamp: '2022-01-05T17:12:59Z',
+    LastUpdateTimestamp: lastUpdate,
+    CustomerEndpoint: { Address: '+190011112222', Type: 'TELEPHONE_NUMBER' },
+    ...extra,
+  });
+}
+
+/** A real DynamoDB-compatible server (dynalite, in memory) with a dedup table, and a real SDK client for it. */
+export async function startDynamoDb(tableName = 'dedup'): Promise<{ client: DynamoDBClient; tableName: string; stop: () => Promise<void> }> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return {
+    client,
+    tableName,
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
