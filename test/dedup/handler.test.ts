@@ -1,0 +1,105 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ProvisionedThroughputExceededException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createDedupHandler } from '../../lambda-dedup/src/handler';
+import { DEDUP_METRICS } from '../../lambda-dedup/src/constants';
+import { fakeFirehose, fakeS3 } from './fakes';
+import { duplicatedSamples, kinesisEvent, readSample, startDynamoDb, testConfig } from './helpers';
+
+let db: Awaited<ReturnType<typeof startDynamoDb>>;
+beforeAll(async () => {
+  db = await startDynamoDb('dedup');
+});
+afterAll(async () => db.stop());
+
+/** Everything written to stdout and stderr while `fn` runs, as lines. */
+async function captureOutput(fn: () => Promise<void>): Promise<string[]> {
+  const chunks: string[] = [];
+  const capture = (chunk: unknown) => {
+    chunks.push(String(chunk));
+    return true;
+  };
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture as never);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+  try {
+    await fn();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return chunks.join('').split('\n').filter(Boolean);
+}
+
+describe('dedup handler', () => {
+  test('returns the batch item failures and publishes counts as CloudWatch embedded metrics', async () => {
+    const firehose = fakeFirehose();
+    const s3 = fakeS3();
+    const handler = createDedupHandler({
+      dynamodb: db.client,
+      firehose: firehose.client,
+      s3: s3.client,
+      config: testConfig(),
+      logger: new Logger({ serviceName: 'ctr-dedup', logLevel: 'INFO' }),
+      metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
+    });
+    let response: unknown;
+    const lines = await captureOutput(async () => {
+      response = await handler(kinesisEvent([...duplicatedSamples(), 'not json']));
+    });
+    expect(response).toEqual({ batchItemFailures: [] });
+    const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws);
+    expect(emf).toMatchObject({
+      [DEDUP_METRICS.recordsIn]: 7,
+      [DEDUP_METRICS.forwarded]: 3,
+      [DEDUP_METRICS.duplicatesInBatch]: 3,
+      [DEDUP_METRICS.duplicatesStored]: 0,
+      [DEDUP_METRICS.quarantined]: 1,
+      [DEDUP_METRICS.failures]: 0,
+    });
+    firehose.mock.restore();
+    s3.mock.restore();
+  });
+
+  test('no log line carries a CTR payload, a phone number, a contact id or a credential, whatever happens', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    process.env.AWS_SECRET_ACCESS_KEY = secret;
+    const firehose = fakeFirehose();
+    const s3 = fakeS3();
+    const handler = createDedupHandler({
+      dynamodb: db.client,
+      firehose: firehose.client,
+      s3: s3.client,
+      config: testConfig(),
+      logger: new Logger({ serviceName: 'ctr-dedup', logLevel: 'DEBUG' }),
+      metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
+    });
+    const samples = [readSample('case1.json'), readSample('case2.json'), readSample('case3.json')];
+    const send = db.client.send.bind(db.client);
+    let calls = 0;
+    jest.spyOn(db.client, 'send').mockImplementation(((command: unknown) =>
+      command instanceof PutItemCommand && calls++ === 0
+        ? Promise.reject(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }))
+        : send(command as never)) as never);
+    firehose.state.reject = (line) => (line.includes('2022-01-11T04:09:47Z') ? 'InternalFailure' : undefined);
+
+    const lines = await captureOutput(async () => {
+      await handler(kinesisEvent([...samples, 'Call from +190011112222 failed', '{"ContactId":"c-x"}', '']));
+      s3.state.fail = new Error('AccessDenied');
+      await handler(kinesisEvent(['Call from +18003335555'], { first: 20 }));
+    });
+    jest.restoreAllMocks();
+    firehose.mock.restore();
+    s3.mock.restore();
+
+    expect(lines.length).toBeGreaterThan(5);
+    const forbidden = ['+1900', '+1800', '190011112222', '18003335555', 'Steve.Lusk', '6fe40d2a-1a89-4d73-bfcf-5d9c33894f47', 'c-x', secret];
+    forbidden.push(...samples.map((s) => Buffer.from(s).toString('base64').slice(0, 40)));
+    for (const line of lines) {
+      for (const needle of forbidden) expect(line).not.toContain(needle);
+      expect(() => JSON.parse(line)).not.toThrow();
+    }
+    // The logs still say what happened.
+    expect(lines.some((l) => l.includes('Record quarantined') && l.includes('NOT_JSON'))).toBe(true);
+    expect(lines.some((l) => l.includes('ProvisionedThroughputExceededException'))).toBe(true);
+  });
+});
