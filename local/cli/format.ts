@@ -1,0 +1,38 @@
+import type { RunProgress, RunSummary } from '../pipeline';
+
+/** One progress line for a terminal: records sent, forwarded, and the send rate. */
+export function formatProgress(p: RunProgress): string {
+  const rate = p.elapsedMs > 0 ? Math.round((p.sent * 1000) / p.elapsedMs) : 0;
+  return `sent ${p.sent}/${p.total}, forwarded ${p.forwarded}, ${rate} records/s`;
+}
+
+/** The human summary of a run, with the daily-contacts table. */
+export function formatSummary(s: RunSummary, outLocation: string): string {
+  const rows: Array<[string, number]> = [
+    ['records in', s.recordsIn],
+    ['sent to the stream', s.sent],
+    ['forwarded to Firehose', s.forwarded],
+    ['delivered to S3 (ctr/)', s.delivered],
+    ['duplicates dropped', s.duplicatesDropped],
+    ['quarantined', s.quarantined],
+    ['failed (failure destination)', s.failedRecords],
+    ['Firehose partitioning errors', s.firehoseErrors],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = [`Local pipeline run (${(s.elapsedMs / 1000).toFixed(1)} s)`];
+  for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${String(value).padStart(7)}`);
+  const o = s.objectsWritten;
+  lines.push(
+    `  objects written: ${o.ctr} ctr, ${o.quarantine} quarantine, ${o.failures} failures, ${o.firehoseErrors} firehose-errors`,
+  );
+  lines.push('', 'Daily contacts (DuckDB, distinct ContactId per dt)');
+  if (s.dailyContacts.length === 0) lines.push('  (no delivered records)');
+  else {
+    lines.push(`  ${'dt'.padEnd(10)}  ${'contacts'.padStart(8)}  ${'records'.padStart(8)}`);
+    for (const d of s.dailyContacts) {
+      lines.push(`  ${d.dt.padEnd(10)}  ${String(d.contacts).padStart(8)}  ${String(d.records).padStart(8)}`);
+    }
+  }
+  lines.push('', `Objects: ${outLocation}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalEnvironment } from '../environment';
+import { readInputFile, type InputRecord } from '../input';
+import { runLocalPipeline, type RunSummary } from '../pipeline';
+import { formatProgress, formatSummary } from './format';
+
+const MAIN_HELP = `Usage: ctr <command> [options]
+
+Commands:
+  local     Run the pipeline on this machine against local servers (no AWS account needed)
+
+Options:
+  -h, --help  Show help. "ctr <command> --help" shows a command's options.
+`;
+
+const LOCAL_HELP = `Usage: ctr local --input FILE... [--out DIR] [--json]
+
+Runs CTRs through the whole pipeline on local servers started in this process: the emulator Lambda
+puts them into Kinesis (kinesalite), the dedup Lambda reads them through a local event source mapping,
+claims fingerprints in DynamoDB (dynalite) and forwards first-seen records to a local Firehose endpoint
+that writes GZIP objects to S3 (s3rver). DuckDB then counts contacts per day.
+
+Options:
+  -i, --input FILE     Input file (repeatable): a JSON array, one JSON object, or newline-delimited
+                       records (a line that is not JSON is sent as its raw bytes, and is quarantined).
+  -o, --out DIR        Keep the bucket's objects in DIR under their S3 keys (ctr/dt=YYYY-MM-DD/...,
+                       quarantine/, failures/, firehose-errors/). Default: a temporary directory, removed.
+      --json           Print one JSON summary object on stdout; progress and logs go to stderr.
+      --shards N       Shards of the local stream. Default: 2.
+      --firehose-failure-rate F
+                       Fraction (0-1) of Firehose entries the local endpoint fails, to watch the
+                       resends work. Default: 0.
+  -h, --help           Show this help.
+`;
+
+/** A usage error: bad or missing options. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help') {
+      process.stdout.write(MAIN_HELP);
+      return command === undefined ? 1 : 0;
+    }
+    if (command === 'local') return await localCommand(rest);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`ctr: ${(err as Error).message}\nRun "ctr --help" for usage.\n`);
+      return 2;
+    }
+    process.stderr.write(`ctr: ${(err as Error).name}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function localCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      input: { type: 'string', short: 'i', multiple: true },
+      out: { type: 'string', short: 'o' },
+      json: { type: 'boolean', default: false },
+      shards: { type: 'string' },
+      'firehose-failure-rate': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(LOCAL_HELP);
+    return 0;
+  }
+  const inputs = values.input ?? [];
+  if (inputs.length === 0) throw new UsageError('--input FILE is required');
+  const shards = values.shards === undefined ? 2 : Number(values.shards);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 50) throw new UsageError('--shards must be an integer from 1 to 50');
+  const failureRate = values['firehose-failure-rate'] === undefined ? 0 : Number(values['firehose-failure-rate']);
+  if (!(failureRate >= 0 && failureRate < 1)) throw new UsageError('--firehose-failure-rate must be from 0 to below 1');
+
+  const records: InputRecord[] = [];
+  for (const file of inputs) records.push(...(await readInputFile(file)));
+
+  // With --json, stdout carries exactly one JSON object: anything else written there (logs) goes to stderr.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  if (values.json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+  const outDir = values.out ? resolve(values.out) : await mkdtemp(join(tmpdir(), 'ctr-out-'));
+  const showProgress = process.stderr.isTTY === true;
+  const env = await startLocalEnvironment({
+    shardCount: shards,
+    firehoseFaults: failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined,
+  });
+  let summary: RunSummary;
+  try {
+    summary = await runLocalPipeline(env, records, {
+      outDir,
+      onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
+    });
+    if (showProgress) process.stderr.write('\n');
+  } finally {
+    await env.stop();
+    if (!values.out) await rm(outDir, { recursive: true, force: true });
+    process.stdout.write = stdoutWrite;
+  }
+
+  const location = values.out ? outDir : 'temporary directory, removed (use --out DIR to keep them)';
+  if (values.json) {
+    stdoutWrite(`${JSON.stringify({ ...summary, outDir: values.out ? outDir : null })}\n`);
+  } else {
+    stdoutWrite(`${formatSummary(summary, location)}\n`);
+  }
+  return 0;
+}
