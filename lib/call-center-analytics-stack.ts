@@ -1,0 +1,287 @@
+import { CfnOutput, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
+import { ATHENA_RESULTS_PREFIX, CtrCatalog } from './ctr-catalog';
+import { CtrDeliveryStream } from './ctr-delivery-stream';
+import { CtrStream } from './ctr-stream';
+import { ConnectStorage } from './connect-storage';
+import { DEDUP_SERVICE_NAME, DedupFunction, METRICS_NAMESPACE } from './dedup-function';
+import { DedupTable } from './dedup-table';
+import { DELIVERY_LAYOUT } from './delivery-layout';
+import { EmulatorFunction } from './emulator-function';
+import { EventSourceSettings } from './event-source-settings';
+import { PipelineMonitoring } from './pipeline-monitoring';
+import { SecureBucket } from './secure-bucket';
+
+const S3_ACCESS_LOGS_BY_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
+
+/** `FilterId` of the failure bucket's request metrics (used by the failed-batches alarm). */
+export const FAILED_BATCHES_METRICS_FILTER = 'failed-batches';
+
+/** Props of {@link CallCenterAnalyticsStack}: everything a user would tune, each with its default. */
+export interface CallCenterAnalyticsStackProps extends StackProps {
+  /**
+   * ARN of an existing Amazon Connect instance whose CTRs should flow into the stream.
+   * @default - no Connect hookup; the emulator function is the only producer
+   */
+  readonly connectInstanceArn?: string;
+  /**
+   * Provisioned shard count of the CTR stream.
+   * @default - on-demand capacity
+   */
+  readonly shardCount?: number;
+  /**
+   * Retention of the CTR stream.
+   * @default Duration.hours(24)
+   */
+  readonly streamRetention?: Duration;
+  /**
+   * Event source mapping settings (batch size, batching window, parallelization factor, retries, record age, bisect).
+   * @default DEFAULT_EVENT_SOURCE_SETTINGS
+   */
+  readonly eventSource?: Partial<EventSourceSettings>;
+  /**
+   * How long the dedup function remembers a fingerprint.
+   * @default Duration.days(7)
+   */
+  readonly dedupWindow?: Duration;
+  /**
+   * Fingerprint mode of the dedup function.
+   * @default 'canonical'
+   */
+  readonly fingerprintMode?: 'canonical' | 'raw';
+  /**
+   * Firehose buffering interval (60-900 s).
+   * @default Duration.seconds(60)
+   */
+  readonly firehoseBufferingInterval?: Duration;
+  /**
+   * Firehose buffering size (64-128 MiB).
+   * @default Size.mebibytes(64)
+   */
+  readonly firehoseBufferingSize?: Size;
+  /**
+   * Age at which delivered CTRs move to a cheaper storage class.
+   * @default Duration.days(90)
+   */
+  readonly dataTransitionAfter?: Duration;
+  /**
+   * Storage class delivered CTRs move to (Athena reads Standard-IA and Glacier Instant Retrieval directly).
+   * @default s3.StorageClass.INFREQUENT_ACCESS
+   */
+  readonly dataTransitionStorageClass?: s3.StorageClass;
+  /**
+   * How long Athena query results are kept.
+   * @default Duration.days(7)
+   */
+  readonly athenaResultsExpiration?: Duration;
+  /**
+   * How long S3 server access logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly accessLogsExpiration?: Duration;
+  /**
+   * Per-query scan limit of the Athena workgroup, in bytes.
+   * @default 10 GiB
+   */
+  readonly athenaBytesScannedCutoffPerQuery?: number;
+  /**
+   * Retention of the functions' and Firehose's log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Email address notified by the alarms (a KMS-encrypted topic is created).
+   * @default - no email
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Existing SNS topic notified by the alarms.
+   * @default - a topic only if `alarmEmail` is set
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * ARN of an existing SNS topic notified by the alarms (used when `alarmTopic` is not given).
+   * @default - see `alarmTopic`
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * Iterator age alarm threshold.
+   * @default Duration.minutes(5)
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
+  /**
+   * Firehose data freshness alarm threshold.
+   * @default Duration.minutes(15)
+   */
+  readonly freshnessAlarmThreshold?: Duration;
+  /**
+   * Delete buckets (with their objects), table, stream, log groups and keys with the stack.
+   * For throwaway test stacks only.
+   * @default false - data is retained when the stack is deleted
+   */
+  readonly destroyOnRemoval?: boolean;
+}
+
+/**
+ * The whole CTR pipeline in one stack: Kinesis stream, dedup function and table, emulator function,
+ * Firehose to S3 partitioned by contact date, Glue table and Athena workgroup, dashboard and alarms,
+ * and the optional Amazon Connect hookup.
+ */
+export class CallCenterAnalyticsStack extends Stack {
+  /** CTR stream. */
+  readonly ctrStream: CtrStream;
+  /** Claim table. */
+  readonly dedupTable: DedupTable;
+  /** Dedup function and its event source. */
+  readonly dedup: DedupFunction;
+  /** Emulator function. */
+  readonly emulator: EmulatorFunction;
+  /** Firehose delivery stream. */
+  readonly delivery: CtrDeliveryStream;
+  /** Glue database/table and Athena workgroup. */
+  readonly catalog: CtrCatalog;
+  /** Dashboard and alarms. */
+  readonly monitoring: PipelineMonitoring;
+  /** Buckets, by purpose. */
+  readonly buckets: {
+    readonly accessLogs: s3.Bucket;
+    readonly data: s3.Bucket;
+    readonly quarantine: s3.Bucket;
+    readonly failedBatches: s3.Bucket;
+    readonly athenaResults: s3.Bucket;
+  };
+  /** Connect hookup, when `connectInstanceArn` is set. */
+  readonly connectStorage?: ConnectStorage;
+
+  constructor(scope: Construct, id: string, props: CallCenterAnalyticsStackProps = {}) {
+    super(scope, id, props);
+    // Access-log delivery by bucket policy, not the legacy ACL (which needs ACLs enabled on the log bucket).
+    this.node.setContext(S3_ACCESS_LOGS_BY_POLICY, true);
+    const destroyOnRemoval = props.destroyOnRemoval ?? false;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      destroyOnRemoval,
+      lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
+    }).bucket;
+    const bucket = (bucketId: string, rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {}) =>
+      new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
+    this.buckets = {
+      accessLogs,
+      data: bucket('Data', {
+        lifecycleRules: [
+          {
+            id: 'ctr-to-cheaper-storage',
+            prefix: DELIVERY_LAYOUT.dataRoot,
+            transitions: [
+              {
+                storageClass: props.dataTransitionStorageClass ?? s3.StorageClass.INFREQUENT_ACCESS,
+                transitionAfter: props.dataTransitionAfter ?? Duration.days(90),
+              },
+            ],
+          },
+        ],
+      }),
+      quarantine: bucket('Quarantine'),
+      failedBatches: bucket('FailedBatches', { metrics: [{ id: FAILED_BATCHES_METRICS_FILTER }] }),
+      athenaResults: bucket('AthenaResults', {
+        lifecycleRules: [
+          {
+            id: 'expire-query-results',
+            prefix: ATHENA_RESULTS_PREFIX,
+            expiration: props.athenaResultsExpiration ?? Duration.days(7),
+          },
+        ],
+      }),
+    };
+
+    this.ctrStream = new CtrStream(this, 'CtrStream', {
+      shardCount: props.shardCount,
+      retention: props.streamRetention,
+      destroyOnRemoval,
+    });
+    this.dedupTable = new DedupTable(this, 'DedupTable', { destroyOnRemoval });
+    this.delivery = new CtrDeliveryStream(this, 'Delivery', {
+      bucket: this.buckets.data,
+      bufferingInterval: props.firehoseBufferingInterval,
+      bufferingSize: props.firehoseBufferingSize,
+      logRetention,
+      destroyOnRemoval,
+    });
+    this.dedup = new DedupFunction(this, 'Dedup', {
+      stream: this.ctrStream.stream,
+      table: this.dedupTable.table,
+      deliveryStream: this.delivery.deliveryStream,
+      quarantineBucket: this.buckets.quarantine,
+      quarantinePrefix: DEFAULT_QUARANTINE_PREFIX,
+      failureBucket: this.buckets.failedBatches,
+      eventSource: props.eventSource,
+      dedupWindow: props.dedupWindow,
+      fingerprintMode: props.fingerprintMode,
+      logRetention,
+      destroyOnRemoval,
+    });
+    this.emulator = new EmulatorFunction(this, 'Emulator', {
+      stream: this.ctrStream.stream,
+      logRetention,
+      destroyOnRemoval,
+    });
+    this.catalog = new CtrCatalog(this, 'Catalog', {
+      dataBucket: this.buckets.data,
+      resultsBucket: this.buckets.athenaResults,
+      bytesScannedCutoffPerQuery: props.athenaBytesScannedCutoffPerQuery,
+      destroyOnRemoval,
+    });
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      dedupFunction: this.dedup.function,
+      serviceName: DEDUP_SERVICE_NAME,
+      metricsNamespace: METRICS_NAMESPACE,
+      stream: this.ctrStream.stream,
+      table: this.dedupTable.table,
+      deliveryStream: this.delivery.deliveryStream,
+      failureBucket: this.buckets.failedBatches,
+      failureBucketMetricsFilterId: FAILED_BATCHES_METRICS_FILTER,
+      alarmTopic:
+        props.alarmTopic ??
+        (props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined),
+      alarmEmail: props.alarmEmail,
+      iteratorAgeThreshold: props.iteratorAgeAlarmThreshold,
+      freshnessThreshold: props.freshnessAlarmThreshold,
+      destroyOnRemoval,
+    });
+    if (props.connectInstanceArn) {
+      this.connectStorage = new ConnectStorage(this, 'ConnectStorage', {
+        instanceArn: props.connectInstanceArn,
+        stream: this.ctrStream.stream,
+      });
+    }
+
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('StreamName', this.ctrStream.stream.streamName, 'Kinesis stream receiving CTRs');
+    out('EmulatorFunctionName', this.emulator.function.functionName, 'Invoke with a JSON array of CTRs');
+    out('DedupFunctionName', this.dedup.function.functionName, 'Dedup function (logs, metrics)');
+    out('DeliveryStreamName', this.delivery.deliveryStream.deliveryStreamName, 'Firehose delivery stream');
+    out('DataBucketName', this.buckets.data.bucketName, `Deduplicated CTRs under ${DELIVERY_LAYOUT.dataRoot}`);
+    out('QuarantineBucketName', this.buckets.quarantine.bucketName, 'Malformed or oversized CTRs');
+    out('FailedBatchesBucketName', this.buckets.failedBatches.bucketName, 'Batches that exhausted their retries');
+    out('AthenaResultsBucketName', this.buckets.athenaResults.bucketName, 'Athena query results');
+    out('GlueDatabaseName', this.catalog.databaseName, 'Glue database');
+    out('GlueTableName', this.catalog.tableName, 'Glue table of CTRs');
+    out('AthenaWorkGroupName', this.catalog.workGroupName, 'Athena workgroup (results location enforced)');
+    out('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
+    out(
+      'DashboardUrl',
+      `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+      'CloudWatch dashboard URL',
+    );
+    if (this.monitoring.alarmTopic) out('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'Alarm notifications');
+  }
+}

@@ -1,0 +1,196 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  DEDUP_ENV,
+  DEFAULT_CLAIM_CONCURRENCY,
+  DEFAULT_QUARANTINE_PREFIX,
+  DEFAULT_WINDOW_SECONDS,
+} from '../lambda-dedup/src/constants';
+import { InvalidSettingError } from './errors';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './event-source-settings';
+import { BUNDLING, FUNCTION_RUNTIME, PROJECT_ROOT } from './lambda-bundling';
+import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
+import { S3FailureDestination } from './s3-failure-destination';
+
+/** Powertools service name of the dedup function: the `service` dimension of its metrics. */
+export const DEDUP_SERVICE_NAME = 'ctr-dedup';
+/** CloudWatch namespace of the custom metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'CallCenterAnalytics';
+
+/** Props of {@link DedupFunction}. */
+export interface DedupFunctionProps {
+  /** Stream of CTRs to read. */
+  readonly stream: kinesis.IStream;
+  /** Claim table (partition key `fp`, TTL `expiresAt`). */
+  readonly table: dynamodb.ITable;
+  /** Direct-put delivery stream that receives first-seen CTRs. */
+  readonly deliveryStream: firehose.IDeliveryStream;
+  /** Bucket for malformed and oversized records. */
+  readonly quarantineBucket: s3.IBucket;
+  /** Bucket the event source mapping writes failed batches to (records included). */
+  readonly failureBucket: s3.IBucket;
+  /**
+   * Key prefix of quarantined records.
+   * @default 'quarantine/'
+   */
+  readonly quarantinePrefix?: string;
+  /**
+   * Event source mapping settings; unset fields take the shared defaults.
+   * @default DEFAULT_EVENT_SOURCE_SETTINGS (batch 100, window 1 s, factor 1, 10 retries, 24 h age, bisect)
+   */
+  readonly eventSource?: Partial<EventSourceSettings>;
+  /**
+   * How long a fingerprint is remembered: an exact copy arriving later is forwarded again.
+   * @default Duration.days(7)
+   */
+  readonly dedupWindow?: Duration;
+  /**
+   * `canonical` hashes canonical JSON (key order and whitespace ignored); `raw` hashes the bytes.
+   * @default 'canonical'
+   */
+  readonly fingerprintMode?: 'canonical' | 'raw';
+  /**
+   * Claims in flight at once per invocation.
+   * @default 16
+   */
+  readonly claimConcurrency?: number;
+  /**
+   * Memory in MiB (CPU scales with it).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Function timeout.
+   * @default Duration.minutes(1)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Delete the log group with the stack.
+   * @default false - retained
+   */
+  readonly destroyOnRemoval?: boolean;
+}
+
+/**
+ * The dedup function and its Kinesis event source mapping: partial batch responses, bisect on error,
+ * bounded retries and record age, and an S3 failure destination that keeps the failed records.
+ * Its role can only claim in the table, put batches to the delivery stream and write quarantine objects.
+ */
+export class DedupFunction extends Construct {
+  /** The function. */
+  readonly function: nodejs.NodejsFunction;
+  /** The Kinesis event source (its mapping id and ARN exist after binding). */
+  readonly eventSource: sources.KinesisEventSource;
+  /** Settings the mapping was created with (defaults merged with overrides). */
+  readonly eventSourceSettings: EventSourceSettings;
+  /** Log group of the function. */
+  readonly logGroup: logs.LogGroup;
+  /** Execution role: logs to its own group, no AWS managed policy. */
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: DedupFunctionProps) {
+    super(scope, id);
+    const settings: EventSourceSettings = { ...DEFAULT_EVENT_SOURCE_SETTINGS, ...props.eventSource };
+    this.eventSourceSettings = settings;
+    const quarantinePrefix = props.quarantinePrefix ?? DEFAULT_QUARANTINE_PREFIX;
+    const windowSeconds = props.dedupWindow?.toSeconds() ?? DEFAULT_WINDOW_SECONDS;
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1) {
+      throw new InvalidSettingError('dedupWindow', 'at least one whole second', windowSeconds);
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    // Instead of AWSLambdaBasicExecutionRole (logs on every group in the account): this group only.
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      role: this.role,
+      entry: path.join(PROJECT_ROOT, 'lambda-dedup', 'src', 'index.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: FUNCTION_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.minutes(1),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      bundling: BUNDLING,
+      description: 'Drops exact duplicate CTRs and forwards first-seen ones to Firehose',
+      environment: {
+        [DEDUP_ENV.tableName]: props.table.tableName,
+        [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
+        [DEDUP_ENV.quarantineBucketName]: props.quarantineBucket.bucketName,
+        [DEDUP_ENV.quarantinePrefix]: quarantinePrefix,
+        [DEDUP_ENV.windowSeconds]: String(windowSeconds),
+        [DEDUP_ENV.fingerprintMode]: props.fingerprintMode ?? 'canonical',
+        [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
+        POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+    });
+
+    // Exactly the calls the function makes, on its own resources only.
+    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    props.deliveryStream.grant(this.function, 'firehose:PutRecordBatch');
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.quarantineBucket.arnForObjects(`${quarantinePrefix}*`)],
+      }),
+    );
+
+    const source = new sources.KinesisEventSource(props.stream, {
+      // Never skip records that arrived before the mapping existed.
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: settings.batchSize,
+      maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+      parallelizationFactor: settings.parallelizationFactor,
+      retryAttempts: settings.retryAttempts,
+      maxRecordAge: Duration.seconds(settings.maxRecordAgeSeconds),
+      bisectBatchOnError: settings.bisectBatchOnError,
+      reportBatchItemFailures: true,
+      onFailure: new S3FailureDestination(props.failureBucket),
+    });
+    this.function.addEventSource(source);
+    this.eventSource = source;
+
+    const policy = this.role.node.findChild('DefaultPolicy');
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_WILDCARD_REASON });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(props.quarantineBucket)}/${quarantinePrefix}*]`,
+      reason: 'Quarantined records get one object each under a generated key; PutObject is scoped to the quarantine prefix.',
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(props.failureBucket)}/*]`,
+      reason:
+        'Lambda names failed-batch objects itself (aws/lambda/<mapping-id>/<shard>/<date>/...); PutObject is ' +
+        'limited to the dedicated failed-batches bucket, as the S3 on-failure destination requires.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked only synchronously by the Kinesis event source mapping; a DLQ applies to asynchronous ' +
+        'invocations. Failed batches go to the mapping\'s S3 on-failure destination instead, records included.',
+    });
+  }
+}
