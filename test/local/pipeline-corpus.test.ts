@@ -1,0 +1,59 @@
+// Quarantine warnings per record would bury the test output.
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { runLocalPipeline } from '../../local/pipeline';
+import { canonical, generateCorpus } from './corpus';
+import { deliveredLines, filesUnder } from './delivered';
+
+// A generated corpus of about 3,000 lines: exact copies, key-reordered copies, versions and malformed lines.
+describe('local pipeline on a generated corpus', () => {
+  const corpus = generateCorpus(1400);
+  let env: LocalEnvironment;
+  let outDir: string;
+
+  beforeAll(async () => {
+    env = await startLocalEnvironment({ shardCount: 4 });
+    outDir = await mkdtemp(join(tmpdir(), 'ctr-test-'));
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('delivers exactly the distinct valid records, byte for byte, and quarantines the malformed lines', async () => {
+    expect(corpus.lines.length).toBeGreaterThan(2500);
+    const summary = await runLocalPipeline(env, corpus.lines, { outDir });
+
+    const delivered = deliveredLines(outDir);
+    // No copies: as many lines as distinct canonical records, and the same set.
+    expect(delivered).toHaveLength(corpus.expected.size);
+    expect(new Set(delivered.map((d) => canonical(JSON.parse(d.line))))).toEqual(corpus.expected);
+    // Byte for byte: each delivered line is one of the input lines of its record, in the partition of its date.
+    for (const { dt, line } of delivered) {
+      const parsed = JSON.parse(line) as { InitiationTimestamp: string };
+      expect(corpus.linesByCanonical.get(canonical(parsed))?.has(line)).toBe(true);
+      expect(dt).toBe(parsed.InitiationTimestamp.slice(0, 10));
+    }
+
+    expect(summary.sent).toBe(corpus.lines.length);
+    expect(summary.delivered).toBe(corpus.expected.size);
+    expect(summary.quarantined).toBe(corpus.malformed);
+    expect(filesUnder(outDir).filter((k) => k.startsWith('quarantine/'))).toHaveLength(corpus.malformed);
+    expect(summary.failedRecords).toBe(0);
+    expect(summary.duplicatesDropped).toBe(corpus.lines.length - corpus.expected.size - corpus.malformed);
+    expect(summary.dailyContacts.map((d) => [d.dt, d.contacts])).toEqual([...corpus.contactsPerDay].sort());
+  });
+
+  it('delivers nothing new when the same corpus is sent again', async () => {
+    const summary = await runLocalPipeline(env, corpus.lines, { outDir, sql: false });
+
+    expect(summary.forwarded).toBe(0);
+    expect(summary.delivered).toBe(0);
+    expect(summary.objectsWritten.ctr).toBe(0);
+    expect(deliveredLines(outDir)).toHaveLength(corpus.expected.size);
+  });
+});

@@ -1,0 +1,63 @@
+// Quarantine warnings per record would bury the test output.
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { readInputFile } from '../../local/input';
+import { runLocalPipeline } from '../../local/pipeline';
+import { deliveredLines, filesUnder } from './delivered';
+
+// The samples end to end on real local servers: 6 records, 3 distinct, 1 contact.
+describe('local pipeline on samples/duplicated_samples.json', () => {
+  let env: LocalEnvironment;
+  let outDir: string;
+  const samplesPath = join(__dirname, '../../samples/duplicated_samples.json');
+
+  beforeAll(async () => {
+    env = await startLocalEnvironment();
+    outDir = await mkdtemp(join(tmpdir(), 'ctr-test-'));
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('delivers the 3 distinct records once each, byte for byte, and counts 1 contact', async () => {
+    const records = await readInputFile(samplesPath);
+    const summary = await runLocalPipeline(env, records, { outDir });
+
+    expect(summary).toMatchObject({
+      recordsIn: 6,
+      sent: 6,
+      forwarded: 3,
+      delivered: 3,
+      duplicatesDropped: 3,
+      quarantined: 0,
+      failedRecords: 0,
+      firehoseErrors: 0,
+    });
+    expect(summary.dailyContacts).toEqual([{ dt: '2022-01-05', contacts: 1, records: 3 }]);
+
+    // Independent expectation: the distinct compact-JSON lines of the input file.
+    const input = JSON.parse(await readFile(samplesPath, 'utf8')) as unknown[];
+    const expected = [...new Set(input.map((r) => JSON.stringify(r)))].sort();
+    const delivered = deliveredLines(outDir);
+    expect(delivered.map((d) => d.line).sort()).toEqual(expected);
+    expect(new Set(delivered.map((d) => d.dt))).toEqual(new Set(['2022-01-05']));
+    const keys = filesUnder(outDir);
+    expect(keys.every((k) => /^ctr\/dt=2022-01-05\/ctr-delivery-1-\d{4}(-\d\d){5}-[0-9a-f-]{36}\.gz$/.test(k))).toBe(true);
+  });
+
+  it('delivers nothing new when the same input is run again against the same state', async () => {
+    const records = await readInputFile(samplesPath);
+    const objectsBefore = filesUnder(outDir);
+    const summary = await runLocalPipeline(env, records, { outDir });
+
+    expect(summary).toMatchObject({ sent: 6, forwarded: 0, delivered: 0, duplicatesDropped: 6 });
+    expect(summary.objectsWritten.ctr).toBe(0);
+    expect(filesUnder(outDir)).toEqual(objectsBefore);
+    expect(deliveredLines(outDir)).toHaveLength(3);
+  });
+});
