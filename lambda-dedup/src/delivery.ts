@@ -1,5 +1,5 @@
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { fullJitterDelay, sleep as defaultSleep, type Sleep } from './backoff';
+import { backoffDelay, sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
 import { FIREHOSE_LIMITS } from './constants';
 
 /** A record to deliver, under an id the caller uses to match results. */
@@ -53,7 +53,7 @@ export async function deliver(
   for (let attempt = 0; attempt < options.maxAttempts && pending.length > 0; attempt++) {
     if (attempt > 0) {
       resends += pending.length;
-      await sleep(fullJitterDelay(attempt, 100, 2000, options.random));
+      await sleep(backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2000, random: options.random }));
     }
     const retry: DeliveryItem[] = [];
     lastError = new Map();

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import type { Sleep } from './backoff';
+import type { Sleep } from '../../lambda-common/backoff';
 import type { DedupConfig } from './config';
 import { DEDUP_METRICS } from './constants';
 import { processBatch, type BatchReport } from './processBatch';

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { Sleep } from './backoff';
+import type { Sleep } from '../../lambda-common/backoff';
 import { claim, recordDelivery, releaseClaim, type ClaimOutcome } from './claims';
 import { classifyRecord, type QuarantineReason } from './classifyRecord';
 import { mapWithConcurrency } from './concurrency';

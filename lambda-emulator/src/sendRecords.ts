@@ -1,6 +1,6 @@
 import { PutRecordsCommand, type KinesisClient, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { backoffDelay, sleep as realSleep } from './backoff';
+import { backoffDelay, sleep as realSleep } from '../../lambda-common/backoff';
 import { chunkRecords } from './chunkRecords';
 import { EMULATOR_ERROR_CODES, KINESIS_LIMITS, RESEND_DEFAULTS } from './constants';
 import type { EmulatorRecord } from './parseEvent';

@@ -1,3 +1,4 @@
+// Shared by both Lambdas (each bundle takes only what it imports).
 /** Settings of the delay before a resend. */
 export interface BackoffSettings {
   /** Upper bound of the first delay, in ms. */
@@ -20,7 +21,8 @@ export function backoffDelay(retry: number, settings: BackoffSettings): number {
   return Math.floor(random() * ceiling);
 }
 
+/** Waits the given number of milliseconds; injectable so tests do not wait. */
+export type Sleep = (ms: number) => Promise<void>;
+
 /** Waits the given number of milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
