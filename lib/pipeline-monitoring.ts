@@ -80,6 +80,7 @@ export class PipelineMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
     super(scope, id);
     const fn = props.dedupFunction;
+    // Labels only on graph copies: a labelled metric turns an alarm into a metric-math alarm.
     const custom = (metricName: string, label: string) =>
       new cloudwatch.Metric({
         namespace: props.metricsNamespace,
@@ -87,14 +88,19 @@ export class PipelineMonitoring extends Construct {
         dimensionsMap: { service: props.serviceName },
         statistic: cloudwatch.Stats.SUM,
         period: Duration.minutes(1),
-        label,
-      });
-    const recordsIn = custom(DEDUP_METRICS.recordsIn, 'Records in');
-    const forwarded = custom(DEDUP_METRICS.forwarded, 'Forwarded');
-    const dupBatch = custom(DEDUP_METRICS.duplicatesInBatch, 'Duplicates (same batch)');
-    const dupStored = custom(DEDUP_METRICS.duplicatesStored, 'Duplicates (seen before)');
-    const quarantined = custom(DEDUP_METRICS.quarantined, 'Quarantined');
-    const failed = custom(DEDUP_METRICS.failures, 'Failed (retried)');
+      }).with({ label });
+    const labels: Record<string, string> = {
+      [DEDUP_METRICS.recordsIn]: 'Records in',
+      [DEDUP_METRICS.forwarded]: 'Forwarded',
+      [DEDUP_METRICS.duplicatesInBatch]: 'Duplicates (same batch)',
+      [DEDUP_METRICS.duplicatesStored]: 'Duplicates (seen before)',
+      [DEDUP_METRICS.quarantined]: 'Quarantined',
+      [DEDUP_METRICS.failures]: 'Failed (retried)',
+    };
+    // Every counter the function emits is graphed, including ones added after this construct.
+    const counters = Object.values(DEDUP_METRICS)
+      .filter((name) => name !== DEDUP_METRICS.resends)
+      .map((name) => custom(name, labels[name] ?? name));
     const resends = custom(DEDUP_METRICS.resends, 'Firehose resends');
 
     const iteratorAge = fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) });
@@ -113,7 +119,6 @@ export class PipelineMonitoring extends Construct {
       dimensionsMap: { BucketName: props.failureBucket.bucketName, FilterId: props.failureBucketMetricsFilterId },
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(5),
-      label: 'Failed batches written',
     });
 
     const iteratorAgeMs = (props.iteratorAgeThreshold ?? Duration.minutes(5)).toMilliseconds();
@@ -141,7 +146,13 @@ export class PipelineMonitoring extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      quarantined: quarantined.with({ period: Duration.minutes(5) }).createAlarm(this, 'QuarantineAlarm', {
+      quarantined: new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName: DEDUP_METRICS.quarantined,
+        dimensionsMap: { service: props.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }).createAlarm(this, 'QuarantineAlarm', {
         alarmDescription: 'Malformed or oversized CTRs were quarantined',
         threshold: 1,
         evaluationPeriods: 1,
@@ -182,7 +193,7 @@ export class PipelineMonitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Dedup: records',
             width: 12,
-            left: [recordsIn, forwarded, dupBatch, dupStored, quarantined, failed],
+            left: counters,
           }),
           new cloudwatch.GraphWidget({
             title: 'Stream: incoming records',
