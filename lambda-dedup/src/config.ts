@@ -24,17 +24,18 @@ export interface DedupConfig {
   /** Firehose attempts per record, the first send included. @default 4 */
   readonly deliveryAttempts: number;
   /**
-   * `on-retry`: a delivery receipt is written only for delivered records that a partial-batch retry will
-   * present again (one write per distinct record on the normal path). `always`: for every delivered
-   * record (two writes), so that replaying the stream from the start re-delivers nothing.
-   * @default 'on-retry'
+   * `batch`: each invocation that delivered records writes one batch receipt, so that a batch presented
+   * again after it succeeded (the event source's own at-least-once redelivery, or a replay of the stream)
+   * delivers nothing twice. `off`: exactly one write per distinct record; such a redelivery is delivered
+   * again. A retry after a failure is exact in both modes.
+   * @default 'batch'
    */
   readonly deliveryReceipts: DeliveryReceipts;
 }
 
-/** When a delivered record gets a delivery receipt in the dedup table. */
-export type DeliveryReceipts = 'on-retry' | 'always';
-const RECEIPT_MODES: readonly DeliveryReceipts[] = ['on-retry', 'always'];
+/** Whether invocations write batch receipts. */
+export type DeliveryReceipts = 'batch' | 'off';
+const RECEIPT_MODES: readonly DeliveryReceipts[] = ['batch', 'off'];
 
 const FINGERPRINT_MODES: readonly FingerprintMode[] = ['canonical', 'raw'];
 
@@ -64,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
     problems.push(`${DEDUP_ENV.fingerprintMode} must be one of ${FINGERPRINT_MODES.join(', ')}, got "${mode}"`);
   }
 
-  const receipts = (env[DEDUP_ENV.deliveryReceipts]?.trim() || 'on-retry') as DeliveryReceipts;
+  const receipts = (env[DEDUP_ENV.deliveryReceipts]?.trim() || 'batch') as DeliveryReceipts;
   if (!RECEIPT_MODES.includes(receipts)) {
     problems.push(`${DEDUP_ENV.deliveryReceipts} must be one of ${RECEIPT_MODES.join(', ')}, got "${receipts}"`);
   }

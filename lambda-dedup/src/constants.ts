@@ -21,7 +21,7 @@ export const DEDUP_ENV = {
   claimConcurrency: 'CLAIM_CONCURRENCY',
   /** Firehose attempts per record (first send included) before it is reported failed. Default 4. */
   deliveryAttempts: 'DELIVERY_ATTEMPTS',
-  /** `on-retry` (default) or `always`: when a delivered record gets a receipt (see config.ts). */
+  /** `batch` (default) or `off`: whether each invocation writes a batch receipt (see config.ts). */
   deliveryReceipts: 'DELIVERY_RECEIPTS',
 } as const;
 
@@ -37,7 +37,14 @@ export const CLAIM_ATTR = {
   claimedAt: 'claimedAt',
   /** Epoch seconds; set only when a delivered record will be presented again by a partial-batch retry. */
   deliveredAt: 'deliveredAt',
+  /** Id of the batch whose invocation made the claim (`<shardId>:<firstSequence>:<lastSequence>`). */
+  batchId: 'batchId',
+  /** On a batch receipt: the lowest sequence number that batch failed on; absent when nothing failed. */
+  failedFrom: 'failedFrom',
 } as const;
+
+/** Partition-key prefix of batch receipts, which share the claims table (fingerprints are bare hex). */
+export const BATCH_RECEIPT_PREFIX = 'batch#';
 
 export const DEFAULT_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_QUARANTINE_PREFIX = 'quarantine/';

@@ -12,3 +12,10 @@ export class ConfigurationError extends DedupError {
     super(`Invalid dedup function configuration: ${problems.join('; ')}`);
   }
 }
+
+/** A claim kept appearing and vanishing under concurrent writers; the record is retried by the stream. */
+export class ClaimContentionError extends DedupError {
+  public constructor(public readonly fingerprint: string) {
+    super(`Claim for fingerprint ${fingerprint.slice(0, 12)}… changed during every attempt`);
+  }
+}

@@ -3,7 +3,7 @@ import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { Sleep } from '../../lambda-common/backoff';
-import { claim, recordDelivery, releaseClaim, type ClaimOutcome } from './claims';
+import { claim, receiptLookup, recordDelivery, releaseClaim, writeBatchReceipt, type ClaimOutcome } from './claims';
 import { classifyRecord, type QuarantineReason } from './classifyRecord';
 import { mapWithConcurrency } from './concurrency';
 import type { DedupConfig } from './config';
@@ -92,6 +92,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   const failed: BatchReport['failed'] = [];
   const quarantined: BatchReport['quarantined'] = [];
   const candidates = [...distinct.values()];
+  const batchId = records.length > 0 ? `${originOf(records[0]).shardId}:${records[0].kinesis.sequenceNumber}:${records[records.length - 1].kinesis.sequenceNumber}` : '';
+  const receipts = receiptLookup(deps.dynamodb, config.tableName);
   const [, claims] = await Promise.all([
     mapWithConcurrency(quarantines, config.claimConcurrency, async (q) => {
       try {
@@ -104,12 +106,12 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     }),
     mapWithConcurrency(candidates, config.claimConcurrency, async (c): Promise<ClaimOutcome | 'failed'> => {
       try {
-        return await claim(deps.dynamodb, config.tableName, {
-          fingerprint: c.fingerprint,
-          claimant: c.claimant,
-          now,
-          windowSeconds: config.windowSeconds,
-        });
+        return await claim(
+          deps.dynamodb,
+          config.tableName,
+          { fingerprint: c.fingerprint, claimant: c.claimant, sequenceNumber: c.sequenceNumber, batchId, now, windowSeconds: config.windowSeconds },
+          receipts,
+        );
       } catch (error) {
         failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: errorCode(error) });
         return 'failed';
@@ -117,7 +119,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     }),
   ]);
 
-  const claimed = candidates.filter((_, i) => claims[i] === 'claimed');
+  const claimed = candidates.filter((_, i) => claims[i] === 'claimed' || claims[i] === 'own');
+  const own = new Set(candidates.filter((_, i) => claims[i] === 'own').map((c) => c.sequenceNumber));
   const duplicatesStored = claims.filter((outcome) => outcome === 'duplicate').length;
   const bySequence = new Map(claimed.map((c) => [c.sequenceNumber, c]));
   const delivery = await deliver(
@@ -139,15 +142,14 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     );
   });
 
-  // The stream resumes at the lowest failed sequence number and presents everything after it again:
-  // delivered records from there on need a receipt, or the retry would deliver them twice.
+  // The stream resumes at the lowest failed sequence number and presents everything after it again, and
+  // the batch receipt covers only what lies below it: delivered records from there on, and records
+  // delivered on their own earlier claim (whose batch receipt says nothing of them), are marked one by one.
   const lowestFailed = failed.reduce<bigint | undefined>((low, f) => {
     const n = BigInt(f.sequenceNumber);
     return low === undefined || n < low ? n : low;
   }, undefined);
-  const needReceipt = delivery.delivered.filter(
-    (seq) => config.deliveryReceipts === 'always' || (lowestFailed !== undefined && BigInt(seq) > lowestFailed),
-  );
+  const needReceipt = delivery.delivered.filter((seq) => own.has(seq) || (lowestFailed !== undefined && BigInt(seq) > lowestFailed));
   let receiptFailures = 0;
   await mapWithConcurrency(needReceipt, config.claimConcurrency, async (seq) => {
     const c = bySequence.get(seq)!;
@@ -156,6 +158,18 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
       log.warn('Could not record delivery; a retry may deliver the record again', { sequenceNumber: seq, errorCode: errorCode(error) });
     });
   });
+
+  if (config.deliveryReceipts === 'batch' && delivery.delivered.length > 0) {
+    await writeBatchReceipt(deps.dynamodb, config.tableName, {
+      batchId,
+      failedFrom: lowestFailed?.toString(),
+      now,
+      windowSeconds: config.windowSeconds,
+    }).catch((error: unknown) => {
+      receiptFailures++;
+      log.warn('Could not write the batch receipt; a redelivery of this batch may deliver records again', { batchId, errorCode: errorCode(error) });
+    });
+  }
 
   for (const f of failed) {
     log.error('Record not processed; the stream will retry it', { sequenceNumber: f.sequenceNumber, stage: f.stage, errorCode: f.errorCode });

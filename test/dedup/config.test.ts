@@ -19,7 +19,7 @@ describe('loadConfig', () => {
       fingerprintMode: 'canonical',
       claimConcurrency: 16,
       deliveryAttempts: 4,
-      deliveryReceipts: 'on-retry',
+      deliveryReceipts: 'batch',
     });
   });
 
@@ -31,9 +31,9 @@ describe('loadConfig', () => {
       [DEDUP_ENV.fingerprintMode]: 'raw',
       [DEDUP_ENV.claimConcurrency]: '8',
       [DEDUP_ENV.deliveryAttempts]: '2',
-      [DEDUP_ENV.deliveryReceipts]: 'always',
+      [DEDUP_ENV.deliveryReceipts]: 'off',
     });
-    expect(config).toMatchObject({ quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'always' });
+    expect(config).toMatchObject({ quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
   });
 
   test('names every missing or invalid setting in one error', () => {
@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     const { problems, message } = caught as ConfigurationError;
     expect(problems).toEqual([
       `${DEDUP_ENV.fingerprintMode} must be one of canonical, raw, got "md5"`,
-      `${DEDUP_ENV.deliveryReceipts} must be one of on-retry, always, got "never"`,
+      `${DEDUP_ENV.deliveryReceipts} must be one of batch, off, got "never"`,
       `${DEDUP_ENV.tableName} is required`,
       `${DEDUP_ENV.deliveryStreamName} is required`,
       `${DEDUP_ENV.quarantineBucketName} is required`,

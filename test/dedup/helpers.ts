@@ -58,7 +58,7 @@ export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig =>
   fingerprintMode: 'canonical',
   claimConcurrency: 4,
   deliveryAttempts: 4,
-  deliveryReceipts: 'on-retry',
+  deliveryReceipts: 'batch',
   ...overrides,
 });
 

@@ -1,6 +1,6 @@
 import { GetItemCommand, ProvisionedThroughputExceededException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ServiceUnavailableException } from '@aws-sdk/client-firehose';
-import { CLAIM_ATTR } from '../../lambda-dedup/src/constants';
+import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
 import { fingerprint } from '../../lambda-dedup/src/fingerprint';
 import { processBatch, type BatchDependencies } from '../../lambda-dedup/src/processBatch';
@@ -51,15 +51,17 @@ const deps = (overrides: Partial<BatchDependencies> = {}): BatchDependencies => 
   clock: () => Date.UTC(2026, 10, 22) ,
   ...overrides,
 });
-const countCalls = (commandClass: new (...args: never[]) => unknown) => {
+const countCalls = (commandClass: new (...args: never[]) => unknown, filter: (input: Record<string, unknown>) => boolean = () => true) => {
   const spy = jest.spyOn(db.client, 'send');
-  return () => spy.mock.calls.filter(([command]) => command instanceof commandClass).length;
+  return () => spy.mock.calls.filter(([command]) => command instanceof commandClass && filter((command as { input: Record<string, unknown> }).input)).length;
 };
+const isClaim = (input: Record<string, unknown>) => !JSON.stringify(input).includes(BATCH_RECEIPT_PREFIX);
 const lines = (records: string[]) => records.map((r) => `${r}\n`);
 
 describe('copies and versions', () => {
-  test('duplicated samples: 6 in, the 3 distinct versions forwarded, copies collapsed without a DynamoDB call', async () => {
-    const puts = countCalls(PutItemCommand);
+  test('duplicated samples: 6 in, the 3 distinct versions forwarded, one claim each, copies collapsed without a DynamoDB call', async () => {
+    const claims = countCalls(PutItemCommand, isClaim);
+    const receipts = countCalls(PutItemCommand, (input) => !isClaim(input));
     const samples = duplicatedSamples();
     const report = await processBatch(kinesisEvent(samples).Records, deps());
     expect(firehose.state.delivered.sort()).toEqual(lines([...new Set(samples)]).sort());
@@ -67,7 +69,8 @@ describe('copies and versions', () => {
     expect(report.duplicatesInBatch).toBe(3);
     expect(report.duplicatesStored).toBe(0);
     expect(report.batchItemFailures).toEqual([]);
-    expect(puts()).toBe(3);
+    expect(claims()).toBe(3);
+    expect(receipts()).toBe(1);
   });
 
   test('the same records in a later batch are dropped as stored duplicates', async () => {
@@ -224,14 +227,40 @@ describe('failures: nothing lost, nothing delivered twice', () => {
     expect(firehose.state.delivered).toEqual(lines(records));
   });
 
-  test('with receipts always on, replaying the stream delivers nothing again', async () => {
-    config = { ...config, deliveryReceipts: 'always' };
+  test('the same batch presented again after it succeeded (redelivery or replay) delivers nothing', async () => {
     const event = kinesisEvent(duplicatedSamples());
     await processBatch(event.Records, deps());
+    const writes = countCalls(PutItemCommand);
+    const again = await processBatch(event.Records, deps());
+    expect(again.forwarded).toEqual([]);
+    expect(again.duplicatesStored).toBe(3);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(firehose.state.delivered).toHaveLength(3);
+    expect(writes()).toBe(3); // the failed conditional claims; no receipt, nothing delivered
+  });
+
+  test('with batch receipts off, each distinct record costs exactly one write, and a redelivered batch is delivered again', async () => {
+    config = { ...config, deliveryReceipts: 'off' };
+    const event = kinesisEvent(duplicatedSamples());
+    const writes = countCalls(PutItemCommand);
+    await processBatch(event.Records, deps());
+    expect(writes()).toBe(3);
+    const again = await processBatch(event.Records, deps());
+    expect(again.forwarded).toHaveLength(3);
+  });
+
+  test('replaying a stream whose first pass had a partial failure and a retry delivers nothing again', async () => {
+    const records = ['a', 'b', 'c', 'd', 'e'].map((id) => ctr(id));
+    const event = kinesisEvent(records);
+    firehose.state.reject = (line) => (line === `${records[2]}\n` ? 'InternalFailure' : undefined);
+    await processBatch(event.Records, deps());
+    firehose.state.reject = () => undefined;
+    await processBatch(retryFrom(event, seq(2)).Records, deps());
+    expect(firehose.state.delivered.sort()).toEqual(lines(records).sort());
+
     const replay = await processBatch(event.Records, deps());
     expect(replay.forwarded).toEqual([]);
-    expect(replay.duplicatesStored).toBe(3);
-    expect(firehose.state.delivered).toHaveLength(3);
+    expect(firehose.state.delivered).toHaveLength(5);
   });
 
   test('failures are reported lowest sequence number first, each once', async () => {
