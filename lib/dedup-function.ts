@@ -149,8 +149,9 @@ export class DedupFunction extends Construct {
       },
     });
 
-    // Exactly the calls the function makes, on its own resources only.
-    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    // Exactly the calls the function makes, on its own resources only. GetItem: claims.ts reads an
+    // existing claim when the failed condition check returns no item, and reads batch receipts.
+    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem');
     props.deliveryStream.grant(this.function, 'firehose:PutRecordBatch');
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

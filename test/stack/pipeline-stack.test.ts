@@ -45,6 +45,30 @@ function bundleOf(functionId: string): string {
   return fs.readFileSync(path.join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.js'), 'utf8');
 }
 
+/** IAM service prefix of each SDK command the handlers may send; an unknown command fails the test below. */
+const COMMAND_SERVICE: Record<string, string> = {
+  GetItem: 'dynamodb',
+  PutItem: 'dynamodb',
+  UpdateItem: 'dynamodb',
+  DeleteItem: 'dynamodb',
+  PutRecordBatch: 'firehose',
+  PutObject: 's3',
+  PutRecord: 'kinesis',
+  PutRecords: 'kinesis',
+};
+
+/** IAM actions for every `new XxxCommand(` in a Lambda's source folder (tests excluded). */
+function actionsUsedBy(srcDir: string): string[] {
+  const used = new Set<string>();
+  for (const file of fs.readdirSync(srcDir).filter((f) => f.endsWith('.ts'))) {
+    for (const [, name] of fs.readFileSync(path.join(srcDir, file), 'utf8').matchAll(/new (\w+)Command\(/g)) {
+      expect([name, COMMAND_SERVICE[name]]).toEqual([name, expect.any(String)]);
+      used.add(`${COMMAND_SERVICE[name]}:${name}`);
+    }
+  }
+  return [...used].sort();
+}
+
 const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const objects = (bucketId: string, suffix: string) => ({ 'Fn::Join': ['', [arn(bucketId), `/${suffix}`]] });
 
@@ -140,6 +164,7 @@ describe('dedup function', () => {
     expect(roleActions(template, ids.dedupRole)).toEqual(
       [
         'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'firehose:PutRecordBatch',
@@ -176,6 +201,12 @@ describe('dedup function', () => {
     expect(resources(template)[ids.dedupRole].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
+  test('role allows every AWS call the dedup source makes', () => {
+    const used = actionsUsedBy(path.join(__dirname, '..', '..', 'lambda-dedup', 'src'));
+    expect(used.length).toBeGreaterThan(0);
+    expect(roleActions(template, ids.dedupRole)).toEqual(expect.arrayContaining(used));
+  });
+
   test('bundle is minified with the AWS SDK left to the runtime, within the 300 KB target', () => {
     const bundle = bundleOf(ids.dedupFn);
     expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(300 * 1024);
@@ -201,6 +232,12 @@ describe('emulator function', () => {
     const logs = statements.find((s) => s.Action.includes('logs:PutLogEvents'))!;
     expect(logs.Resource).toEqual([arn(logicalId(template, 'AWS::Logs::LogGroup', 'EmulatorLogGroup'))]);
     expect(resources(template)[ids.emulatorRole].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('role allows every AWS call the emulator source makes', () => {
+    const used = actionsUsedBy(path.join(__dirname, '..', '..', 'lambda-emulator', 'src'));
+    expect(used.length).toBeGreaterThan(0);
+    expect(roleActions(template, ids.emulatorRole)).toEqual(expect.arrayContaining(used));
   });
 
   test('bundle leaves the AWS SDK to the runtime and stays within 300 KB', () => {
