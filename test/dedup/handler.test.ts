@@ -30,18 +30,24 @@ async function captureOutput(fn: () => Promise<void>): Promise<string[]> {
   return chunks.join('').split('\n').filter(Boolean);
 }
 
+/** A handler as the Lambda builds it, on the real claims store, with fault-injecting Firehose and S3. */
+function makeHandler(logLevel: 'INFO' | 'DEBUG') {
+  const firehose = fakeFirehose();
+  const s3 = fakeS3();
+  const handler = createDedupHandler({
+    dynamodb: db.client,
+    firehose: firehose.client,
+    s3: s3.client,
+    config: testConfig(),
+    logger: new Logger({ serviceName: 'ctr-dedup', logLevel }),
+    metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
+  });
+  return { handler, firehose, s3 };
+}
+
 describe('dedup handler', () => {
   test('returns the batch item failures and publishes counts as CloudWatch embedded metrics', async () => {
-    const firehose = fakeFirehose();
-    const s3 = fakeS3();
-    const handler = createDedupHandler({
-      dynamodb: db.client,
-      firehose: firehose.client,
-      s3: s3.client,
-      config: testConfig(),
-      logger: new Logger({ serviceName: 'ctr-dedup', logLevel: 'INFO' }),
-      metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
-    });
+    const { handler, firehose, s3 } = makeHandler('INFO');
     let response: unknown;
     const lines = await captureOutput(async () => {
       response = await handler(kinesisEvent([...duplicatedSamples(), 'not json']));
@@ -63,16 +69,7 @@ describe('dedup handler', () => {
   test('no log line carries a CTR payload, a phone number, a contact id or a credential, whatever happens', async () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     process.env.AWS_SECRET_ACCESS_KEY = secret;
-    const firehose = fakeFirehose();
-    const s3 = fakeS3();
-    const handler = createDedupHandler({
-      dynamodb: db.client,
-      firehose: firehose.client,
-      s3: s3.client,
-      config: testConfig(),
-      logger: new Logger({ serviceName: 'ctr-dedup', logLevel: 'DEBUG' }),
-      metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
-    });
+    const { handler, firehose, s3 } = makeHandler('DEBUG');
     const samples = [readSample('case1.json'), readSample('case2.json'), readSample('case3.json')];
     const send = db.client.send.bind(db.client);
     let calls = 0;

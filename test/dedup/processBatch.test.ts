@@ -53,7 +53,7 @@ const deps = (overrides: Partial<BatchDependencies> = {}): BatchDependencies => 
 });
 const countCalls = (commandClass: new (...args: never[]) => unknown, filter: (input: Record<string, unknown>) => boolean = () => true) => {
   const spy = jest.spyOn(db.client, 'send');
-  return () => spy.mock.calls.filter(([command]) => command instanceof commandClass && filter((command as { input: Record<string, unknown> }).input)).length;
+  return () => spy.mock.calls.filter(([command]) => command instanceof commandClass && filter((command as unknown as { input: Record<string, unknown> }).input)).length;
 };
 const isClaim = (input: Record<string, unknown>) => !JSON.stringify(input).includes(BATCH_RECEIPT_PREFIX);
 const lines = (records: string[]) => records.map((r) => `${r}\n`);
