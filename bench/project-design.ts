@@ -1,0 +1,40 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { loadConfig } from '../lambda-dedup/src/config';
+import { CLAIM_ATTR, DEDUP_ENV } from '../lambda-dedup/src/constants';
+import { createDedupHandler } from '../lambda-dedup/src/handler';
+import type { DedupDesign } from './design';
+
+/**
+ * This project's dedup handler, unchanged, with its default configuration (canonical fingerprints,
+ * 16 claims in flight, receipts only on partial-batch retries). Logs at WARN and metrics disabled,
+ * as the local pipeline runs it; the per-batch EMF line is not what is being compared.
+ */
+export const projectDesign: DedupDesign = {
+  id: 'project',
+  label: 'this project (one conditional PutItem per distinct record, PutRecordBatch)',
+  async createTable(dynamodb, tableName) {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  },
+  build(clients, targets) {
+    const config = loadConfig({
+      [DEDUP_ENV.tableName]: targets.tableName,
+      [DEDUP_ENV.deliveryStreamName]: targets.deliveryStreamName,
+      [DEDUP_ENV.quarantineBucketName]: targets.bucketName,
+    });
+    return createDedupHandler({
+      ...clients,
+      config,
+      logger: new Logger({ serviceName: 'ctr-dedup-bench', logLevel: 'WARN' }),
+      metrics: new Metrics({ serviceName: 'ctr-dedup-bench', namespace: 'Bench' }),
+    });
+  },
+};

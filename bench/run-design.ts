@@ -1,0 +1,76 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { localDynamoDbClient, localFirehoseClient, localS3Client } from '../local/clients';
+import { countRequests, type RequestCounts } from './counters';
+import type { DedupDesign, DesignTargets } from './design';
+import { injectLatency } from './latency';
+import { collectGarbage, cpuMicros, MemorySampler, type MemoryPeak } from './measure';
+import { inMemoryDynamoDbClient, inMemoryFirehoseClient } from './stubs/in-memory-transport';
+
+/** One pass of a design over every event of the corpus. */
+export interface DesignRun {
+  readonly wallMs: number;
+  readonly cpuUs: number;
+  readonly dynamodb: RequestCounts;
+  readonly firehose: RequestCounts;
+  /** Records the design reported for retry (0 on a healthy run). */
+  readonly failures: number;
+  readonly memory: MemoryPeak;
+}
+
+/** Where the clients of a run point. */
+export type Backend =
+  | { readonly kind: 'local'; readonly dynamodbEndpoint: string; readonly firehoseEndpoint: string; readonly s3Endpoint: string; readonly latencyMs: number }
+  | { readonly kind: 'memory' };
+
+let tableSerial = 0;
+
+/**
+ * Runs a design over the events with fresh clients and a fresh table: the table is created before the
+ * clock starts; requests are counted from the first batch on. Batches run one after another, as one
+ * shard's batches do.
+ */
+export async function runDesign(
+  design: DedupDesign,
+  events: readonly KinesisStreamEvent[],
+  backend: Backend,
+  targets: Omit<DesignTargets, 'tableName'>,
+): Promise<DesignRun> {
+  let dynamodb: DynamoDBClient;
+  let firehose: FirehoseClient;
+  let s3: S3Client;
+  if (backend.kind === 'local') {
+    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
+    firehose = localFirehoseClient(backend.firehoseEndpoint);
+    s3 = localS3Client(backend.s3Endpoint);
+  } else {
+    dynamodb = inMemoryDynamoDbClient().client;
+    firehose = inMemoryFirehoseClient().client;
+    // No design writes to S3 on this corpus (no malformed records); a client that would fail is enough.
+    s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://s3.stub.invalid', credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' } });
+  }
+  const tableName = `${design.id}-${++tableSerial}`;
+  await design.createTable(dynamodb, tableName);
+  const dynamoCounter = countRequests(dynamodb);
+  const firehoseCounter = countRequests(firehose);
+  if (backend.kind === 'local') injectLatency(dynamodb, backend.latencyMs);
+  const fn = design.build({ dynamodb, firehose, s3 }, { ...targets, tableName });
+
+  collectGarbage();
+  const sampler = new MemorySampler().start();
+  let failures = 0;
+  try {
+    const { cpuUs, wallMs } = await cpuMicros(async () => {
+      for (const event of events) {
+        failures += (await fn(event)).batchItemFailures.length;
+        sampler.sample();
+      }
+    });
+    return { wallMs, cpuUs, dynamodb: dynamoCounter.counts, firehose: firehoseCounter.counts, failures, memory: sampler.stop() };
+  } finally {
+    sampler.stop();
+    for (const client of [dynamodb, firehose, s3]) client.destroy();
+  }
+}

@@ -1,0 +1,154 @@
+// The SDK's notice about future Node versions and Powertools' per-batch output are not benchmark output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { naiveDesign } from './baselines/naive';
+import { powertoolsDesign } from './baselines/powertools';
+import { measureBundleSize } from './bundle-size';
+import { renderBarChart } from './chart';
+import { copyCounts, generateCorpus } from './corpus';
+import type { DedupDesign } from './design';
+import { measureEmulatorReplay } from './emulator-replay';
+import { toKinesisEvents } from './kinesis-event';
+import { timeLocalDemo } from './local-demo';
+import { BENCH_NAMES, startBenchServers } from './local-servers';
+import { median } from './measure';
+import { BENCH_HELP, BenchUsageError, parseBenchOptions, type BenchOptions } from './options';
+import { projectDesign } from './project-design';
+import { evaluateTargets, formatReport, type BenchReport, type DesignFigures } from './report';
+import { runDesign, type DesignRun } from './run-design';
+
+const DESIGNS: readonly DedupDesign[] = [projectDesign, naiveDesign, powertoolsDesign];
+const MiB = 1024 * 1024;
+const EMULATOR_REPLAY_RECORDS = 2000;
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function bench(options: BenchOptions): Promise<BenchReport> {
+  const loadAverage = loadavg();
+  const corpus = generateCorpus({ records: options.records, dupRatio: options.dupRatio });
+  const n = corpus.records.length;
+  log(`corpus: ${n} records, ${corpus.distinct} distinct; starting local servers`);
+  const servers = await startBenchServers();
+  const targets = { deliveryStreamName: BENCH_NAMES.deliveryStreamName, bucketName: BENCH_NAMES.bucketName };
+  const figures: DesignFigures[] = [];
+  const copies: Record<string, { inBatch: number; crossBatch: number }> = {};
+  let replay;
+  try {
+    for (const batchSize of options.batchSizes) {
+      const events = toKinesisEvents(corpus.records, batchSize);
+      copies[String(batchSize)] = copyCounts(corpus.records, batchSize);
+      // Warm-up: load modules and JIT every design once, so the first design measured is not penalised.
+      for (const design of DESIGNS) await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), { kind: 'memory' }, targets);
+
+      const local = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
+      const memory = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
+      for (let r = 0; r < options.repeats; r++) {
+        // Designs take turns within each repeat, so a burst of load elsewhere hits them alike.
+        for (const design of DESIGNS) {
+          const run = await runDesign(
+            design,
+            events,
+            { kind: 'local', dynamodbEndpoint: servers.endpoints.dynamodb, firehoseEndpoint: servers.endpoints.firehose, s3Endpoint: servers.endpoints.s3, latencyMs: options.latencyMs },
+            targets,
+          );
+          local.get(design.id)!.push(run);
+          memory.get(design.id)!.push(await runDesign(design, events, { kind: 'memory' }, targets));
+          log(`batch ${batchSize}, repeat ${r + 1}/${options.repeats}, ${design.id}: ${Math.round((n * 1000) / run.wallMs)} records/s`);
+        }
+      }
+      const projectRps = median(local.get(projectDesign.id)!.map((run) => (n * 1000) / run.wallMs));
+      for (const design of DESIGNS) {
+        const runs = local.get(design.id)!;
+        const last = runs[runs.length - 1];
+        const rps = runs.map((run) => (n * 1000) / run.wallMs);
+        const cpuRuns = memory.get(design.id)!;
+        figures.push({
+          design: design.id,
+          label: design.label,
+          batchSize,
+          recordsPerSecond: median(rps),
+          recordsPerSecondRuns: rps.map(Math.round),
+          dynamodbRequestsPerRecord: last.dynamodb.requests / n,
+          writeUnitsPerRecord: last.dynamodb.writeUnits / n,
+          writeUnitsPerDistinct: (last.dynamodb.writeUnits - last.dynamodb.failedConditionalWrites) / corpus.distinct,
+          failedConditionalWrites: last.dynamodb.failedConditionalWrites,
+          readRequestsPerRecord: last.dynamodb.readRequests / n,
+          firehoseCallsPerRecord: last.firehose.requests / n,
+          forwarded: last.firehose.firehoseRecords,
+          expectedForwarded: corpus.distinct,
+          failures: last.failures,
+          cpuMicrosPerRecord: median(cpuRuns.map((run) => run.cpuUs / n)),
+          peakRssMiB: Math.max(...cpuRuns.map((run) => run.memory.rss)) / MiB,
+          peakHeapMiB: Math.max(...cpuRuns.map((run) => run.memory.heapUsed)) / MiB,
+          projectSpeedup: projectRps / median(rps),
+        });
+      }
+    }
+    log('emulator replay');
+    replay = await measureEmulatorReplay(servers.endpoints.kinesis, corpus.records.slice(0, EMULATOR_REPLAY_RECORDS));
+  } finally {
+    await servers.close();
+  }
+  log('bundle size');
+  const bundle = await measureBundleSize();
+  let localDemo;
+  if (!options.skipDemo) {
+    log('local demo (npm start)');
+    localDemo = await timeLocalDemo();
+  }
+  const report: Omit<BenchReport, 'targets'> = {
+    machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 1024 ** 3, node: process.version, loadAverage },
+    corpus: { records: n, distinct: corpus.distinct, contacts: corpus.contacts, dupRatio: options.dupRatio, copies },
+    options: { repeats: options.repeats, latencyMs: options.latencyMs, batchSizes: options.batchSizes },
+    designs: figures,
+    emulatorReplay: replay,
+    bundle,
+    localDemo,
+  };
+  return { ...report, targets: evaluateTargets(report) };
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof BenchUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`bench: ${(error as Error).message}\n${BENCH_HELP}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    process.stdout.write(BENCH_HELP);
+    return 0;
+  }
+  const report = await bench(options);
+  process.stdout.write(formatReport(report));
+  if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2) + '\n');
+  if (options.chart) {
+    const svg = renderBarChart(
+      `Records/s per design (${report.corpus.records} CTRs, ${report.options.latencyMs} ms DynamoDB latency)`,
+      'records/s',
+      options.batchSizes.map((batchSize) => ({
+        label: `batch size ${batchSize}`,
+        values: report.designs.filter((d) => d.batchSize === batchSize).map((d) => ({ series: d.design, value: d.recordsPerSecond })),
+      })),
+    );
+    await writeFile(options.chart, svg);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
