@@ -1,3 +1,6 @@
+// The SDK's notice about future Node versions is not actionable here and buries test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
