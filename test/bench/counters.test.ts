@@ -1,0 +1,53 @@
+import { CreateTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutRecordBatchCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
+import { countRequests } from '../../bench/counters';
+import { inMemoryFirehoseClient } from '../../bench/stubs/in-memory-transport';
+import { startDynalite } from './helpers';
+
+let dynalite: { client: DynamoDBClient; stop: () => Promise<void> };
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  await dynalite.client.send(
+    new CreateTableCommand({
+      TableName: 'counted',
+      AttributeDefinitions: [{ AttributeName: 'fp', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'fp', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+});
+afterAll(() => dynalite.stop());
+
+const conditionalPut = (fp: string) =>
+  new PutItemCommand({ TableName: 'counted', Item: { fp: { S: fp } }, ConditionExpression: 'attribute_not_exists(fp)' });
+
+describe('countRequests', () => {
+  it('counts a failed conditional put as a request and a write unit', async () => {
+    const counter = countRequests(dynalite.client);
+    await dynalite.client.send(conditionalPut('a'));
+    await expect(dynalite.client.send(conditionalPut('a'))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(counter.counts.requests).toBe(2);
+    expect(counter.counts.writeUnits).toBe(2);
+    expect(counter.counts.failedConditionalWrites).toBe(1);
+  });
+
+  it('counts reads apart from writes, and starts again after reset()', async () => {
+    const counter = countRequests(dynalite.client);
+    await dynalite.client.send(conditionalPut('b'));
+    counter.reset();
+    await dynalite.client.send(new GetItemCommand({ TableName: 'counted', Key: { fp: { S: 'b' } } }));
+    expect(counter.counts.requests).toBe(1);
+    expect(counter.counts.readRequests).toBe(1);
+    expect(counter.counts.writeUnits).toBe(0);
+    expect(counter.counts.byCommand.get('GetItemCommand')).toBe(1);
+  });
+
+  it('counts the records Firehose calls carry', async () => {
+    const { client } = inMemoryFirehoseClient();
+    const counter = countRequests(client);
+    await client.send(new PutRecordBatchCommand({ DeliveryStreamName: 's', Records: [{ Data: Buffer.from('1') }, { Data: Buffer.from('2') }] }));
+    await client.send(new PutRecordCommand({ DeliveryStreamName: 's', Record: { Data: Buffer.from('3') } }));
+    expect(counter.counts.requests).toBe(2);
+    expect(counter.counts.firehoseRecords).toBe(3);
+  });
+});
