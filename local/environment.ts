@@ -21,7 +21,7 @@ import {
 } from './clients';
 import { startFirehoseEndpoint, type FirehoseEndpoint } from './firehose/endpoint';
 import type { FirehoseFaults } from './firehose/faults';
-import { EventSourceMapping, type KinesisHandler } from './poller/event-source-mapping';
+import { EventSourceMapping, type EventSourceMappingProps, type KinesisHandler } from './poller/event-source-mapping';
 import { s3FailureDestination } from './poller/failure-destination';
 import { startDynamoDb } from './servers/dynamodb';
 import { startKinesis } from './servers/kinesis';
@@ -54,6 +54,8 @@ export interface LocalEnvironmentProps {
   readonly dedupEnv?: Readonly<Record<string, string>>;
   /** Wraps the dedup handler, e.g. to inject faults in tests. @default none */
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /** The dedup function's timeout; a longer invocation is killed, as Lambda does. @default none */
+  readonly functionTimeoutMs?: number;
 }
 
 /** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
@@ -68,6 +70,8 @@ export interface LocalEnvironment {
   readonly names: typeof LOCAL_NAMES;
   readonly firehose: FirehoseEndpoint;
   readonly mapping: EventSourceMapping;
+  /** Another mapping on the same stream with its own checkpoints (a second poller, or a replay). */
+  newMapping(overrides?: Partial<EventSourceMappingProps>): EventSourceMapping;
   /** The emulator Lambda handler, loaded with this environment's endpoint. */
   readonly emulator: (event: unknown) => Promise<{ sent: number }>;
   /** Stops every server and removes the S3 server's directory. */
@@ -155,7 +159,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
     const emulator = loadEmulator(kinesisServer.endpoint);
 
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: LOCAL_NAMES.streamName }));
-    const mapping = new EventSourceMapping({
+    const mappingProps: EventSourceMappingProps = {
       kinesis,
       streamName: LOCAL_NAMES.streamName,
       source: {
@@ -167,7 +171,9 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       handler: props.wrapHandler ? props.wrapHandler(dedup) : dedup,
       settings: { ...DEFAULT_EVENT_SOURCE_SETTINGS, ...props.eventSource },
       onFailure: s3FailureDestination(s3, LOCAL_NAMES.bucketName, LOCAL_NAMES.failurePrefix),
-    });
+      functionTimeoutMs: props.functionTimeoutMs,
+    };
+    const mapping = new EventSourceMapping(mappingProps);
 
     return {
       endpoints: {
@@ -180,6 +186,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       names: LOCAL_NAMES,
       firehose,
       mapping,
+      newMapping: (overrides = {}) => new EventSourceMapping({ ...mappingProps, ...overrides }),
       emulator,
       stop: async () => {
         // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.

@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly progressIntervalMs?: number;
   /** Run the daily-contacts SQL. @default true */
   readonly sql?: boolean;
+  /** Another consumer drained alongside the mapping, e.g. a second poller on the same shards. @default none */
+  readonly alsoDrain?: (producerDone: () => boolean) => Promise<unknown>;
 }
 
 /** What one run did. Counts are for this run only, also when the environment has served earlier runs. */
@@ -110,7 +112,7 @@ export async function runLocalPipeline(
     }
   };
   try {
-    await Promise.all([produce(), env.mapping.drain(() => producerDone)]);
+    await Promise.all([produce(), env.mapping.drain(() => producerDone), options.alsoDrain?.(() => producerDone)]);
     await env.firehose.flush();
   } finally {
     if (ticker) clearInterval(ticker);

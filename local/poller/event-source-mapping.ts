@@ -11,6 +11,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import type { EventSourceSettings } from '../../lib/event-source-settings';
 import type { FailureCondition, FailureDestination } from './failure-destination';
 import { toLambdaEvent, toLambdaRecord, type EventSourceIdentity } from './kinesis-event';
+import { invoke } from './invocation';
 
 /** A function the mapping invokes: a Kinesis handler that may report partial batch failures. */
 export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>;
@@ -30,6 +31,8 @@ export interface EventSourceMappingProps {
   readonly startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** Pause between retries of a failed batch, times the attempt number. @default 20 ms */
   readonly retryDelayMs?: number;
+  /** The function's timeout (Lambda's `timeout`): a longer invocation is killed and counts as a function error. @default none */
+  readonly functionTimeoutMs?: number;
 }
 
 /** What a drain did. */
@@ -146,7 +149,8 @@ export class EventSourceMapping {
       this.stats.invocations += 1;
       let response: KinesisStreamBatchResponse | void;
       try {
-        response = await handler(toLambdaEvent(pending));
+        const event = toLambdaEvent(pending);
+        response = await invoke(pending.length, this.props.functionTimeoutMs, () => handler(event));
       } catch (err) {
         this.stats.functionErrors += 1;
         lastError = err instanceof Error ? err.name : 'Unhandled';
