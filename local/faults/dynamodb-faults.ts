@@ -1,0 +1,100 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
+import { mulberry32 } from '../firehose/faults';
+import { addAttemptHook, addCallHook, type Attempt, type FakeResponse } from './aws-middleware';
+
+/** DynamoDB faults, each a fraction from 0 to 1. */
+export interface DynamoDbFaults {
+  /** Claim attempts answered `ProvisionedThroughputExceededException`; the SDK's retries usually absorb them. @default 0 */
+  readonly throttleClaims?: number;
+  /**
+   * Fingerprints whose claims are throttled on more attempts in a row than the SDK makes, so the claim
+   * fails, the record is reported in `batchItemFailures`, and the stream's retry claims it. @default 0
+   */
+  readonly throttleClaimsPersistently?: number;
+  /** Attempts of any DynamoDB call (claims, receipts, releases) answered HTTP 500 `InternalServerError`. @default 0 */
+  readonly internalErrors?: number;
+  /** @default 1 */
+  readonly seed?: number;
+}
+
+/** What the DynamoDB faults did; `surfaced` are calls that failed after all of the SDK's attempts. */
+export interface DynamoDbFaultStats {
+  throttled: number;
+  internalErrors: number;
+  /** Attempts that reached the server as an SDK retry (attempt 2 or later). */
+  sdkRetriesSent: number;
+  /** Calls that failed after all SDK attempts, by command. */
+  surfaced: Record<string, number>;
+  /** Fingerprints whose delivery mark (`UpdateItem` setting `deliveredAt`) finally failed. */
+  deliveryMarksFailed: Set<string>;
+  /** Batch receipts whose write finally failed. */
+  receiptsFailed: number;
+}
+
+/** Attempts in a row a persistently throttled claim fails: more than the SDK's default 3 attempts. */
+export const PERSISTENT_THROTTLE_ATTEMPTS = 3;
+
+const DYNAMODB_ERROR = 'com.amazonaws.dynamodb.v20120810#';
+const throttle: FakeResponse = {
+  statusCode: 400,
+  body: { __type: `${DYNAMODB_ERROR}ProvisionedThroughputExceededException`, message: 'The level of configured provisioned throughput for the table was exceeded.' },
+};
+const internalError: FakeResponse = {
+  statusCode: 500,
+  body: { __type: `${DYNAMODB_ERROR}InternalServerError`, message: 'Internal server error' },
+};
+
+/** The partition key a DynamoDB command touches (`Item.fp` or `Key.fp`). */
+export function keyOf(input: Record<string, unknown>): string | undefined {
+  const item = (input.Item ?? input.Key) as Record<string, { S?: string }> | undefined;
+  return item?.[CLAIM_ATTR.fingerprint]?.S;
+}
+
+const isClaim = (a: Attempt) => a.command === 'PutItemCommand' && !(keyOf(a.input) ?? '').startsWith(BATCH_RECEIPT_PREFIX);
+
+// Picks fingerprints by their own bits: the same records are chosen whichever order they arrive in.
+const chosen = (fingerprint: string, fraction: number) => parseInt(fingerprint.slice(0, 8), 16) / 0x1_0000_0000 < fraction;
+
+/**
+ * Injects DynamoDB faults into a client's requests, below the SDK's retry strategy (see `addAttemptHook`),
+ * so that throttling is retried with the SDK's own backoff before the handler sees it.
+ */
+export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFaults): DynamoDbFaultStats {
+  const stats: DynamoDbFaultStats = { throttled: 0, internalErrors: 0, sdkRetriesSent: 0, surfaced: {}, deliveryMarksFailed: new Set(), receiptsFailed: 0 };
+  const random = mulberry32(faults.seed ?? 1);
+  const persistentAttempts = new Map<string, number>();
+  addAttemptHook(client, 'fault-dynamodb', {
+    before: (a) => {
+      if (isClaim(a)) {
+        const fp = keyOf(a.input) ?? '';
+        if (faults.throttleClaimsPersistently && chosen(fp, faults.throttleClaimsPersistently)) {
+          const seen = persistentAttempts.get(fp) ?? 0;
+          persistentAttempts.set(fp, seen + 1);
+          if (seen < PERSISTENT_THROTTLE_ATTEMPTS) {
+            stats.throttled += 1;
+            return throttle;
+          }
+        }
+        if (faults.throttleClaims && random() < faults.throttleClaims) {
+          stats.throttled += 1;
+          return throttle;
+        }
+      }
+      if (faults.internalErrors && random() < faults.internalErrors) {
+        stats.internalErrors += 1;
+        return internalError;
+      }
+      if (a.attempt > 1) stats.sdkRetriesSent += 1;
+      return undefined;
+    },
+  });
+  addCallHook(client, 'fault-dynamodb-outcome', (command, input, error) => {
+    if (error === undefined) return;
+    stats.surfaced[command] = (stats.surfaced[command] ?? 0) + 1;
+    const key = keyOf(input) ?? '';
+    if (command === 'UpdateItemCommand') stats.deliveryMarksFailed.add(key);
+    if (command === 'PutItemCommand' && key.startsWith(BATCH_RECEIPT_PREFIX)) stats.receiptsFailed += 1;
+  });
+  return stats;
+}

@@ -1,0 +1,133 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { BATCH_RECEIPT_PREFIX } from '../../lambda-dedup/src/constants';
+import { mulberry32 } from '../firehose/faults';
+import { currentInvocation, type Invocation } from '../poller/invocation';
+import { addAttemptHook, type Attempt, type AttemptHook } from './aws-middleware';
+import { keyOf } from './dynamodb-faults';
+
+/**
+ * Where a doomed invocation dies:
+ * - `after-claim`: claims written, nothing delivered (the Firehose call never goes out);
+ * - `before-receipt`: delivered, the batch receipt never written (the one unavoidable-duplicate window);
+ * - `after-receipt`: everything written, the function never returns;
+ * - `mid-batch`: before a random one of its requests, as a timeout would.
+ */
+export type DeathPoint = 'after-claim' | 'before-receipt' | 'after-receipt' | 'mid-batch';
+
+/** Function deaths to inject. The mapping must have a function timeout, or a killed invocation never ends. */
+export interface DeathFaults {
+  readonly point: DeathPoint;
+  /** Fraction (0-1) of invocations that die. */
+  readonly rate: number;
+  /** @default 1 */
+  readonly seed?: number;
+}
+
+/** What the deaths did. */
+export interface DeathStats {
+  /** Invocations killed by this fault at their death point. */
+  kills: number;
+  /** Invocations found killed, by this fault or by the timeout. */
+  killedInvocations: number;
+  /** Requests a killed invocation tried to send, or answers it would have received: none of them got through. */
+  frozenRequests: number;
+  /**
+   * Lines sent to Firehose by invocations killed before they sent their batch receipt: the only records a
+   * retry may deliver again. Computed from the requests, never from the delivered output.
+   */
+  atRiskLines: Set<string>;
+}
+
+interface InvocationState {
+  readonly doomed: boolean;
+  /** For `mid-batch`: die before this request (1-based). */
+  readonly killBefore: number;
+  requests: number;
+  readonly firehoseLines: string[];
+  receiptSent: boolean;
+}
+
+const isReceiptWrite = (a: Attempt) => a.command === 'PutItemCommand' && (keyOf(a.input) ?? '').startsWith(BATCH_RECEIPT_PREFIX);
+const isDelivery = (a: Attempt) => a.command === 'PutRecordBatchCommand' || a.command === 'PutRecordCommand';
+
+function linesOf(a: Attempt): string[] {
+  const records = (a.input.Records as { Data?: Uint8Array }[] | undefined) ?? [a.input.Record as { Data?: Uint8Array }];
+  return records.map((r) => Buffer.from(r?.Data ?? new Uint8Array()).toString('utf8').replace(/\n$/, ''));
+}
+
+/**
+ * Makes invocations die: every client call of a killed invocation is frozen (never sent, never answered), so
+ * a killed invocation does nothing more, like a Lambda sandbox stopped at its timeout. Doomed invocations die
+ * at `point`; any invocation the mapping's timeout kills is frozen the same way.
+ */
+export function injectFunctionDeaths(
+  clients: { readonly dynamodb: DynamoDBClient; readonly firehose: FirehoseClient; readonly s3: S3Client },
+  faults: DeathFaults,
+): DeathStats {
+  const stats: DeathStats = { kills: 0, killedInvocations: 0, frozenRequests: 0, atRiskLines: new Set() };
+  const random = mulberry32(faults.seed ?? 1);
+  const states = new WeakMap<Invocation, InvocationState>();
+
+  const stateOf = (invocation: Invocation): InvocationState => {
+    let state = states.get(invocation);
+    if (!state) {
+      state = {
+        doomed: random() < faults.rate,
+        killBefore: 1 + Math.floor(random() * (invocation.batchSize + 2)),
+        requests: 0,
+        firehoseLines: [],
+        receiptSent: false,
+      };
+      states.set(invocation, state);
+      const s = state;
+      invocation.signal.addEventListener('abort', () => {
+        stats.killedInvocations += 1;
+        if (!s.receiptSent) for (const line of s.firehoseLines) stats.atRiskLines.add(line);
+      });
+    }
+    return state;
+  };
+
+  const kill = (invocation: Invocation): 'hang' => {
+    stats.kills += 1;
+    invocation.kill();
+    return 'hang';
+  };
+
+  const hook: AttemptHook = {
+    before: (a) => {
+      const invocation = currentInvocation();
+      if (!invocation) return undefined;
+      const state = stateOf(invocation);
+      if (invocation.signal.aborted) {
+        stats.frozenRequests += 1;
+        return 'hang';
+      }
+      state.requests += 1;
+      if (state.doomed) {
+        if (faults.point === 'after-claim' && isDelivery(a)) return kill(invocation);
+        if (faults.point === 'before-receipt' && isReceiptWrite(a)) return kill(invocation);
+        if (faults.point === 'mid-batch' && state.requests === state.killBefore) return kill(invocation);
+      }
+      if (isDelivery(a)) state.firehoseLines.push(...linesOf(a));
+      if (isReceiptWrite(a)) state.receiptSent = true;
+      return undefined;
+    },
+    after: (a) => {
+      const invocation = currentInvocation();
+      if (!invocation) return undefined;
+      if (invocation.signal.aborted) {
+        stats.frozenRequests += 1;
+        return 'hang';
+      }
+      if (faults.point === 'after-receipt' && stateOf(invocation).doomed && isReceiptWrite(a)) return kill(invocation);
+      return undefined;
+    },
+  };
+  addAttemptHook(clients.dynamodb, 'fault-death', hook);
+  addAttemptHook(clients.firehose, 'fault-death', hook);
+  addAttemptHook(clients.s3, 'fault-death', hook);
+  return stats;
+}

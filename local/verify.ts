@@ -1,0 +1,187 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { classifyRecord } from '../lambda-dedup/src/classifyRecord';
+import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
+import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
+import type { InputRecord } from './input';
+
+/** How the delivered set compares with the input (`ctr local --verify`). */
+export interface VerifyReport {
+  /** Stream records sent. */
+  readonly inputRecords: number;
+  /** Distinct valid CTRs in the input (exact and key-reordered copies count once, versions each). */
+  readonly expectedDistinct: number;
+  /** Lines under `ctr/`. */
+  readonly deliveredLines: number;
+  /** Expected CTRs delivered nowhere (records in the failure destination included). */
+  readonly lost: number;
+  /** Extra deliveries of a CTR already delivered. */
+  readonly duplicated: number;
+  /** Delivered lines that match no valid input record. */
+  readonly unexpected: number;
+  /** Input records the rules reject, and quarantine objects found for them with the same reason. */
+  readonly expectedQuarantine: number;
+  readonly quarantined: number;
+  /** Rejected input records without a quarantine object carrying their reason. */
+  readonly quarantineMissing: number;
+  /** Quarantine objects by reason. */
+  readonly quarantineReasons: Readonly<Record<string, number>>;
+  /** Records the event source mapping gave up on (under `failures/`). */
+  readonly failedRecords: number;
+  /** Contacts whose latest delivered version (newest LastUpdateTimestamp) is not the input's latest. */
+  readonly latestMismatches: number;
+  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact. */
+  readonly ok: boolean;
+}
+
+/** The bytes the emulator puts into the stream for an input record. */
+export const inputBytes = (record: InputRecord): Buffer => Buffer.from(typeof record === 'string' ? record : JSON.stringify(record), 'utf8');
+
+/** JSON with keys sorted at every level: the identity of a CTR regardless of key order or spacing. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    return `{${Object.keys(object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function filesUnder(dir: string, prefix: string): string[] {
+  const root = join(dir, prefix);
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  try {
+    walk(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return out.sort((a, b) => relative(dir, a).localeCompare(relative(dir, b)));
+}
+
+interface Ctr {
+  readonly key: string;
+  readonly contactId: string;
+  readonly updated: string;
+}
+
+const toCtr = (parsed: Record<string, unknown>): Ctr => ({
+  key: canonicalJson(parsed),
+  contactId: String(parsed.ContactId),
+  updated: String(parsed.LastUpdateTimestamp ?? ''),
+});
+
+/** Latest version per contact: the record with the newest LastUpdateTimestamp (ties: every such record). */
+function latestPerContact(ctrs: Iterable<Ctr>): Map<string, Set<string>> {
+  const best = new Map<string, { updated: string; keys: Set<string> }>();
+  for (const c of ctrs) {
+    const current = best.get(c.contactId);
+    if (!current || c.updated > current.updated) best.set(c.contactId, { updated: c.updated, keys: new Set([c.key]) });
+    else if (c.updated === current.updated) current.keys.add(c.key);
+  }
+  return new Map([...best].map(([id, b]) => [id, b.keys]));
+}
+
+/**
+ * Compares what a local run wrote under `outDir` (the bucket's layout) with the records sent. Which records
+ * are valid comes from the dedup function's documented rules applied to the input; identity is canonical
+ * JSON computed here, independently of the function's fingerprint (`FINGERPRINT_MODE=canonical`, the default).
+ */
+export function verifyDelivery(inputs: readonly Buffer[], outDir: string): VerifyReport {
+  const expected = new Map<string, Ctr>();
+  const expectedRejects = new Map<string, { reason: string; count: number }>();
+  let expectedQuarantine = 0;
+  for (const data of inputs) {
+    const classified = classifyRecord(data, 'canonical');
+    if (classified.kind === 'quarantine') {
+      expectedQuarantine += 1;
+      const id = data.toString('base64');
+      const entry = expectedRejects.get(id) ?? { reason: classified.reason, count: 0 };
+      entry.count += 1;
+      expectedRejects.set(id, entry);
+    } else {
+      const ctr = toCtr(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+      expected.set(ctr.key, ctr);
+    }
+  }
+
+  const deliveredCount = new Map<string, number>();
+  const delivered = new Map<string, Ctr>();
+  let deliveredLines = 0;
+  let unexpected = 0;
+  for (const file of filesUnder(outDir, DELIVERY_LAYOUT.dataRoot)) {
+    const text = gunzipSync(readFileSync(file)).toString('utf8');
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      deliveredLines += 1;
+      let ctr: Ctr;
+      try {
+        ctr = toCtr(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        unexpected += 1;
+        continue;
+      }
+      if (!expected.has(ctr.key)) unexpected += 1;
+      deliveredCount.set(ctr.key, (deliveredCount.get(ctr.key) ?? 0) + 1);
+      delivered.set(ctr.key, ctr);
+    }
+  }
+  let lost = 0;
+  for (const key of expected.keys()) if (!deliveredCount.has(key)) lost += 1;
+  let duplicated = 0;
+  for (const count of deliveredCount.values()) duplicated += count - 1;
+
+  const quarantineReasons: Record<string, number> = {};
+  let quarantined = 0;
+  let matched = 0;
+  for (const file of filesUnder(outDir, DEFAULT_QUARANTINE_PREFIX)) {
+    const object = JSON.parse(readFileSync(file, 'utf8')) as { reason: string; dataBase64: string };
+    quarantined += 1;
+    quarantineReasons[object.reason] = (quarantineReasons[object.reason] ?? 0) + 1;
+    const want = expectedRejects.get(object.dataBase64);
+    if (want && want.count > 0 && want.reason === object.reason) {
+      want.count -= 1;
+      matched += 1;
+    }
+  }
+
+  let failedRecords = 0;
+  for (const file of filesUnder(outDir, 'failures/')) {
+    const document = JSON.parse(readFileSync(file, 'utf8')) as { KinesisBatchInfo?: { batchSize?: number } };
+    failedRecords += document.KinesisBatchInfo?.batchSize ?? 0;
+  }
+
+  const want = latestPerContact(expected.values());
+  const got = latestPerContact(delivered.values());
+  let latestMismatches = 0;
+  for (const [contactId, keys] of want) {
+    const found = got.get(contactId);
+    if (!found || found.size !== keys.size || [...found].some((k) => !keys.has(k))) latestMismatches += 1;
+  }
+  const quarantineMissing = expectedQuarantine - matched;
+  return {
+    inputRecords: inputs.length,
+    expectedDistinct: expected.size,
+    deliveredLines,
+    lost,
+    duplicated,
+    unexpected,
+    expectedQuarantine,
+    quarantined,
+    quarantineMissing,
+    quarantineReasons,
+    failedRecords,
+    latestMismatches,
+    ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0,
+  };
+}
