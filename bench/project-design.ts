@@ -8,7 +8,7 @@ import type { DedupDesign } from './design';
 
 /**
  * This project's dedup handler, unchanged, with its default configuration (canonical fingerprints,
- * 16 claims in flight, receipts only on partial-batch retries). Logs at WARN and metrics disabled,
+ * 16 claims in flight, one batch receipt per invocation). Logs at WARN and metrics disabled,
  * as the local pipeline runs it; the per-batch EMF line is not what is being compared.
  */
 export const projectDesign: DedupDesign = {
