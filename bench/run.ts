@@ -12,6 +12,7 @@ import { renderBarChart } from './chart';
 import { copyCounts, generateCorpus } from './corpus';
 import type { DedupDesign } from './design';
 import { measureEmulatorReplay } from './emulator-replay';
+import { measureHandlerLogic } from './handler-logic';
 import { toKinesisEvents } from './kinesis-event';
 import { timeLocalDemo } from './local-demo';
 import { BENCH_NAMES, startBenchServers } from './local-servers';
@@ -92,6 +93,8 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   } finally {
     await servers.close();
   }
+  log('handler logic');
+  const handlerLogic = measureHandlerLogic(corpus.records, options.repeats);
   log('bundle size');
   const bundle = await measureBundleSize();
   let localDemo;
@@ -105,6 +108,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     options: { repeats: options.repeats, latencyMs: options.latencyMs, batchSizes: options.batchSizes },
     designs: figures,
     emulatorReplay: replay,
+    handlerLogic,
     bundle,
     localDemo,
   };
