@@ -18,10 +18,14 @@ export function duckDbColumns(): string {
   return `{${CTR_COLUMNS.map((c) => `${quote(c.name)}: ${quote(toDuckDbType(c.type))}`).join(', ')}}`;
 }
 
-/** SQL over the delivered objects: explicit columns (auto-detection mistypes CTR fields), GZIP, dt from the path. */
-export function ctrTableSql(root: string): string {
+/**
+ * SQL over the delivered objects: explicit columns (auto-detection mistypes CTR fields), GZIP, dt from the path.
+ * Keys match case-sensitively, as the Glue table's SerDe mappings do, so `GreetingPlayed` and `greetingPlayed`
+ * stay two attributes.
+ */
+export function ctrTableSql(root: string, viewName = 'ctr'): string {
   const glob = `${root.replace(/\/$/, '')}/${DELIVERY_LAYOUT.dataRoot}${DELIVERY_LAYOUT.partitionColumn}=*/*.gz`;
-  return `CREATE VIEW ctr AS SELECT * FROM read_json('${glob.replace(/'/g, "''")}', columns = ${duckDbColumns()},
+  return `CREATE VIEW ${viewName} AS SELECT * FROM read_json('${glob.replace(/'/g, "''")}', columns = ${duckDbColumns()},
     format = 'newline_delimited', compression = 'gzip', hive_partitioning = true, hive_types = {'${DELIVERY_LAYOUT.partitionColumn}': 'VARCHAR'})`;
 }
 

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { RAW_TABLE_NAME, VIEWS, namedQuery } from '../../analytics/definitions';
+import { AnalyticsError } from '../../analytics/errors';
+import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { ctrTableSql } from './daily-contacts';
+import { TRINO_MACROS } from './trino-compat';
+
+/** A scalar as printed and compared: numbers (DuckDB's BIGINT and HUGEINT included), text, booleans or null. */
+export type CellValue = string | number | boolean | null;
+
+/** Rows of one query, with the column names in SELECT order. */
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyArray<Record<string, CellValue>>;
+}
+
+/** The directory holds no delivered CTRs (`ctr/dt=.../*.gz`). */
+export class NoDeliveredDataError extends AnalyticsError {
+  constructor(readonly root: string) {
+    super(`no delivered CTRs under ${join(root, DELIVERY_LAYOUT.dataRoot)} (run "ctr local --input FILE --out ${root}" first)`);
+  }
+}
+
+/** DuckDB values as JSON-friendly scalars: integers as numbers, dates and timestamps as their text. */
+function toCell(value: DuckDBValue): CellValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return String(value);
+}
+
+/**
+ * Athena's catalog on this machine: DuckDB over a directory laid out like the data bucket (the `--out DIR`
+ * of `ctr local`), with the raw table, the Trino compatibility macros and the views created from the
+ * same `.sql` files the stack deploys.
+ *
+ * @example
+ * const analytics = await LocalAnalytics.open(outDir);
+ * try { console.log((await analytics.runNamedQuery('daily_contact_volume')).rows); } finally { analytics.close(); }
+ */
+export class LocalAnalytics {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens an in-memory DuckDB over `root`; throws {@link NoDeliveredDataError} when it has no CTR objects. */
+  static async open(root: string): Promise<LocalAnalytics> {
+    if (!existsSync(join(root, DELIVERY_LAYOUT.dataRoot))) throw new NoDeliveredDataError(root);
+    // No network: DuckDB must not try to download extensions on a machine without internet.
+    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+    const connection = await instance.connect();
+    const analytics = new LocalAnalytics(instance, connection);
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      for (const macro of TRINO_MACROS) await connection.run(macro.sql);
+      await connection.run(ctrTableSql(root, RAW_TABLE_NAME));
+      for (const view of VIEWS) await connection.run(`CREATE VIEW ${view.name} AS ${view.sql}`);
+      return analytics;
+    } catch (err) {
+      analytics.close();
+      if (/No files found/i.test((err as Error).message)) throw new NoDeliveredDataError(root);
+      throw err;
+    }
+  }
+
+  /** Runs one SELECT and returns its rows. */
+  async query(sql: string): Promise<QueryResult> {
+    const reader = await this.connection.runAndReadAll(sql);
+    const columns = reader.columnNames();
+    const rows = reader.getRows().map((row) => Object.fromEntries(columns.map((c, i) => [c, toCell(row[i])])));
+    return { columns, rows };
+  }
+
+  /** Runs the named query `name` (see `analytics/queries/`). */
+  async runNamedQuery(name: string): Promise<QueryResult> {
+    return this.query(namedQuery(name).sql);
+  }
+
+  /** Column names and DuckDB types of a table or view, in order. */
+  async describe(relation: string): Promise<Array<{ name: string; type: string }>> {
+    const { rows } = await this.query(`DESCRIBE ${relation}`);
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  }
+
+  /** Releases the database. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
