@@ -3,14 +3,25 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CTR_COLUMNS, toGlueType } from './ctr-schema';
+import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../analytics/definitions';
+import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './ctr-schema';
+import { CtrViews } from './ctr-views';
 import { DELIVERY_LAYOUT } from './delivery-layout';
+import { CtrNamedQueries } from './named-queries';
 
 /** Name of the CTR table in the stack's Glue database. */
-export const CTR_TABLE_NAME = 'contact_trace_records';
+export const CTR_TABLE_NAME = RAW_TABLE_NAME;
 
 /** Key prefix of Athena query results in the results bucket. */
 export const ATHENA_RESULTS_PREFIX = 'athena-results/';
+
+/** Glue database and Athena workgroup names of a stack: derived from its name so that two stacks cannot collide. */
+export function catalogNames(stackName: string): { readonly databaseName: string; readonly workGroupName: string } {
+  return {
+    databaseName: `${stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_ctr`,
+    workGroupName: `${stackName}-ctr`,
+  };
+}
 
 /** Props of {@link CtrCatalog}. */
 export interface CtrCatalogProps {
@@ -37,7 +48,8 @@ export interface CtrCatalogProps {
 
 /**
  * Glue database and CTR table over `ctr/` with partition projection on `dt` (no crawler, no
- * `MSCK REPAIR`), and an Athena workgroup that enforces its result location and encryption.
+ * `MSCK REPAIR`), the views over it (`ctr_latest`, `ctr_typed`), an Athena workgroup that enforces its
+ * result location and encryption, and the named queries saved in it.
  *
  * Glue and Athena are L1 (`Cfn*`) resources: aws-cdk-lib has no stable L2 for them (only the alpha
  * `@aws-cdk/aws-glue-alpha`, whose API may still change).
@@ -55,13 +67,16 @@ export class CtrCatalog extends Construct {
   readonly tableName: string = CTR_TABLE_NAME;
   /** Athena workgroup name (derived from the stack name). */
   readonly workGroupName: string;
+  /** Views over the table (`analytics/views/*.sql`). */
+  readonly views: CtrViews;
+  /** Named queries in the workgroup (`analytics/queries/*.sql`). */
+  readonly namedQueries: CtrNamedQueries;
 
   constructor(scope: Construct, id: string, props: CtrCatalogProps) {
     super(scope, id);
     const stackName = Stack.of(this).stackName;
     // Glue and Athena require names; derive them from the stack so that a second stack cannot collide.
-    this.databaseName = `${stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_ctr`;
-    this.workGroupName = `${stackName}-ctr`;
+    ({ databaseName: this.databaseName, workGroupName: this.workGroupName } = catalogNames(stackName));
 
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: Aws.ACCOUNT_ID,
@@ -91,14 +106,21 @@ export class CtrCatalog extends Construct {
         },
         storageDescriptor: {
           location,
-          // Glue lowercases column names; the OpenX SerDe matches JSON keys case-insensitively.
+          // Glue lowercases column names; the SerDe mappings below name each column's JSON key.
           columns: CTR_COLUMNS.map((c) => ({ name: c.name.toLowerCase(), type: toGlueType(c.type) })),
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           compressed: true,
           serdeInfo: {
             serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-            parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'FALSE' },
+            // With case.insensitive=TRUE (the default) the SerDe lowercases every JSON key before reading, so a
+            // record whose Attributes hold `GreetingPlayed` and `greetingPlayed` fails the whole query with
+            // "Duplicate key". FALSE keeps keys as delivered; then every column and struct field needs its
+            // exact JSON key, which `mapping.<lowercase name>` gives for all of them (derived from the schema,
+            // one spelling per name, checked). Safe: every schema field is still read (by its exact key, the
+            // way Connect spells it), no row is dropped (unlike ignore.malformed.json), and attribute keys
+            // that differ only in case stay two distinct map keys, as in DuckDB locally.
+            parameters: { 'case.insensitive': 'FALSE', 'ignore.malformed.json': 'FALSE', ...serdeKeyMappings() },
           },
         },
       },
@@ -120,6 +142,19 @@ export class CtrCatalog extends Construct {
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },
+    });
+
+    this.views = new CtrViews(this, 'Views', {
+      database: this.database,
+      databaseName: this.databaseName,
+      views: VIEWS,
+      dependsOn: [this.table],
+    });
+    this.namedQueries = new CtrNamedQueries(this, 'NamedQueries', {
+      workGroup: this.workGroup,
+      databaseName: this.databaseName,
+      queries: NAMED_QUERIES,
+      dependsOn: [this.database],
     });
   }
 }

@@ -400,7 +400,7 @@ describe('Glue table and Athena workgroup', () => {
   });
 
   test('columns are the CTR top-level columns rendered from the shared schema', () => {
-    const table = resources(template)[logicalId(template, 'AWS::Glue::Table', 'Catalog')];
+    const table = resources(template)[logicalId(template, 'AWS::Glue::Table', 'CatalogTable')];
     expect(table.Properties.TableInput.StorageDescriptor.Columns).toEqual(
       CTR_COLUMNS.map((c) => ({ Name: c.name.toLowerCase(), Type: toGlueType(c.type) })),
     );
