@@ -24,7 +24,7 @@ export interface DynamoDbFaultStats {
   internalErrors: number;
   /** Attempts that reached the server as an SDK retry (attempt 2 or later). */
   sdkRetriesSent: number;
-  /** Calls that failed after all SDK attempts, by command. */
+  /** Calls that failed with an injected error after all SDK attempts, by command. */
   surfaced: Record<string, number>;
   /** Fingerprints whose delivery mark (`UpdateItem` setting `deliveredAt`) finally failed. */
   deliveryMarksFailed: Set<string>;
@@ -32,8 +32,14 @@ export interface DynamoDbFaultStats {
   receiptsFailed: number;
 }
 
-/** Attempts in a row a persistently throttled claim fails: more than the SDK's default 3 attempts. */
-export const PERSISTENT_THROTTLE_ATTEMPTS = 3;
+/**
+ * Attempts in a row a persistently throttled claim fails: more than the SDK makes (DynamoDB clients now
+ * default to 4 attempts), so the claim fails and the stream's retry must bring the record back.
+ */
+export const PERSISTENT_THROTTLE_ATTEMPTS = 5;
+
+/** Error names this module injects; other errors (a failed condition on a copy) are the protocol's own. */
+const INJECTED = new Set(['ProvisionedThroughputExceededException', 'InternalServerError']);
 
 const DYNAMODB_ERROR = 'com.amazonaws.dynamodb.v20120810#';
 const throttle: FakeResponse = {
@@ -90,7 +96,7 @@ export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFau
     },
   });
   addCallHook(client, 'fault-dynamodb-outcome', (command, input, error) => {
-    if (error === undefined) return;
+    if (!INJECTED.has((error as { name?: string } | undefined)?.name ?? '')) return;
     stats.surfaced[command] = (stats.surfaced[command] ?? 0) + 1;
     const key = keyOf(input) ?? '';
     if (command === 'UpdateItemCommand') stats.deliveryMarksFailed.add(key);

@@ -1,0 +1,71 @@
+// Every log line the handlers write is captured and checked: INFO, so there is more to check.
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+
+import { injectDynamoDbFaults, PERSISTENT_THROTTLE_ATTEMPTS, type DynamoDbFaultStats } from '../../local/faults/dynamodb-faults';
+import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, type FaultRun } from './harness';
+
+// Faults of the services the dedup function calls: Firehose and DynamoDB.
+describe('fault matrix: Firehose and DynamoDB faults', () => {
+  const logs = captureLogs();
+  let run: FaultRun | undefined;
+  afterEach(async () => {
+    await disposeRun(run);
+    run = undefined;
+  });
+  afterAll(() => logs.restore());
+
+  it('firehose-entries: a fraction of entries fail (FailedPutCount); nothing lost, nothing twice', async () => {
+    run = await runWithFaults({ environment: { firehoseFaults: { failEntryFraction: 0.2, seed: 3 } } });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    // The fault bit: entries were resent, and some records came back through batchItemFailures.
+    expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('firehose-outage: every call fails for a while (HTTP 503); nothing lost, nothing twice', async () => {
+    run = await runWithFaults({ environment: { firehoseFaults: { failFirstCalls: 40 } } });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('dynamodb-throttle: claims throttled inside the SDK retry loop are retried by the SDK; nothing lost, nothing twice', async () => {
+    let stats: DynamoDbFaultStats | undefined;
+    run = await runWithFaults({ install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { throttleClaims: 0.05, seed: 2 })) });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(stats!.throttled).toBeGreaterThan(20);
+    // The SDK's retry strategy saw the throttling and sent the same request again.
+    expect(stats!.sdkRetriesSent).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('dynamodb-throttle-persistent: throttling that outlasts the SDK retries comes back through batchItemFailures, never as a duplicate', async () => {
+    let stats: DynamoDbFaultStats | undefined;
+    run = await runWithFaults({
+      install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { throttleClaimsPersistently: 0.01 })),
+    });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(stats!.throttled).toBeGreaterThanOrEqual(PERSISTENT_THROTTLE_ATTEMPTS * 3);
+    expect(stats!.surfaced.PutItemCommand ?? 0).toBeGreaterThan(0);
+    expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('dynamodb-errors: any DynamoDB call fails (HTTP 500); nothing lost, a duplicate only where a delivery mark was lost', async () => {
+    let stats: DynamoDbFaultStats | undefined;
+    run = await runWithFaults({ install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { internalErrors: 0.05, seed: 4 })) });
+    await expectSoundRun(run);
+    expect(stats!.internalErrors).toBeGreaterThan(20);
+    expect(stats!.sdkRetriesSent).toBeGreaterThan(0);
+    // A copy may be delivered again only if its deliveredAt mark failed after every SDK attempt.
+    const marksFailed = stats!.deliveryMarksFailed;
+    const fingerprintsOfDuplicates = duplicatedRecords(run).length;
+    expect(fingerprintsOfDuplicates).toBeLessThanOrEqual(marksFailed.size + stats!.receiptsFailed);
+  }, 120_000);
+
+  it('writes no phone number, CTR body or credential to any log line', () => {
+    expect(logs.lines.length).toBeGreaterThan(0);
+    expect(logs.lines.some((l) => l.includes('Record quarantined'))).toBe(true);
+    expect(leakingLines(logs.lines)).toEqual([]);
+  });
+});
