@@ -36,3 +36,17 @@ export function formatSummary(s: RunSummary, outLocation: string): string {
   lines.push('', `Objects: ${outLocation}`);
   return lines.join('\n');
 }
+
+/** Rows as a text table: a header, numbers right-aligned, NULL for missing values. */
+export function formatTable(result: {
+  readonly columns: readonly string[];
+  readonly rows: ReadonlyArray<Record<string, string | number | boolean | null>>;
+}): string {
+  if (result.rows.length === 0) return '  (no rows)';
+  const cell = (v: string | number | boolean | null) => (v === null ? 'NULL' : String(v));
+  const widths = result.columns.map((c) => Math.max(c.length, ...result.rows.map((r) => cell(r[c]).length)));
+  const numeric = result.columns.map((c) => result.rows.every((r) => r[c] === null || typeof r[c] === 'number'));
+  const line = (values: string[]) =>
+    `  ${values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ')}`.trimEnd();
+  return [line([...result.columns]), ...result.rows.map((r) => line(result.columns.map((c) => cell(r[c]))))].join('\n');
+}

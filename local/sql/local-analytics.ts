@@ -90,3 +90,13 @@ export class LocalAnalytics {
     this.instance.closeSync();
   }
 }
+
+/** Opens {@link LocalAnalytics} over `root`, runs one named query and closes it. */
+export async function runLocalNamedQuery(root: string, name: string): Promise<QueryResult> {
+  const analytics = await LocalAnalytics.open(root);
+  try {
+    return await analytics.runNamedQuery(name);
+  } finally {
+    analytics.close();
+  }
+}
