@@ -4,6 +4,10 @@ import { exportObjects, listKeys } from './bucket';
 import type { LocalEnvironment } from './environment';
 import type { InputRecord } from './input';
 import { dailyContacts, type DailyContacts } from './sql/daily-contacts';
+import { runLocalNamedQuery, type QueryResult } from './sql/local-analytics';
+
+/** The named query a run shows (analytics/queries/daily_contact_volume.sql). */
+export const RUN_SUMMARY_QUERY = 'daily_contact_volume';
 
 /** Progress of a run, reported while it goes. */
 export interface RunProgress {
@@ -26,7 +30,7 @@ export interface RunOptions {
   readonly onProgress?: (progress: RunProgress) => void;
   /** @default 250 */
   readonly progressIntervalMs?: number;
-  /** Run the daily-contacts SQL. @default true */
+  /** Run the daily-contacts SQL and the daily volume named query. @default true */
   readonly sql?: boolean;
   /** Another consumer drained alongside the mapping, e.g. a second poller on the same shards. @default none */
   readonly alsoDrain?: (producerDone: () => boolean) => Promise<unknown>;
@@ -54,6 +58,8 @@ export interface RunSummary {
   readonly objectsWritten: { readonly ctr: number; readonly quarantine: number; readonly failures: number; readonly firehoseErrors: number };
   /** Daily distinct contacts over everything delivered so far, from DuckDB. */
   readonly dailyContacts: DailyContacts[];
+  /** The daily contact volume named query over everything delivered so far (absent without SQL or data). */
+  readonly dailyVolume?: QueryResult;
   /** Where the bucket's objects were written. */
   readonly outDir: string;
   readonly elapsedMs: number;
@@ -129,6 +135,7 @@ export async function runLocalPipeline(
   await exportObjects(env.clients.s3, env.names.bucketName, [...after.keys], options.outDir);
   const hasData = [...after.keys].some((k) => k.startsWith(DELIVERY_LAYOUT.dataRoot));
   const daily = options.sql === false || !hasData ? [] : await dailyContacts(options.outDir);
+  const dailyVolume = options.sql === false || !hasData ? undefined : await runLocalNamedQuery(options.outDir, RUN_SUMMARY_QUERY);
 
   return {
     recordsIn: records.length,
@@ -146,6 +153,7 @@ export async function runLocalPipeline(
       firehoseErrors: under(staticPrefix(DELIVERY_LAYOUT.errorOutputPrefix)),
     },
     dailyContacts: daily,
+    dailyVolume,
     outDir: options.outDir,
     elapsedMs: Date.now() - started,
   };

@@ -33,6 +33,10 @@ export function formatSummary(s: RunSummary, outLocation: string): string {
       lines.push(`  ${d.dt.padEnd(10)}  ${String(d.contacts).padStart(8)}  ${String(d.records).padStart(8)}`);
     }
   }
+  if (s.dailyVolume) {
+    lines.push('', 'Daily contact volume (named query daily_contact_volume: latest version of each contact)');
+    lines.push(formatTable(s.dailyVolume));
+  }
   lines.push('', `Objects: ${outLocation}`);
   return lines.join('\n');
 }
