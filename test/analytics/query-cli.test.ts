@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { NAMED_QUERIES } from '../../analytics/definitions';
+import { main } from '../../local/cli/main';
+import { seedRecords } from './corpus';
+
+// `ctr query` locally, over a directory laid out like `ctr local --out DIR` leaves it.
+describe('ctr query (local)', () => {
+  let root: string;
+  let out: string;
+  let err: string;
+  let spies: jest.SpyInstance[];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ctr-query-'));
+    const dir = join(root, 'ctr', 'dt=2022-01-05');
+    mkdirSync(dir, { recursive: true });
+    const distinct = [...new Map(seedRecords().map((r) => [JSON.stringify(r), r])).values()];
+    writeFileSync(join(dir, 'object.gz'), gzipSync(distinct.map((r) => `${JSON.stringify(r)}\n`).join('')));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    out = '';
+    err = '';
+    spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true)),
+      jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true)),
+    ];
+  });
+  afterEach(() => spies.forEach((s) => s.mockRestore()));
+
+  test('--json prints the rows as one JSON array', async () => {
+    expect(await main(['query', 'dedup_audit', '--out', root, '--json'])).toBe(0);
+    expect(JSON.parse(out)).toEqual([{ dt: '2022-01-05', raw_rows: 3, versions: 3, contacts: 1, rows_beyond_versions: 0 }]);
+  });
+
+  test('prints a table with the query description', async () => {
+    expect(await main(['query', 'handle_time_by_agent', '--out', root])).toBe(0);
+    expect(out.split('\n').slice(0, 2)).toEqual([
+      `handle_time_by_agent: ${NAMED_QUERIES.find((q) => q.name === 'handle_time_by_agent')!.description}`,
+      '  agent_username  contacts  avg_handle_s  avg_talk_s  avg_hold_s  avg_acw_s',
+    ]);
+    expect(out).toMatch(/Steve\.Lusk\s+1\s+465\s+239\s+221\s+5\n/);
+  });
+
+  test('--list lists every named query, --json as an array', async () => {
+    expect(await main(['query', '--list', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toEqual(NAMED_QUERIES.map((q) => ({ name: q.name, description: q.description })));
+  });
+
+  test('usage errors: no name, unknown name, no --out', async () => {
+    expect(await main(['query'])).toBe(2);
+    expect(await main(['query', 'dedup_audit'])).toBe(2);
+    expect(err).toContain('--out DIR is required');
+    expect(await main(['query', 'no_such_query', '--out', root])).toBe(1);
+    expect(err).toContain('unknown query "no_such_query"');
+  });
+});
