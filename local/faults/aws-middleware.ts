@@ -64,7 +64,11 @@ export function addAttemptHook(client: AnyClient, name: string, hook: AttemptHoo
       return { response, output: undefined as never };
     }
     const result = await next(args);
-    if (hook.after?.(attempt) === 'hang') return never();
+    if (hook.after?.(attempt) === 'hang') {
+      // Read and drop the unread body first, or its socket stays busy and starves the connection pool.
+      (result.response as { body?: { resume?: () => void } }).body?.resume?.();
+      return never();
+    }
     return result;
   };
   (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, { step: 'deserialize', priority: 'low', name });

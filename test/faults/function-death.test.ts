@@ -1,0 +1,76 @@
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+
+import { injectFunctionDeaths, type DeathPoint, type DeathStats } from '../../local/faults/function-death';
+import { canonical } from '../local/corpus';
+import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, type FaultRun } from './harness';
+
+// Lambda's timeout, shortened: a killed invocation is noticed after this long.
+const FUNCTION_TIMEOUT_MS = 1_000;
+
+async function runWithDeaths(point: DeathPoint, rate: number): Promise<{ run: FaultRun; stats: DeathStats }> {
+  let stats: DeathStats | undefined;
+  const run = await runWithFaults({
+    environment: { functionTimeoutMs: FUNCTION_TIMEOUT_MS },
+    install: (env) => (stats = injectFunctionDeaths(env.clients, { point, rate, seed: 9 })),
+  });
+  return { run, stats: stats! };
+}
+
+// The dedup function dies at chosen points; the mapping's timeout notices, retries and bisects.
+describe('fault matrix: function death', () => {
+  const logs = captureLogs();
+  let run: FaultRun | undefined;
+  afterEach(async () => {
+    await disposeRun(run);
+    run = undefined;
+  });
+  afterAll(() => logs.restore());
+
+  it('die-after-claim: claims written, nothing delivered; the retry recognises its own claims, nothing lost or twice', async () => {
+    const result = await runWithDeaths('after-claim', 0.3);
+    run = result.run;
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(result.stats.kills).toBeGreaterThan(0);
+    expect(run.env.mapping.stats.functionErrors).toBeGreaterThanOrEqual(result.stats.kills);
+    expect(result.stats.atRiskLines.size).toBe(0);
+  }, 120_000);
+
+  it('die-after-receipt: delivered and receipt written, never returned; the batch receipt makes the retry exact', async () => {
+    const result = await runWithDeaths('after-receipt', 0.3);
+    run = result.run;
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(result.stats.kills).toBeGreaterThan(0);
+    // Killed after the receipt: the killed invocations' later calls (none) and answers were frozen.
+    expect(result.stats.atRiskLines.size).toBe(0);
+  }, 120_000);
+
+  it('die-before-receipt: delivered, receipt never written: duplicates appear, only there; ctr_latest still exact', async () => {
+    const result = await runWithDeaths('before-receipt', 0.3);
+    run = result.run;
+    await expectSoundRun(run);
+    const atRisk = new Set([...result.stats.atRiskLines].map((line) => canonical(JSON.parse(line))));
+    const duplicates = duplicatedRecords(run);
+    // The unavoidable window really produced duplicates, and every one lies in it.
+    expect(duplicates.length).toBeGreaterThan(0);
+    expect(duplicates.filter((d) => !atRisk.has(d))).toEqual([]);
+    // At most one extra copy per death of the invocation holding it.
+    for (const d of duplicates) expect(run.deliveries.get(d)!).toBeLessThanOrEqual(1 + result.stats.kills);
+  }, 120_000);
+
+  it('die-mid-batch: killed before a random request, as a timeout would; duplicates only from deliveries in flight at the kill', async () => {
+    const result = await runWithDeaths('mid-batch', 0.3);
+    run = result.run;
+    await expectSoundRun(run);
+    expect(result.stats.kills).toBeGreaterThan(0);
+    expect(result.stats.frozenRequests).toBeGreaterThan(0);
+    const atRisk = new Set([...result.stats.atRiskLines].map((line) => canonical(JSON.parse(line))));
+    expect(duplicatedRecords(run).filter((d) => !atRisk.has(d))).toEqual([]);
+  }, 120_000);
+
+  it('writes no phone number, CTR body or credential to any log line', () => {
+    expect(logs.lines.some((l) => l.includes('Batch processed'))).toBe(true);
+    expect(leakingLines(logs.lines)).toEqual([]);
+  });
+});

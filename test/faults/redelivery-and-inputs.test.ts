@@ -1,0 +1,54 @@
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+
+import { BAD_INPUT_KINDS } from '../../local/faults/bad-inputs';
+import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from '../../local/faults/redelivery';
+import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, type FaultRun } from './harness';
+
+// The stream's own at-least-once behaviour, and inputs that are not CTRs.
+describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', () => {
+  const logs = captureLogs();
+  let run: FaultRun | undefined;
+  afterEach(async () => {
+    await disposeRun(run);
+    run = undefined;
+  });
+  afterAll(() => logs.restore());
+
+  it('batch-twice: every batch is invoked again after it succeeded; the batch receipts drop the second delivery', async () => {
+    const twice = deliverBatchesTwice(1);
+    run = await runWithFaults({ environment: { wrapHandler: twice.wrap } });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(twice.stats.redelivered).toBe(run.env.mapping.stats.invocations);
+  }, 120_000);
+
+  it('two-pollers: a second mapping reads the same shards concurrently, with other batch boundaries; nothing lost, nothing twice', async () => {
+    run = await runWithFaults({ run: (env) => ({ alsoDrain: secondPoller(env, { batchSize: 37 }) }) });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+  }, 120_000);
+
+  it('replay: the whole stream read again from the trim horizon after a full run delivers nothing new', async () => {
+    run = await runWithFaults({});
+    await expectSoundRun(run);
+    const accepted = run.env.firehose.stats(run.env.names.deliveryStreamName).recordsAccepted;
+    const replay = await replayFromTrimHorizon(run.env);
+    expect(replay.recordsRead).toBe(run.corpus.lines.length);
+    expect(replay.recordsToFailureDestination).toBe(0);
+    // Firehose accepted nothing more, so no object can hold a second copy.
+    expect(run.env.firehose.stats(run.env.names.deliveryStreamName).recordsAccepted).toBe(accepted);
+    expect(run.env.firehose.stats(run.env.names.deliveryStreamName).recordsDelivered).toBe(run.summary.delivered);
+  }, 120_000);
+
+  it('bad inputs: every kind is quarantined with its reason (huge attribute maps are delivered), mixed into a corpus', async () => {
+    run = await runWithFaults({ badPerKind: 3 });
+    await expectSoundRun(run);
+    expect(duplicatedRecords(run)).toEqual([]);
+    expect(new Set(run.bad.map((b) => b.kind))).toEqual(new Set(BAD_INPUT_KINDS));
+  }, 120_000);
+
+  it('writes no phone number, CTR body or credential to any log line', () => {
+    expect(logs.lines.some((l) => l.includes('Record quarantined'))).toBe(true);
+    expect(leakingLines(logs.lines)).toEqual([]);
+  });
+});
