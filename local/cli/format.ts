@@ -1,4 +1,6 @@
+import type { FaultReport } from '../faults/catalog';
 import type { RunProgress, RunSummary } from '../pipeline';
+import type { VerifyReport } from '../verify';
 
 /** One progress line for a terminal: records sent, forwarded, and the send rate. */
 export function formatProgress(p: RunProgress): string {
@@ -53,4 +55,31 @@ export function formatTable(result: {
   const line = (values: string[]) =>
     `  ${values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ')}`.trimEnd();
   return [line([...result.columns]), ...result.rows.map((r) => line(result.columns.map((c) => cell(r[c]))))].join('\n');
+}
+
+/** The injected faults' counters and the `--verify` comparison, for a terminal. */
+export function formatFaultRun(faults: FaultReport | undefined, verify: VerifyReport | undefined): string {
+  const lines: string[] = [];
+  if (faults) {
+    lines.push('', 'Faults injected');
+    for (const [name, counts] of Object.entries(faults)) {
+      lines.push(`  ${name}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
+  }
+  if (verify) {
+    const reasons = Object.entries(verify.quarantineReasons).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+    lines.push(
+      '',
+      `Verify (delivered set against the input): ${verify.ok ? 'OK' : 'FAILED'}`,
+      `  expected distinct CTRs  ${verify.expectedDistinct}`,
+      `  delivered lines         ${verify.deliveredLines}`,
+      `  lost                    ${verify.lost}`,
+      `  duplicated              ${verify.duplicated}`,
+      `  unexpected              ${verify.unexpected}`,
+      `  quarantined             ${verify.quarantined} of ${verify.expectedQuarantine} expected (${reasons}), missing ${verify.quarantineMissing}`,
+      `  failure destination     ${verify.failedRecords}`,
+      `  latest-version errors   ${verify.latestMismatches}`,
+    );
+  }
+  return lines.join('\n');
 }

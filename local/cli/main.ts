@@ -5,7 +5,11 @@ import { parseArgs } from 'node:util';
 import { startLocalEnvironment } from '../environment';
 import { readInputFile, type InputRecord } from '../input';
 import { runLocalPipeline, type RunSummary } from '../pipeline';
-import { formatProgress, formatSummary } from './format';
+import { formatFaultRun, formatProgress, formatSummary } from './format';
+import { exportObjects, listKeys } from '../bucket';
+import { FAULT_CATALOG, parseFaultSpec, planFaults, type FaultReport } from '../faults/catalog';
+import { FaultSpecError } from '../faults/errors';
+import { inputBytes, verifyDelivery, type VerifyReport } from '../verify';
 import { runQueryCommand } from '../sql/query-command';
 
 const MAIN_HELP = `Usage: ctr <command> [options]
@@ -18,7 +22,11 @@ Options:
   -h, --help  Show help. "ctr <command> --help" shows a command's options.
 `;
 
-const LOCAL_HELP = `Usage: ctr local --input FILE... [--out DIR] [--json]
+const faultHelp = Object.entries(FAULT_CATALOG)
+  .map(([name, f]) => `    ${`${name}${f.value === 'none' ? '' : `=${f.value === 'rate' ? 'RATE' : 'N'}`}`.padEnd(35)}${f.help}${f.value === 'none' ? '' : ` (default ${f.default})`}`)
+  .join('\n');
+
+const LOCAL_HELP = `Usage: ctr local --input FILE... [--out DIR] [--json] [--fault NAME[=VALUE]]... [--verify]
 
 Runs CTRs through the whole pipeline on local servers started in this process: the emulator Lambda
 puts them into Kinesis (kinesalite), the dedup Lambda reads them through a local event source mapping,
@@ -35,6 +43,13 @@ Options:
       --firehose-failure-rate F
                        Fraction (0-1) of Firehose entries the local endpoint fails, to watch the
                        resends work. Default: 0.
+      --fault NAME[=VALUE]
+                       Inject a fault (repeatable; at most one die-*). RATE is a fraction from 0 to 1.
+${faultHelp}
+      --verify         Compare what was delivered with the input: lost, duplicated and quarantined
+                       counts, and whether the latest version of every contact is the input's latest.
+                       Exit code 3 when a record is lost, foreign, not quarantined, or a latest
+                       version is wrong (duplicates alone are reported, not failed).
   -h, --help           Show this help.
 `;
 
@@ -76,6 +91,8 @@ async function localCommand(argv: readonly string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       shards: { type: 'string' },
       'firehose-failure-rate': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      verify: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -90,6 +107,13 @@ async function localCommand(argv: readonly string[]): Promise<number> {
   if (!Number.isInteger(shards) || shards < 1 || shards > 50) throw new UsageError('--shards must be an integer from 1 to 50');
   const failureRate = values['firehose-failure-rate'] === undefined ? 0 : Number(values['firehose-failure-rate']);
   if (!(failureRate >= 0 && failureRate < 1)) throw new UsageError('--firehose-failure-rate must be from 0 to below 1');
+  let plan: ReturnType<typeof planFaults>;
+  try {
+    plan = planFaults((values.fault ?? []).map(parseFaultSpec));
+  } catch (err) {
+    if (err instanceof FaultSpecError) throw new UsageError(err.message);
+    throw err;
+  }
 
   const records: InputRecord[] = [];
   for (const file of inputs) records.push(...(await readInputFile(file)));
@@ -102,15 +126,25 @@ async function localCommand(argv: readonly string[]): Promise<number> {
   const showProgress = process.stderr.isTTY === true;
   const env = await startLocalEnvironment({
     shardCount: shards,
-    firehoseFaults: failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined,
+    ...plan.environment,
+    firehoseFaults: plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
   });
   let summary: RunSummary;
+  let faults: FaultReport | undefined;
+  let verify: VerifyReport | undefined;
   try {
+    await plan.install(env);
     summary = await runLocalPipeline(env, records, {
       outDir,
       onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
+      ...plan.runOptions(env),
     });
     if (showProgress) process.stderr.write('\n');
+    if (await plan.after(env)) {
+      await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), outDir);
+    }
+    if (values.fault?.length) faults = plan.report();
+    if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir);
   } finally {
     await env.stop();
     if (!values.out) await rm(outDir, { recursive: true, force: true });
@@ -119,11 +153,12 @@ async function localCommand(argv: readonly string[]): Promise<number> {
 
   const location = values.out ? outDir : 'temporary directory, removed (use --out DIR to keep them)';
   if (values.json) {
-    stdoutWrite(`${JSON.stringify({ ...summary, outDir: values.out ? outDir : null })}\n`);
+    stdoutWrite(`${JSON.stringify({ ...summary, outDir: values.out ? outDir : null, ...(faults ? { faults } : {}), ...(verify ? { verify } : {}) })}\n`);
   } else {
     stdoutWrite(`${formatSummary(summary, location)}\n`);
+    if (faults || verify) stdoutWrite(`${formatFaultRun(faults, verify)}\n`);
   }
-  return 0;
+  return verify && !verify.ok ? 3 : 0;
 }
 
 const QUERY_HELP = `Usage: ctr query NAME [--out DIR] [--json]
