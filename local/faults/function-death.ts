@@ -107,7 +107,8 @@ export function injectFunctionDeaths(
       }
       state.requests += 1;
       if (state.doomed) {
-        if (faults.point === 'after-claim' && isDelivery(a)) return kill(invocation);
+        // Only before the first Firehose call: dying at a resend would be a death mid-delivery.
+        if (faults.point === 'after-claim' && isDelivery(a) && state.firehoseLines.length === 0) return kill(invocation);
         if (faults.point === 'before-receipt' && isReceiptWrite(a)) return kill(invocation);
         if (faults.point === 'mid-batch' && state.requests === state.killBefore) return kill(invocation);
       }

@@ -2,7 +2,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 
 import { injectFunctionDeaths, type DeathPoint, type DeathStats } from '../../local/faults/function-death';
 import { canonical } from '../local/corpus';
-import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, type FaultRun } from './harness';
+import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, RUN_TIMEOUT_MS, type FaultRun } from './harness';
 
 // Lambda's timeout, shortened: a killed invocation is noticed after this long.
 const FUNCTION_TIMEOUT_MS = 1_000;
@@ -34,7 +34,7 @@ describe('fault matrix: function death', () => {
     expect(result.stats.kills).toBeGreaterThan(0);
     expect(run.env.mapping.stats.functionErrors).toBeGreaterThanOrEqual(result.stats.kills);
     expect(result.stats.atRiskLines.size).toBe(0);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('die-after-receipt: delivered and receipt written, never returned; the batch receipt makes the retry exact', async () => {
     const result = await runWithDeaths('after-receipt', 0.3);
@@ -44,7 +44,7 @@ describe('fault matrix: function death', () => {
     expect(result.stats.kills).toBeGreaterThan(0);
     // Killed after the receipt: the killed invocations' later calls (none) and answers were frozen.
     expect(result.stats.atRiskLines.size).toBe(0);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('die-before-receipt: delivered, receipt never written: duplicates appear, only there; ctr_latest still exact', async () => {
     const result = await runWithDeaths('before-receipt', 0.3);
@@ -57,7 +57,7 @@ describe('fault matrix: function death', () => {
     expect(duplicates.filter((d) => !atRisk.has(d))).toEqual([]);
     // At most one extra copy per death of the invocation holding it.
     for (const d of duplicates) expect(run.deliveries.get(d)!).toBeLessThanOrEqual(1 + result.stats.kills);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('die-mid-batch: killed before a random request, as a timeout would; duplicates only from deliveries in flight at the kill', async () => {
     const result = await runWithDeaths('mid-batch', 0.3);
@@ -67,7 +67,7 @@ describe('fault matrix: function death', () => {
     expect(result.stats.frozenRequests).toBeGreaterThan(0);
     const atRisk = new Set([...result.stats.atRiskLines].map((line) => canonical(JSON.parse(line))));
     expect(duplicatedRecords(run).filter((d) => !atRisk.has(d))).toEqual([]);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('writes no phone number, CTR body or credential to any log line', () => {
     expect(logs.lines.some((l) => l.includes('Batch processed'))).toBe(true);

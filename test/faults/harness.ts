@@ -13,6 +13,9 @@ import { deliveredLines, filesUnder } from '../local/delivered';
 /** Contacts per fault run: about 1,300 records in CI; `npm run faults` sets a larger corpus. */
 export const CONTACTS = Number(process.env.FAULT_CORPUS_CONTACTS ?? 600);
 
+/** Per-test time limit, growing with the corpus (a limit, not an assertion on speed). */
+export const RUN_TIMEOUT_MS = Math.max(120_000, CONTACTS * 250);
+
 /** A CTR template with phone numbers, for generated inputs. */
 export const TEMPLATE = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
 

@@ -2,7 +2,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 
 import { BAD_INPUT_KINDS } from '../../local/faults/bad-inputs';
 import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from '../../local/faults/redelivery';
-import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, type FaultRun } from './harness';
+import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, RUN_TIMEOUT_MS, type FaultRun } from './harness';
 
 // The stream's own at-least-once behaviour, and inputs that are not CTRs.
 describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', () => {
@@ -20,13 +20,13 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
     expect(twice.stats.redelivered).toBe(run.env.mapping.stats.invocations);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   // Duplicates are NOT asserted here: a known handler limitation, see known-bug-two-pollers.ts.
   it('two-pollers: a second mapping reads the same shards concurrently, with other batch boundaries; nothing lost', async () => {
     run = await runWithFaults({ run: (env) => ({ alsoDrain: secondPoller(env, { batchSize: 37 }) }) });
     await expectSoundRun(run);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('replay: the whole stream read again from the trim horizon after a full run delivers nothing new', async () => {
     run = await runWithFaults({});
@@ -38,14 +38,14 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
     // Firehose accepted nothing more, so no object can hold a second copy.
     expect(run.env.firehose.stats(run.env.names.deliveryStreamName).recordsAccepted).toBe(accepted);
     expect(run.env.firehose.stats(run.env.names.deliveryStreamName).recordsDelivered).toBe(run.summary.delivered);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('bad inputs: every kind is quarantined with its reason (huge attribute maps are delivered), mixed into a corpus', async () => {
     run = await runWithFaults({ badPerKind: 3 });
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
     expect(new Set(run.bad.map((b) => b.kind))).toEqual(new Set(BAD_INPUT_KINDS));
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('writes no phone number, CTR body or credential to any log line', () => {
     expect(logs.lines.some((l) => l.includes('Record quarantined'))).toBe(true);

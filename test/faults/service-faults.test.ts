@@ -2,7 +2,7 @@
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 
 import { injectDynamoDbFaults, PERSISTENT_THROTTLE_ATTEMPTS, type DynamoDbFaultStats } from '../../local/faults/dynamodb-faults';
-import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, type FaultRun } from './harness';
+import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, RUN_TIMEOUT_MS, type FaultRun } from './harness';
 
 // Faults of the services the dedup function calls: Firehose and DynamoDB.
 describe('fault matrix: Firehose and DynamoDB faults', () => {
@@ -20,14 +20,14 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(duplicatedRecords(run)).toEqual([]);
     // The fault bit: entries were resent, and some records came back through batchItemFailures.
     expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('firehose-outage: every call fails for a while (HTTP 503); nothing lost, nothing twice', async () => {
     run = await runWithFaults({ environment: { firehoseFaults: { failFirstCalls: 40 } } });
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
     expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('dynamodb-throttle: claims throttled inside the SDK retry loop are retried by the SDK; nothing lost, nothing twice', async () => {
     let stats: DynamoDbFaultStats | undefined;
@@ -37,7 +37,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(stats!.throttled).toBeGreaterThan(20);
     // The SDK's retry strategy saw the throttling and sent the same request again.
     expect(stats!.sdkRetriesSent).toBeGreaterThan(0);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('dynamodb-throttle-persistent: throttling that outlasts the SDK retries comes back through batchItemFailures, never as a duplicate', async () => {
     let stats: DynamoDbFaultStats | undefined;
@@ -49,7 +49,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(stats!.throttled).toBeGreaterThanOrEqual(PERSISTENT_THROTTLE_ATTEMPTS * 3);
     expect(stats!.surfaced.PutItemCommand ?? 0).toBeGreaterThan(0);
     expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('dynamodb-errors: any DynamoDB call fails (HTTP 500); nothing lost, a duplicate only where a delivery mark was lost', async () => {
     let stats: DynamoDbFaultStats | undefined;
@@ -61,7 +61,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     const marksFailed = stats!.deliveryMarksFailed;
     const fingerprintsOfDuplicates = duplicatedRecords(run).length;
     expect(fingerprintsOfDuplicates).toBeLessThanOrEqual(marksFailed.size + stats!.receiptsFailed);
-  }, 120_000);
+  }, RUN_TIMEOUT_MS);
 
   it('writes no phone number, CTR body or credential to any log line', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
