@@ -33,7 +33,7 @@ describe('ctr local --fault --verify', () => {
   it('reports lost, duplicated and quarantined counts that match the input, under faults', async () => {
     const { code, output } = await runCli([
       'local', '--input', join(dir, 'input.ndjson'), '--out', join(dir, 'out'), '--json', '--verify',
-      '--fault', 'firehose-entries=0.2', '--fault', 'die-after-claim=0.3', '--fault', 'bad-inputs=1', '--fault', 'replay',
+      '--fault', 'firehose-entries=0.2', '--fault', 'batch-twice', '--fault', 'bad-inputs=1', '--fault', 'replay',
     ]);
     expect(code).toBe(0);
     const json = JSON.parse(output.find((l) => l.startsWith('{"recordsIn"'))!) as { verify: VerifyReport; faults: Record<string, Record<string, number>> };
@@ -51,7 +51,7 @@ describe('ctr local --fault --verify', () => {
     });
     expect(json.verify.quarantineReasons.NOT_JSON).toBe(corpus.malformed + 1);
     expect(json.faults.replay.forwarded).toBe(0);
-    expect(json.faults.functionDeath.kills).toBeGreaterThan(0);
+    expect(json.faults.batchTwice.redelivered).toBeGreaterThan(0);
   }, 120_000);
 
   it('verification fails when delivered records are missing', async () => {
