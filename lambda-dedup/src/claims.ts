@@ -15,20 +15,26 @@ import { ClaimContentionError } from './errors';
  *
  * Why not Powertools' idempotency utility: it closes the "claimed but not delivered" gap with an
  * in-progress item and a second write per record on completion. Here the claim records which stream
- * record made it (`claimedBy` = `<shardId>:<sequenceNumber>`) and in which batch (`batchId`). When the
- * stream presents that same record again, the failed condition returns the existing claim; it is this
- * record's own, so the question is only whether it was delivered:
- * - its batch's receipt says so (the invocation finished; the batch came back as a redelivery or replay),
- *   or the claim carries `deliveredAt` (it was delivered after a failure in its batch): drop it;
- * - otherwise it was claimed and never delivered (timeout, crash, Firehose failure): deliver it now.
+ * record made it (`claimedBy` = `<shardId>:<sequenceNumber>`), which invocation holds it (`batchId`) and
+ * until when that invocation may run (`leaseUntil`, its deadline). When the stream presents the same
+ * record again, the failed condition returns the existing claim; it is this record's own, so the question
+ * is whether it was delivered:
+ * - the holder's batch receipt covers it, or the claim carries `deliveredAt`: drop it;
+ * - otherwise, while the holder's lease runs, the holder may be delivering it right now (two consumers
+ *   of one shard): wait, or let the stream retry it;
+ * - once the lease is over the holder is dead (Lambda stops an invocation at its timeout): take the claim
+ *   over with a conditional update and deliver the record. A record claimed and not delivered is never lost.
  * A copy arriving as another stream record finds someone else's claim and is dropped.
  *
  * The window is enforced in the condition, because DynamoDB's TTL deletes expired items only within
  * days; `expiresAt` is also the TTL attribute, so claims and receipts do not accumulate.
  */
 
-/** `claimed`: new claim. `own`: this record's own claim, never delivered. `duplicate`: drop it. */
-export type ClaimOutcome = 'claimed' | 'own' | 'duplicate';
+/**
+ * `claimed`: new claim. `own`: this record's abandoned claim, now taken over. `duplicate`: drop it.
+ * `in-progress`: another live invocation holds this record's claim.
+ */
+export type ClaimOutcome = 'claimed' | 'own' | 'duplicate' | 'in-progress';
 
 /** One claim attempt. */
 export interface ClaimRequest {
@@ -36,14 +42,16 @@ export interface ClaimRequest {
   /** `<shardId>:<sequenceNumber>` of the stream record claiming. */
   readonly claimant: string;
   readonly sequenceNumber: string;
-  /** Id of the invocation's batch. */
+  /** Id of the claiming invocation. */
   readonly batchId: string;
-  /** Epoch seconds. */
-  readonly now: number;
+  /** Epoch milliseconds. */
+  readonly nowMs: number;
+  /** Epoch milliseconds: the claiming invocation's deadline. */
+  readonly leaseUntilMs: number;
   readonly windowSeconds: number;
 }
 
-/** Looks up batch receipts, each once per invocation. */
+/** Looks up batch receipts. */
 export type ReceiptLookup = (batchId: string) => Promise<BatchReceipt | undefined>;
 
 /** What a finished invocation recorded about its batch. */
@@ -52,51 +60,105 @@ export interface BatchReceipt {
   readonly failedFrom?: string;
 }
 
-const key = (value: string): Record<string, AttributeValue> => ({ [CLAIM_ATTR.fingerprint]: { S: value } });
+type Item = Record<string, AttributeValue>;
+const MAX_ATTEMPTS = 3;
+const key = (value: string): Item => ({ [CLAIM_ATTR.fingerprint]: { S: value } });
+const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Claims a fingerprint. Throws on anything but a failed condition (throttling included: never a duplicate). */
-export async function claim(
-  client: DynamoDBClient,
-  tableName: string,
-  request: ClaimRequest,
-  receipts: ReceiptLookup,
-  attempt = 1,
-): Promise<ClaimOutcome> {
-  let existing: Record<string, AttributeValue> | undefined;
+export async function claim(client: DynamoDBClient, tableName: string, request: ClaimRequest, receipts: ReceiptLookup, attempt = 1): Promise<ClaimOutcome> {
+  const now = seconds(request.nowMs);
   try {
     await client.send(
       new PutItemCommand({
         TableName: tableName,
         Item: {
           ...key(request.fingerprint),
-          [CLAIM_ATTR.expiresAt]: { N: String(request.now + request.windowSeconds) },
+          [CLAIM_ATTR.expiresAt]: { N: String(now + request.windowSeconds) },
           [CLAIM_ATTR.claimedBy]: { S: request.claimant },
-          [CLAIM_ATTR.claimedAt]: { N: String(request.now) },
+          [CLAIM_ATTR.claimedAt]: { N: String(now) },
           [CLAIM_ATTR.batchId]: { S: request.batchId },
+          [CLAIM_ATTR.leaseUntil]: { N: String(request.leaseUntilMs) },
         },
         ConditionExpression: 'attribute_not_exists(#fp) OR #expiresAt <= :now',
         ExpressionAttributeNames: { '#fp': CLAIM_ATTR.fingerprint, '#expiresAt': CLAIM_ATTR.expiresAt },
-        ExpressionAttributeValues: { ':now': { N: String(request.now) } },
-        // Saves a read on every copy; servers that ignore it (dynalite) fall back to GetItem below.
+        ExpressionAttributeValues: { ':now': { N: String(now) } },
+        // Saves a read on every copy; servers that ignore it (dynalite) fall back to GetItem.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     return 'claimed';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    existing = (error as { Item?: Record<string, AttributeValue> }).Item;
+    const existing = (error as { Item?: Item }).Item ?? (await readClaim(client, tableName, request.fingerprint));
+    return resolve(client, tableName, request, receipts, existing, attempt);
   }
-  existing ??= (await client.send(new GetItemCommand({ TableName: tableName, Key: key(request.fingerprint), ConsistentRead: true }))).Item;
-  if (!existing) {
-    // Released by its claimant between our write and our read: claim it afresh.
-    if (attempt < 3) return claim(client, tableName, request, receipts, attempt + 1);
+}
+
+/** Looks at a claim again (for a record found in progress): its holder may have finished, died or released it. */
+export async function recheckClaim(client: DynamoDBClient, tableName: string, request: ClaimRequest, receipts: ReceiptLookup): Promise<ClaimOutcome> {
+  return resolve(client, tableName, request, receipts, await readClaim(client, tableName, request.fingerprint), 1);
+}
+
+async function resolve(
+  client: DynamoDBClient,
+  tableName: string,
+  request: ClaimRequest,
+  receipts: ReceiptLookup,
+  existing: Item | undefined,
+  attempt: number,
+): Promise<ClaimOutcome> {
+  if (!existing || Number(existing[CLAIM_ATTR.expiresAt]?.N) <= seconds(request.nowMs)) {
+    // Released or expired since: claim it afresh.
+    if (attempt < MAX_ATTEMPTS) return claim(client, tableName, request, receipts, attempt + 1);
     throw new ClaimContentionError(request.fingerprint);
   }
   if (existing[CLAIM_ATTR.claimedBy]?.S !== request.claimant || existing[CLAIM_ATTR.deliveredAt]) return 'duplicate';
-  const batchId = existing[CLAIM_ATTR.batchId]?.S;
-  const receipt = batchId ? await receipts(batchId) : undefined;
-  const delivered = receipt !== undefined && (receipt.failedFrom === undefined || BigInt(request.sequenceNumber) < BigInt(receipt.failedFrom));
-  return delivered ? 'duplicate' : 'own';
+  const holder = existing[CLAIM_ATTR.batchId]?.S;
+  const receipt = holder ? await receipts(holder) : undefined;
+  if (receipt && (receipt.failedFrom === undefined || BigInt(request.sequenceNumber) < BigInt(receipt.failedFrom))) return 'duplicate';
+  if (holder === request.batchId) return 'own';
+  const lease = existing[CLAIM_ATTR.leaseUntil]?.N;
+  if (lease !== undefined && Number(lease) > request.nowMs) return 'in-progress';
+  return (await takeOver(client, tableName, request, lease)) ? 'own' : 'in-progress';
+}
+
+/** Moves an abandoned claim to this invocation, unless another invocation got there first. */
+async function takeOver(client: DynamoDBClient, tableName: string, request: ClaimRequest, seenLease: string | undefined): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: key(request.fingerprint),
+        UpdateExpression: 'SET #batchId = :batchId, #leaseUntil = :lease, #claimedAt = :now',
+        ConditionExpression: `#claimedBy = :claimant AND attribute_not_exists(#deliveredAt) AND ${
+          seenLease === undefined ? 'attribute_not_exists(#leaseUntil)' : '#leaseUntil = :seenLease'
+        }`,
+        ExpressionAttributeNames: {
+          '#batchId': CLAIM_ATTR.batchId,
+          '#leaseUntil': CLAIM_ATTR.leaseUntil,
+          '#claimedAt': CLAIM_ATTR.claimedAt,
+          '#claimedBy': CLAIM_ATTR.claimedBy,
+          '#deliveredAt': CLAIM_ATTR.deliveredAt,
+        },
+        ExpressionAttributeValues: {
+          ':batchId': { S: request.batchId },
+          ':lease': { N: String(request.leaseUntilMs) },
+          ':now': { N: String(seconds(request.nowMs)) },
+          ':claimant': { S: request.claimant },
+          ...(seenLease === undefined ? {} : { ':seenLease': { N: seenLease } }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+async function readClaim(client: DynamoDBClient, tableName: string, fingerprint: string): Promise<Item | undefined> {
+  return (await client.send(new GetItemCommand({ TableName: tableName, Key: key(fingerprint), ConsistentRead: true }))).Item;
 }
 
 /** A receipt lookup that reads each batch's receipt at most once. */
@@ -122,15 +184,16 @@ export function receiptLookup(client: DynamoDBClient, tableName: string): Receip
 export async function writeBatchReceipt(
   client: DynamoDBClient,
   tableName: string,
-  receipt: { batchId: string; failedFrom?: string; now: number; windowSeconds: number },
+  receipt: { batchId: string; failedFrom?: string; nowMs: number; windowSeconds: number },
 ): Promise<void> {
+  const now = seconds(receipt.nowMs);
   await client.send(
     new PutItemCommand({
       TableName: tableName,
       Item: {
         ...key(BATCH_RECEIPT_PREFIX + receipt.batchId),
-        [CLAIM_ATTR.expiresAt]: { N: String(receipt.now + receipt.windowSeconds) },
-        [CLAIM_ATTR.claimedAt]: { N: String(receipt.now) },
+        [CLAIM_ATTR.expiresAt]: { N: String(now + receipt.windowSeconds) },
+        [CLAIM_ATTR.claimedAt]: { N: String(now) },
         ...(receipt.failedFrom ? { [CLAIM_ATTR.failedFrom]: { S: receipt.failedFrom } } : {}),
       },
     }),
@@ -139,17 +202,17 @@ export async function writeBatchReceipt(
 
 /**
  * Gives up a claim whose record could not be delivered, so a re-drive of the record under a new sequence
- * number is not taken for a copy. Only this claimant's own, undelivered claim is removed.
+ * number is not taken for a copy. Only this invocation's own, undelivered claim is removed.
  */
-export async function releaseClaim(client: DynamoDBClient, tableName: string, fingerprint: string, claimant: string): Promise<void> {
+export async function releaseClaim(client: DynamoDBClient, tableName: string, fingerprint: string, batchId: string): Promise<void> {
   try {
     await client.send(
       new DeleteItemCommand({
         TableName: tableName,
         Key: key(fingerprint),
-        ConditionExpression: '#claimedBy = :claimant AND attribute_not_exists(#deliveredAt)',
-        ExpressionAttributeNames: { '#claimedBy': CLAIM_ATTR.claimedBy, '#deliveredAt': CLAIM_ATTR.deliveredAt },
-        ExpressionAttributeValues: { ':claimant': { S: claimant } },
+        ConditionExpression: '#batchId = :batchId AND attribute_not_exists(#deliveredAt)',
+        ExpressionAttributeNames: { '#batchId': CLAIM_ATTR.batchId, '#deliveredAt': CLAIM_ATTR.deliveredAt },
+        ExpressionAttributeValues: { ':batchId': { S: batchId } },
       }),
     );
   } catch (error) {
@@ -158,18 +221,18 @@ export async function releaseClaim(client: DynamoDBClient, tableName: string, fi
 }
 
 /**
- * Marks one record delivered. Used for records after the lowest failure of a batch, which the batch
- * receipt does not cover and the retry presents again.
+ * Marks one record delivered, for delivered records the batch receipt does not cover (at or after the
+ * lowest record the invocation could not settle), which the stream may present again.
  */
-export async function recordDelivery(client: DynamoDBClient, tableName: string, fingerprint: string, claimant: string, now: number): Promise<void> {
+export async function recordDelivery(client: DynamoDBClient, tableName: string, fingerprint: string, batchId: string, nowMs: number): Promise<void> {
   await client.send(
     new UpdateItemCommand({
       TableName: tableName,
       Key: key(fingerprint),
       UpdateExpression: 'SET #deliveredAt = :now',
-      ConditionExpression: '#claimedBy = :claimant',
-      ExpressionAttributeNames: { '#claimedBy': CLAIM_ATTR.claimedBy, '#deliveredAt': CLAIM_ATTR.deliveredAt },
-      ExpressionAttributeValues: { ':claimant': { S: claimant }, ':now': { N: String(now) } },
+      ConditionExpression: '#batchId = :batchId',
+      ExpressionAttributeNames: { '#batchId': CLAIM_ATTR.batchId, '#deliveredAt': CLAIM_ATTR.deliveredAt },
+      ExpressionAttributeValues: { ':batchId': { S: batchId }, ':now': { N: String(seconds(nowMs)) } },
     }),
   );
 }

@@ -37,8 +37,10 @@ export const CLAIM_ATTR = {
   claimedAt: 'claimedAt',
   /** Epoch seconds; set only when a delivered record will be presented again by a partial-batch retry. */
   deliveredAt: 'deliveredAt',
-  /** Id of the batch whose invocation made the claim (`<shardId>:<firstSequence>:<lastSequence>`). */
+  /** Id of the invocation that holds the claim (`<shardId>:<firstSequence>:<lastSequence>:<uuid>`). */
   batchId: 'batchId',
+  /** Epoch milliseconds until which the holding invocation may still be running (its deadline). */
+  leaseUntil: 'leaseUntil',
   /** On a batch receipt: the lowest sequence number that batch failed on; absent when nothing failed. */
   failedFrom: 'failedFrom',
 } as const;
@@ -50,6 +52,8 @@ export const DEFAULT_WINDOW_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_QUARANTINE_PREFIX = 'quarantine/';
 export const DEFAULT_CLAIM_CONCURRENCY = 16;
 export const DEFAULT_DELIVERY_ATTEMPTS = 4;
+/** Lease of a claim when the invocation's deadline is unknown: Lambda's longest timeout. */
+export const DEFAULT_LEASE_MS = 15 * 60 * 1000;
 
 /** Firehose PutRecordBatch limits. */
 export const FIREHOSE_LIMITS = {

@@ -45,7 +45,9 @@ export function createDedupHandler(deps: DedupDependencies): DedupHandler {
       coldStart = false;
     }
     try {
-      const report = await processBatch(event.Records ?? [], { ...deps, log: logger });
+      // The invocation's deadline is the lease of its claims: past it, Lambda has stopped the invocation.
+      const deadline = context?.getRemainingTimeInMillis ? (deps.clock ?? Date.now)() + context.getRemainingTimeInMillis() : undefined;
+      const report = await processBatch(event.Records ?? [], { ...deps, log: logger, deadline });
       emitMetrics(metrics, report);
       logger.info('Batch processed', summary(report));
       return { batchItemFailures: report.batchItemFailures };

@@ -2,11 +2,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { Sleep } from '../../lambda-common/backoff';
-import { claim, receiptLookup, recordDelivery, releaseClaim, writeBatchReceipt, type ClaimOutcome } from './claims';
+import { randomUUID } from 'node:crypto';
+import { sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
+import { claim, receiptLookup, recheckClaim, recordDelivery, releaseClaim, writeBatchReceipt, type ClaimOutcome, type ClaimRequest } from './claims';
 import { classifyRecord, type QuarantineReason } from './classifyRecord';
 import { mapWithConcurrency } from './concurrency';
 import type { DedupConfig } from './config';
+import { DEFAULT_LEASE_MS } from './constants';
 import { deliver } from './delivery';
 import { quarantineRecord, type RecordOrigin } from './quarantine';
 
@@ -27,6 +29,8 @@ export interface BatchDependencies {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly log?: BatchLog;
+  /** Epoch milliseconds at which the invocation is stopped (Lambda's timeout). @default now + 15 minutes */
+  readonly deadline?: number;
 }
 
 /** Where a record failed; the stream will present it again. */
@@ -42,7 +46,7 @@ export interface BatchReport {
   readonly quarantined: { sequenceNumber: string; reason: QuarantineReason; key: string }[];
   readonly failed: { sequenceNumber: string; stage: FailureStage; errorCode: string }[];
   readonly resends: number;
-  /** Receipts that could not be written: those records may be delivered again by the retry. */
+  /** Receipts that could not be written: those records may be delivered again by a retry. */
   readonly receiptFailures: number;
   readonly batchItemFailures: { itemIdentifier: string }[];
 }
@@ -56,6 +60,14 @@ interface Candidate {
 
 const silent: BatchLog = { warn: () => undefined, error: () => undefined };
 const errorCode = (error: unknown): string => (error as Error | undefined)?.name || 'Error';
+const lowest = (sequences: Iterable<string>): bigint | undefined => {
+  let low: bigint | undefined;
+  for (const s of sequences) {
+    const n = BigInt(s);
+    if (low === undefined || n < low) low = n;
+  }
+  return low;
+};
 
 /**
  * Deduplicates one Kinesis batch: quarantines bad records, collapses in-batch copies, claims each distinct
@@ -65,8 +77,9 @@ const errorCode = (error: unknown): string => (error as Error | undefined)?.name
 export async function processBatch(records: readonly KinesisStreamRecord[], deps: BatchDependencies): Promise<BatchReport> {
   const { config } = deps;
   const log = deps.log ?? silent;
-  const nowMs = (deps.clock ?? Date.now)();
-  const now = Math.floor(nowMs / 1000);
+  const clock = deps.clock ?? Date.now;
+  const startMs = clock();
+  const deadline = deps.deadline ?? startMs + DEFAULT_LEASE_MS;
 
   const quarantines: { origin: RecordOrigin; reason: QuarantineReason; detail: string; data: Buffer }[] = [];
   const distinct = new Map<string, Candidate>();
@@ -88,88 +101,120 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
       });
     }
   }
+  // Unique per invocation: a receipt speaks only for the invocation that wrote it, even when two
+  // invocations (two consumers, or a redelivery) hold the same batch.
+  const batchId = records.length > 0 ? `${originOf(records[0]).shardId}:${records[0].kinesis.sequenceNumber}:${records[records.length - 1].kinesis.sequenceNumber}:${randomUUID()}` : '';
 
   const failed: BatchReport['failed'] = [];
   const quarantined: BatchReport['quarantined'] = [];
-  const candidates = [...distinct.values()];
-  const batchId = records.length > 0 ? `${originOf(records[0]).shardId}:${records[0].kinesis.sequenceNumber}:${records[records.length - 1].kinesis.sequenceNumber}` : '';
-  const receipts = receiptLookup(deps.dynamodb, config.tableName);
-  const [, claims] = await Promise.all([
+  const forwarded: string[] = [];
+  let duplicatesStored = 0;
+  let resends = 0;
+  let receiptFailures = 0;
+
+  const claimRequest = (c: Candidate): ClaimRequest => ({
+    fingerprint: c.fingerprint,
+    claimant: c.claimant,
+    sequenceNumber: c.sequenceNumber,
+    batchId,
+    nowMs: clock(),
+    leaseUntilMs: deadline,
+    windowSeconds: config.windowSeconds,
+  });
+
+  /** Claims (or re-checks) candidates; returns those to deliver and those another invocation holds. */
+  const settleClaims = async (candidates: readonly Candidate[], check: typeof claim) => {
+    const receipts = receiptLookup(deps.dynamodb, config.tableName);
+    const outcomes = await mapWithConcurrency(candidates, config.claimConcurrency, async (c): Promise<ClaimOutcome | 'failed'> => {
+      try {
+        return await check(deps.dynamodb, config.tableName, claimRequest(c), receipts);
+      } catch (error) {
+        failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: errorCode(error) });
+        return 'failed';
+      }
+    });
+    duplicatesStored += outcomes.filter((o) => o === 'duplicate').length;
+    return {
+      toDeliver: candidates.filter((_, i) => outcomes[i] === 'claimed' || outcomes[i] === 'own'),
+      inProgress: candidates.filter((_, i) => outcomes[i] === 'in-progress'),
+    };
+  };
+
+  /** Delivers claimed candidates; gives back the claims of those Firehose would not take. */
+  const deliverClaimed = async (claimed: readonly Candidate[]): Promise<Candidate[]> => {
+    if (claimed.length === 0) return [];
+    const bySequence = new Map(claimed.map((c) => [c.sequenceNumber, c]));
+    const delivery = await deliver(
+      deps.firehose,
+      config.deliveryStreamName,
+      claimed.map((c) => ({ id: c.sequenceNumber, data: c.line })),
+      { maxAttempts: config.deliveryAttempts, sleep: deps.sleep, random: deps.random },
+    );
+    resends += delivery.resends;
+    forwarded.push(...delivery.delivered);
+    // Undelivered: give the claim back, so a re-drive under a new sequence number is not taken for a copy.
+    // If this fails too, the retry of the same record still recognises its own claim once the lease ends.
+    await mapWithConcurrency(delivery.failed, config.claimConcurrency, async (failure) => {
+      failed.push({ sequenceNumber: failure.id, stage: 'delivery', errorCode: failure.errorCode });
+      await releaseClaim(deps.dynamodb, config.tableName, bySequence.get(failure.id)!.fingerprint, batchId).catch((error: unknown) =>
+        log.warn('Could not release claim', { sequenceNumber: failure.id, errorCode: errorCode(error) }),
+      );
+    });
+    return delivery.delivered.map((seq) => bySequence.get(seq)!);
+  };
+
+  /** Marks delivered records that the batch receipt does not cover. */
+  const markDelivered = async (delivered: readonly Candidate[]) => {
+    await mapWithConcurrency(delivered, config.claimConcurrency, async (c) => {
+      await recordDelivery(deps.dynamodb, config.tableName, c.fingerprint, batchId, clock()).catch((error: unknown) => {
+        receiptFailures++;
+        log.warn('Could not record delivery; a retry may deliver the record again', { sequenceNumber: c.sequenceNumber, errorCode: errorCode(error) });
+      });
+    });
+  };
+
+  // Phase 1: quarantine, claim, deliver.
+  const [, first] = await Promise.all([
     mapWithConcurrency(quarantines, config.claimConcurrency, async (q) => {
       try {
-        const key = await quarantineRecord(deps.s3, config.quarantineBucketName, config.quarantinePrefix, q, new Date(nowMs));
+        const key = await quarantineRecord(deps.s3, config.quarantineBucketName, config.quarantinePrefix, q, new Date(startMs));
         quarantined.push({ sequenceNumber: q.origin.sequenceNumber, reason: q.reason, key });
         log.warn('Record quarantined', { reason: q.reason, shardId: q.origin.shardId, sequenceNumber: q.origin.sequenceNumber, key });
       } catch (error) {
         failed.push({ sequenceNumber: q.origin.sequenceNumber, stage: 'quarantine', errorCode: errorCode(error) });
       }
     }),
-    mapWithConcurrency(candidates, config.claimConcurrency, async (c): Promise<ClaimOutcome | 'failed'> => {
-      try {
-        return await claim(
-          deps.dynamodb,
-          config.tableName,
-          { fingerprint: c.fingerprint, claimant: c.claimant, sequenceNumber: c.sequenceNumber, batchId, now, windowSeconds: config.windowSeconds },
-          receipts,
-        );
-      } catch (error) {
-        failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: errorCode(error) });
-        return 'failed';
-      }
-    }),
+    settleClaims([...distinct.values()], claim),
   ]);
+  const delivered = await deliverClaimed(first.toDeliver);
 
-  const claimed = candidates.filter((_, i) => claims[i] === 'claimed' || claims[i] === 'own');
-  const own = new Set(candidates.filter((_, i) => claims[i] === 'own').map((c) => c.sequenceNumber));
-  const duplicatesStored = claims.filter((outcome) => outcome === 'duplicate').length;
-  const bySequence = new Map(claimed.map((c) => [c.sequenceNumber, c]));
-  const delivery = await deliver(
-    deps.firehose,
-    config.deliveryStreamName,
-    claimed.map((c) => ({ id: c.sequenceNumber, data: c.line })),
-    { maxAttempts: config.deliveryAttempts, sleep: deps.sleep, random: deps.random },
-  );
-  for (const failure of delivery.failed) {
-    failed.push({ sequenceNumber: failure.id, stage: 'delivery', errorCode: failure.errorCode });
-  }
-
-  // Undelivered: give the claim back, so a re-drive under a new sequence number is not taken for a copy.
-  // If this fails too, the retry of the same record still recognises its own claim.
-  await mapWithConcurrency(delivery.failed, config.claimConcurrency, async (failure) => {
-    const c = bySequence.get(failure.id)!;
-    await releaseClaim(deps.dynamodb, config.tableName, c.fingerprint, c.claimant).catch((error: unknown) =>
-      log.warn('Could not release claim', { sequenceNumber: c.sequenceNumber, errorCode: errorCode(error) }),
+  // The stream resumes at the lowest record not settled and presents everything after it again; the
+  // receipt covers only what lies below it, so delivered records from there on are marked one by one.
+  const unsettledFrom = lowest([...failed.map((f) => f.sequenceNumber), ...first.inProgress.map((c) => c.sequenceNumber)]);
+  await markDelivered(delivered.filter((c) => unsettledFrom !== undefined && BigInt(c.sequenceNumber) > unsettledFrom));
+  if (config.deliveryReceipts === 'batch' && delivered.length > 0) {
+    await writeBatchReceipt(deps.dynamodb, config.tableName, { batchId, failedFrom: unsettledFrom?.toString(), nowMs: clock(), windowSeconds: config.windowSeconds }).catch(
+      (error: unknown) => {
+        receiptFailures++;
+        log.warn('Could not write the batch receipt; a redelivery of this batch may deliver records again', { errorCode: errorCode(error) });
+      },
     );
-  });
-
-  // The stream resumes at the lowest failed sequence number and presents everything after it again, and
-  // the batch receipt covers only what lies below it: delivered records from there on, and records
-  // delivered on their own earlier claim (whose batch receipt says nothing of them), are marked one by one.
-  const lowestFailed = failed.reduce<bigint | undefined>((low, f) => {
-    const n = BigInt(f.sequenceNumber);
-    return low === undefined || n < low ? n : low;
-  }, undefined);
-  const needReceipt = delivery.delivered.filter((seq) => own.has(seq) || (lowestFailed !== undefined && BigInt(seq) > lowestFailed));
-  let receiptFailures = 0;
-  await mapWithConcurrency(needReceipt, config.claimConcurrency, async (seq) => {
-    const c = bySequence.get(seq)!;
-    await recordDelivery(deps.dynamodb, config.tableName, c.fingerprint, c.claimant, now).catch((error: unknown) => {
-      receiptFailures++;
-      log.warn('Could not record delivery; a retry may deliver the record again', { sequenceNumber: seq, errorCode: errorCode(error) });
-    });
-  });
-
-  if (config.deliveryReceipts === 'batch' && delivery.delivered.length > 0) {
-    await writeBatchReceipt(deps.dynamodb, config.tableName, {
-      batchId,
-      failedFrom: lowestFailed?.toString(),
-      now,
-      windowSeconds: config.windowSeconds,
-    }).catch((error: unknown) => {
-      receiptFailures++;
-      log.warn('Could not write the batch receipt; a redelivery of this batch may deliver records again', { batchId, errorCode: errorCode(error) });
-    });
   }
+
+  // Phase 2: records another live invocation holds. Wait for it to finish (its receipt) or die (its lease
+  // ends), within this invocation's own time; what is still held then goes back to the stream.
+  let waiting = first.inProgress;
+  const stopWaitingAt = deadline - Math.max(250, (deadline - startMs) / 5);
+  for (let round = 0; waiting.length > 0 && round < MAX_WAIT_ROUNDS; round++) {
+    const pause = Math.min(WAIT_CAP_MS, WAIT_BASE_MS * 2 ** round);
+    if (clock() + pause >= stopWaitingAt) break;
+    await (deps.sleep ?? defaultSleep)(pause);
+    const next = await settleClaims(waiting, recheckClaim);
+    // Delivered after the receipt was written: the receipt does not cover them.
+    await markDelivered(await deliverClaimed(next.toDeliver));
+    waiting = next.inProgress;
+  }
+  for (const c of waiting) failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: 'ClaimInProgress' });
 
   for (const f of failed) {
     log.error('Record not processed; the stream will retry it', { sequenceNumber: f.sequenceNumber, stage: f.stage, errorCode: f.errorCode });
@@ -177,16 +222,20 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   const failedSequences = [...new Set(failed.map((f) => f.sequenceNumber))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   return {
     recordsIn: records.length,
-    forwarded: delivery.delivered,
+    forwarded,
     duplicatesInBatch,
     duplicatesStored,
     quarantined,
     failed,
-    resends: delivery.resends,
+    resends,
     receiptFailures,
     batchItemFailures: failedSequences.map((itemIdentifier) => ({ itemIdentifier })),
   };
 }
+
+const WAIT_BASE_MS = 100;
+const WAIT_CAP_MS = 1000;
+const MAX_WAIT_ROUNDS = 30;
 
 function originOf(record: KinesisStreamRecord): RecordOrigin {
   // eventID is "<shardId>:<sequenceNumber>"; the shard is not given anywhere else in the event.

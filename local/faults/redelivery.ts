@@ -18,11 +18,11 @@ export function deliverBatchesTwice(rate = 1, seed = 1): { wrap: (handler: Kines
   const stats: RedeliveryStats = { redelivered: 0 };
   return {
     stats,
-    wrap: (handler) => async (event) => {
-      const first = await handler(event);
+    wrap: (handler) => async (event, context) => {
+      const first = await handler(event, context);
       if (random() >= rate) return first;
       stats.redelivered += 1;
-      return handler(event);
+      return handler(event, context);
     },
   };
 }

@@ -7,14 +7,14 @@ import {
   type KinesisClient,
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { EventSourceSettings } from '../../lib/event-source-settings';
 import type { FailureCondition, FailureDestination } from './failure-destination';
 import { toLambdaEvent, toLambdaRecord, type EventSourceIdentity } from './kinesis-event';
-import { invoke } from './invocation';
+import { DEFAULT_FUNCTION_TIMEOUT_MS, invoke, lambdaContext } from './invocation';
 
 /** A function the mapping invokes: a Kinesis handler that may report partial batch failures. */
-export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>;
+export type KinesisHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse | void>;
 
 /** Options of the local event source mapping. */
 export interface EventSourceMappingProps {
@@ -150,7 +150,8 @@ export class EventSourceMapping {
       let response: KinesisStreamBatchResponse | void;
       try {
         const event = toLambdaEvent(pending);
-        response = await invoke(pending.length, this.props.functionTimeoutMs, () => handler(event));
+        const context = lambdaContext(this.props.functionArn, this.props.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
+        response = await invoke(pending.length, this.props.functionTimeoutMs, () => handler(event, context));
       } catch (err) {
         this.stats.functionErrors += 1;
         lastError = err instanceof Error ? err.name : 'Unhandled';

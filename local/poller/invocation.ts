@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
 
 /** One function invocation as the local event source mapping runs it. */
 export interface Invocation {
@@ -49,4 +51,30 @@ export async function invoke<T>(batchSize: number, timeoutMs: number | undefined
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The dedup function's timeout in the stack (`lib/dedup-function.ts`), used when the mapping sets none. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 60_000;
+
+/**
+ * The Lambda context of one invocation, as far as the handlers read it: the time left before the
+ * invocation is stopped (the dedup function's claims are leased until then).
+ */
+export function lambdaContext(functionArn: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const functionName = functionArn.split(':').pop() ?? functionArn;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
 }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { claim, type ReceiptLookup } from '../../lambda-dedup/src/claims';
 import { CLAIM_ATTR } from '../../lambda-dedup/src/constants';
@@ -9,8 +9,9 @@ const request = {
   fingerprint: 'f'.repeat(64),
   claimant: 'shardId-000000000000:15',
   sequenceNumber: '15',
-  batchId: 'shardId-000000000000:10:20',
-  now: 1_700_000_000,
+  batchId: 'shardId-000000000000:10:20:invocation-b',
+  nowMs: 1_700_000_000_000,
+  leaseUntilMs: 1_700_000_060_000,
   windowSeconds: 3600,
 };
 const noReceipts: ReceiptLookup = async () => undefined;
@@ -19,7 +20,9 @@ const conditionFailed = (item?: Record<string, unknown>) =>
 const claimItem = (claimedBy: string, extra: Record<string, unknown> = {}) => ({
   [CLAIM_ATTR.fingerprint]: { S: request.fingerprint },
   [CLAIM_ATTR.claimedBy]: { S: claimedBy },
-  [CLAIM_ATTR.batchId]: { S: 'shardId-000000000000:10:20' },
+  [CLAIM_ATTR.expiresAt]: { N: '1700003000' },
+  [CLAIM_ATTR.batchId]: { S: 'shardId-000000000000:10:20:invocation-a' },
+  [CLAIM_ATTR.leaseUntil]: { N: '1699999999000' },
   ...extra,
 });
 
@@ -36,6 +39,7 @@ describe('claim', () => {
       [CLAIM_ATTR.claimedBy]: { S: request.claimant },
       [CLAIM_ATTR.claimedAt]: { N: '1700000000' },
       [CLAIM_ATTR.batchId]: { S: request.batchId },
+      [CLAIM_ATTR.leaseUntil]: { N: '1700000060000' },
     });
     // The window lives in the condition: an expired item that TTL has not deleted yet does not count.
     expect(input.ConditionExpression).toBe('attribute_not_exists(#fp) OR #expiresAt <= :now');
@@ -56,9 +60,25 @@ describe('claim', () => {
     expect(ddbMock.commandCalls(GetItemCommand)[0].args[0].input.ConsistentRead).toBe(true);
   });
 
-  test("this record's own claim with no receipt is still to deliver", async () => {
+  test("this record's own claim, undelivered, whose holder's lease is over, is taken over and delivered", async () => {
     ddbMock.on(PutItemCommand).rejects(conditionFailed(claimItem(request.claimant)));
+    ddbMock.on(UpdateItemCommand).resolves({});
     await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('own');
+    const takeover = ddbMock.commandCalls(UpdateItemCommand)[0].args[0].input;
+    expect(takeover.ExpressionAttributeValues).toMatchObject({ ':batchId': { S: request.batchId }, ':seenLease': { N: '1699999999000' } });
+    expect(takeover.ConditionExpression).toContain('#leaseUntil = :seenLease');
+  });
+
+  test("this record's own claim held by an invocation whose lease still runs is in progress, not delivered", async () => {
+    ddbMock.on(PutItemCommand).rejects(conditionFailed(claimItem(request.claimant, { [CLAIM_ATTR.leaseUntil]: { N: '1700000001000' } })));
+    await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('in-progress');
+    expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+
+  test('losing a takeover race to another invocation is in progress', async () => {
+    ddbMock.on(PutItemCommand).rejects(conditionFailed(claimItem(request.claimant)));
+    ddbMock.on(UpdateItemCommand).rejects(conditionFailed());
+    await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('in-progress');
   });
 
   test("this record's own claim is a duplicate once its batch receipt covers it, or it carries deliveredAt", async () => {

@@ -210,21 +210,73 @@ describe('failures: nothing lost, nothing delivered twice', () => {
     expect(firehose.state.delivered.sort()).toEqual(lines(records).sort());
   });
 
-  test('a function killed between claim and delivery: the retry delivers the records, a copy elsewhere does not', async () => {
+  test('a function killed between claim and delivery: the retry after its timeout delivers the records, a copy elsewhere does not', async () => {
     const records = [ctr('c-1'), ctr('c-2')];
     const event = kinesisEvent(records);
+    const t0 = Date.UTC(2026, 10, 22);
     firehose.state.hangCalls = 1;
-    void processBatch(event.Records, deps()); // never settles: the invocation times out and is abandoned
+    void processBatch(event.Records, deps({ clock: () => t0, deadline: t0 + 60_000 })); // never settles: killed at its timeout
     await waitFor(() => firehose.mock.calls().length === 1);
 
     // Meanwhile the same CTR arrives again as another stream record: it is a copy.
-    const copy = await processBatch(kinesisEvent([records[0]], { first: 50 }).Records, deps());
+    const copy = await processBatch(kinesisEvent([records[0]], { first: 50 }).Records, deps({ clock: () => t0 + 1000 }));
     expect(copy.duplicatesStored).toBe(1);
     expect(firehose.state.delivered).toEqual([]);
 
-    const retry = await processBatch(event.Records, deps());
+    // Lambda retries the batch after the killed invocation's timeout.
+    const retry = await processBatch(event.Records, deps({ clock: () => t0 + 61_000 }));
     expect(retry.batchItemFailures).toEqual([]);
     expect(firehose.state.delivered).toEqual(lines(records));
+  });
+
+  test('a retry that comes before the dead invocation\'s deadline waits for its lease, then delivers', async () => {
+    const records = [ctr('c-1'), ctr('c-2')];
+    const event = kinesisEvent(records);
+    let now = Date.UTC(2026, 10, 22);
+    firehose.state.hangCalls = 1;
+    void processBatch(event.Records, deps({ clock: () => now, deadline: now + 3000 })); // crashed: out of memory, say
+    await waitFor(() => firehose.mock.calls().length === 1);
+    const sleeps: number[] = [];
+    const retry = await processBatch(event.Records, deps({ clock: () => now, deadline: now + 60_000, sleep: async (ms) => { sleeps.push(ms); now += ms; } }));
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(firehose.state.delivered).toEqual(lines(records));
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3000);
+  });
+
+  test('a retry whose own time runs out before the lease ends hands the records back to the stream', async () => {
+    const event = kinesisEvent([ctr('c-1')]);
+    let now = Date.UTC(2026, 10, 22);
+    firehose.state.hangCalls = 1;
+    void processBatch(event.Records, deps({ clock: () => now, deadline: now + 60_000 }));
+    await waitFor(() => firehose.mock.calls().length === 1);
+    const retry = await processBatch(event.Records, deps({ clock: () => now, deadline: now + 5000, sleep: async (ms) => { now += ms; } }));
+    expect(retry.batchItemFailures).toEqual([{ itemIdentifier: seq(0) }]);
+    expect(retry.failed).toEqual([{ sequenceNumber: seq(0), stage: 'claim', errorCode: 'ClaimInProgress' }]);
+    expect(firehose.state.delivered).toEqual([]);
+  });
+
+  test('two consumers processing the same records at once deliver each record once', async () => {
+    const records = ['a', 'b', 'c', 'd'].map((id) => ctr(id));
+    const event = kinesisEvent(records);
+    let releaseA!: () => void;
+    const aMayDeliver = new Promise<void>((resolve) => (releaseA = resolve));
+    const send = firehose.client.send.bind(firehose.client);
+    let firstCall = true;
+    jest.spyOn(firehose.client, 'send').mockImplementation((async (command: unknown) => {
+      if (firstCall) {
+        firstCall = false;
+        await aMayDeliver; // consumer A is slow to deliver
+      }
+      return send(command as never);
+    }) as never);
+    const a = processBatch(event.Records, deps());
+    await waitFor(() => firehose.client.send !== undefined && !firstCall);
+    const b = processBatch(event.Records, deps({ sleep: async () => { releaseA(); await a; } }));
+    const [reportA, reportB] = await Promise.all([a, b]);
+    expect(reportA.batchItemFailures).toEqual([]);
+    expect(reportB.batchItemFailures).toEqual([]);
+    expect(reportB.duplicatesStored).toBe(4); // B waited for A, then found A's receipt
+    expect(firehose.state.delivered.sort()).toEqual(lines(records).sort());
   });
 
   test('the same batch presented again after it succeeded (redelivery or replay) delivers nothing', async () => {
@@ -239,13 +291,14 @@ describe('failures: nothing lost, nothing delivered twice', () => {
     expect(writes()).toBe(3); // the failed conditional claims; no receipt, nothing delivered
   });
 
-  test('with batch receipts off, each distinct record costs exactly one write, and a redelivered batch is delivered again', async () => {
+  test('with batch receipts off, each distinct record costs exactly one write, and a batch redelivered after it succeeded is delivered again', async () => {
     config = { ...config, deliveryReceipts: 'off' };
     const event = kinesisEvent(duplicatedSamples());
+    const t0 = Date.UTC(2026, 10, 22);
     const writes = countCalls(PutItemCommand);
-    await processBatch(event.Records, deps());
+    await processBatch(event.Records, deps({ clock: () => t0, deadline: t0 + 60_000 }));
     expect(writes()).toBe(3);
-    const again = await processBatch(event.Records, deps());
+    const again = await processBatch(event.Records, deps({ clock: () => t0 + 120_000 }));
     expect(again.forwarded).toHaveLength(3);
   });
 
