@@ -34,11 +34,13 @@ export interface RunOptions {
   readonly sql?: boolean;
   /** Another consumer drained alongside the mapping, e.g. a second poller on the same shards. @default none */
   readonly alsoDrain?: (producerDone: () => boolean) => Promise<unknown>;
+  /** Records already put into the stream for this run by other means (e.g. injected bad inputs). @default 0 */
+  readonly preloaded?: number;
 }
 
 /** What one run did. Counts are for this run only, also when the environment has served earlier runs. */
 export interface RunSummary {
-  /** Records read from the input. */
+  /** Records read from the input, plus any preloaded into the stream for this run. */
   readonly recordsIn: number;
   /** Records the emulator put into the stream. */
   readonly sent: number;
@@ -100,11 +102,12 @@ export async function runLocalPipeline(
   const started = Date.now();
   const before = await snapshot(env);
   const chunkSize = options.recordsPerInvocation ?? 500;
-  let sent = 0;
+  const preloaded = options.preloaded ?? 0;
+  let sent = preloaded;
   let producerDone = false;
   const forwardedSoFar = () => env.firehose.stats(env.names.deliveryStreamName).recordsAccepted - before.accepted;
   const report = () =>
-    options.onProgress?.({ total: records.length, sent, forwarded: forwardedSoFar(), elapsedMs: Date.now() - started });
+    options.onProgress?.({ total: records.length + preloaded, sent, forwarded: forwardedSoFar(), elapsedMs: Date.now() - started });
   const ticker = options.onProgress ? setInterval(report, options.progressIntervalMs ?? 250) : undefined;
 
   const produce = async () => {
@@ -138,7 +141,7 @@ export async function runLocalPipeline(
   const dailyVolume = options.sql === false || !hasData ? undefined : await runLocalNamedQuery(options.outDir, RUN_SUMMARY_QUERY);
 
   return {
-    recordsIn: records.length,
+    recordsIn: records.length + preloaded,
     sent,
     forwarded,
     delivered: after.delivered - before.delivered,

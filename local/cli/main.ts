@@ -138,6 +138,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
       outDir,
       onProgress: showProgress ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
       ...plan.runOptions(env),
+      preloaded: plan.extraInputs.length,
     });
     if (showProgress) process.stderr.write('\n');
     if (await plan.after(env)) {

@@ -36,7 +36,15 @@ describe('ctr local --fault --verify', () => {
       '--fault', 'firehose-entries=0.2', '--fault', 'batch-twice', '--fault', 'bad-inputs=1', '--fault', 'replay',
     ]);
     expect(code).toBe(0);
-    const json = JSON.parse(output.find((l) => l.startsWith('{"recordsIn"'))!) as { verify: VerifyReport; faults: Record<string, Record<string, number>> };
+    const json = JSON.parse(output.find((l) => l.startsWith('{"recordsIn"'))!) as {
+      recordsIn: number;
+      duplicatesDropped: number;
+      verify: VerifyReport;
+      faults: Record<string, Record<string, number>>;
+    };
+    // The 8 injected bad inputs (7 malformed kinds and one valid CTR with a huge attribute map) count as input.
+    expect(json.recordsIn).toBe(corpus.lines.length + 8);
+    expect(json.duplicatesDropped).toBeGreaterThanOrEqual(0);
     // Expected from the generator: its distinct records plus the one valid bad-input kind (huge attribute map).
     expect(json.verify).toMatchObject({
       expectedDistinct: corpus.expected.size + 1,
