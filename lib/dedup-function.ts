@@ -61,7 +61,7 @@ export interface DedupFunctionProps {
   readonly fingerprintMode?: 'canonical' | 'raw';
   /**
    * Claims in flight at once per invocation.
-   * @default 16
+   * @default 32
    */
   readonly claimConcurrency?: number;
   /**

@@ -19,7 +19,7 @@ export interface DedupConfig {
   readonly windowSeconds: number;
   /** @default 'canonical' */
   readonly fingerprintMode: FingerprintMode;
-  /** @default 16 */
+  /** @default 32 */
   readonly claimConcurrency: number;
   /** Firehose attempts per record, the first send included. @default 4 */
   readonly deliveryAttempts: number;

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       quarantinePrefix: 'quarantine/',
       windowSeconds: 604800,
       fingerprintMode: 'canonical',
-      claimConcurrency: 16,
+      claimConcurrency: 32,
       deliveryAttempts: 4,
       deliveryReceipts: 'batch',
     });

@@ -132,7 +132,7 @@ describe('dedup function', () => {
       [DEDUP_ENV.quarantinePrefix]: 'quarantine/',
       [DEDUP_ENV.windowSeconds]: String(7 * 24 * 3600),
       [DEDUP_ENV.fingerprintMode]: 'canonical',
-      [DEDUP_ENV.claimConcurrency]: '16',
+      [DEDUP_ENV.claimConcurrency]: '32',
       POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
