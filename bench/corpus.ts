@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom } from './random';
+// The same seeded PRNG the local Firehose endpoint's faults use: every run and design sees the same corpus.
+import { mulberry32 as seededRandom } from '../local/firehose/faults';
 
 /** What to generate. */
 export interface CorpusOptions {

@@ -1,5 +1,4 @@
-import * as path from 'path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,7 +17,7 @@ import {
 } from '../lambda-dedup/src/constants';
 import { InvalidSettingError } from './errors';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './event-source-settings';
-import { BUNDLING, FUNCTION_RUNTIME, PROJECT_ROOT } from './lambda-bundling';
+import { createProjectFunction } from './project-function';
 import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
 import { S3FailureDestination } from './s3-failure-destination';
 
@@ -113,29 +112,13 @@ export class DedupFunction extends Construct {
       throw new InvalidSettingError('dedupWindow', 'at least one whole second', windowSeconds);
     }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    // Instead of AWSLambdaBasicExecutionRole (logs on every group in the account): this group only.
-    this.logGroup.grantWrite(this.role);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      role: this.role,
-      entry: path.join(PROJECT_ROOT, 'lambda-dedup', 'src', 'index.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: FUNCTION_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+    ({ function: this.function, logGroup: this.logGroup, role: this.role } = createProjectFunction(this, {
+      entry: 'lambda-dedup/src/index.ts',
+      description: 'Drops exact duplicate CTRs and forwards first-seen ones to Firehose',
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(1),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      bundling: BUNDLING,
-      description: 'Drops exact duplicate CTRs and forwards first-seen ones to Firehose',
+      logRetention: props.logRetention,
+      destroyOnRemoval: props.destroyOnRemoval,
       environment: {
         [DEDUP_ENV.tableName]: props.table.tableName,
         [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
@@ -147,7 +130,7 @@ export class DedupFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
-    });
+    }));
 
     // Exactly the calls the function makes, on its own resources only. GetItem: claims.ts reads an
     // existing claim when the failed condition check returns no item, and reads batch receipts.

@@ -1,13 +1,11 @@
-import * as path from 'path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
-import { BUNDLING, FUNCTION_RUNTIME, PROJECT_ROOT } from './lambda-bundling';
+import { createProjectFunction } from './project-function';
 import { XRAY_WILDCARD_REASON } from './nag-ids';
 
 /** Props of {@link EmulatorFunction}. */
@@ -50,30 +48,15 @@ export class EmulatorFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EmulatorFunctionProps) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    // Instead of AWSLambdaBasicExecutionRole (logs on every group in the account): this group only.
-    this.logGroup.grantWrite(this.role);
-
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      role: this.role,
-      entry: path.join(PROJECT_ROOT, 'lambda-emulator', 'src', 'index.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: FUNCTION_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+    ({ function: this.function, logGroup: this.logGroup, role: this.role } = createProjectFunction(this, {
+      entry: 'lambda-emulator/src/index.ts',
+      description: 'Puts sample CTRs into the CTR stream (stands in for Amazon Connect)',
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      bundling: BUNDLING,
-      description: 'Puts sample CTRs into the CTR stream (stands in for Amazon Connect)',
       environment: { [EMULATOR_ENV.streamName]: props.stream.streamName },
-    });
+      logRetention: props.logRetention,
+      destroyOnRemoval: props.destroyOnRemoval,
+    }));
     // Not stream.grantWrite(): that adds ListShards, which the emulator never calls. The stream's
     // AWS managed key needs no KMS grant.
     this.function.addToRolePolicy(
