@@ -1,8 +1,8 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createClaimsTable } from '../local/tables';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../lambda-dedup/src/config';
-import { CLAIM_ATTR, DEDUP_ENV } from '../lambda-dedup/src/constants';
+import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
 import type { DedupDesign } from './design';
 
@@ -14,16 +14,7 @@ import type { DedupDesign } from './design';
 export const projectDesign: DedupDesign = {
   id: 'project',
   label: 'this project (one conditional PutItem per distinct record, PutRecordBatch)',
-  async createTable(dynamodb, tableName) {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  },
+  createTable: createClaimsTable,
   build(clients, targets) {
     const config = loadConfig({
       [DEDUP_ENV.tableName]: targets.tableName,

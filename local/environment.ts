@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DEDUP_ENV, CLAIM_ATTR } from '../lambda-dedup/src/constants';
+import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { loadConfig } from '../lambda-dedup/src/config';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
@@ -27,6 +27,7 @@ import { startDynamoDb } from './servers/dynamodb';
 import { startKinesis } from './servers/kinesis';
 import type { RunningServer } from './servers/listen';
 import { startS3 } from './servers/s3';
+import { createClaimsTable } from './tables';
 
 /** Names of the local resources; they mirror the stack's roles, not its generated names. */
 export const LOCAL_NAMES = {
@@ -121,14 +122,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
 
     await Promise.all([
       kinesis.send(new CreateStreamCommand({ StreamName: LOCAL_NAMES.streamName, ShardCount: props.shardCount ?? 2 })),
-      dynamodb.send(
-        new CreateTableCommand({
-          TableName: LOCAL_NAMES.tableName,
-          AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      ),
+      createClaimsTable(dynamodb, LOCAL_NAMES.tableName),
       s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucketName })),
     ]);
 

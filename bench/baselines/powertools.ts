@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createHashKeyTable } from '../../local/tables';
 import { PutRecordCommand } from '@aws-sdk/client-firehose';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -28,16 +28,8 @@ interface RecordPayload {
 export const powertoolsDesign: DedupDesign = {
   id: 'powertools',
   label: 'Powertools idempotency (makeIdempotent per record, PutRecord)',
-  async createTable(dynamodb, tableName) {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  },
+  // The table layout Powertools documents: partition key `id`.
+  createTable: (dynamodb, tableName) => createHashKeyTable(dynamodb, tableName, 'id'),
   build({ dynamodb, firehose }, { tableName, deliveryStreamName }) {
     const config = new IdempotencyConfig({ eventKeyJmesPath: 'fingerprint', expiresAfterSeconds: 7 * 24 * 3600 });
     // As in Lambda, where the handler registers its context: the in-progress item then expires with the invocation.

@@ -1,13 +1,12 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite');
+import { localDynamoDbClient } from '../../local/clients';
+import { startDynamoDb as startDynaliteServer } from '../../local/servers/dynamodb';
+import { createClaimsTable } from '../../local/tables';
 
 export const SAMPLES_DIR = join(__dirname, '..', '..', 'samples');
 export const readSample = (name: string): string => readFileSync(join(SAMPLES_DIR, name), 'utf8').trim();
@@ -74,30 +73,17 @@ export function ctr(contactId: string, lastUpdate = '2022-01-05T17:48:35Z', extr
   });
 }
 
-/** A real DynamoDB-compatible server (dynalite, in memory) with a dedup table, and a real SDK client for it. */
+/** A real DynamoDB-compatible server (dynalite, in memory) with a claims table, and a real SDK client for it. */
 export async function startDynamoDb(tableName = 'dedup'): Promise<{ client: DynamoDBClient; tableName: string; stop: () => Promise<void> }> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  const server = await startDynaliteServer();
+  const client = localDynamoDbClient(server.endpoint);
+  await createClaimsTable(client, tableName);
   return {
     client,
     tableName,
     stop: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

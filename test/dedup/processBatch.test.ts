@@ -1,6 +1,7 @@
 import { GetItemCommand, ProvisionedThroughputExceededException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ServiceUnavailableException } from '@aws-sdk/client-firehose';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
+import { createClaimsTable } from '../../local/tables';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
 import { fingerprint } from '../../lambda-dedup/src/fingerprint';
 import { processBatch, type BatchDependencies } from '../../lambda-dedup/src/processBatch';
@@ -23,15 +24,7 @@ afterAll(async () => db.stop());
 beforeEach(async () => {
   // A fresh table per test, on the same server.
   const fresh = `dedup-${++table}`;
-  const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
-  await db.client.send(
-    new CreateTableCommand({
-      TableName: fresh,
-      AttributeDefinitions: [{ AttributeName: CLAIM_ATTR.fingerprint, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: CLAIM_ATTR.fingerprint, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createClaimsTable(db.client, fresh);
   config = testConfig({ tableName: fresh });
   firehose = fakeFirehose();
   s3 = fakeS3();
