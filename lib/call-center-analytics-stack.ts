@@ -54,6 +54,11 @@ export interface CallCenterAnalyticsStackProps extends StackProps {
    */
   readonly fingerprintMode?: 'canonical' | 'raw';
   /**
+   * Batch receipts of the dedup function (`batch`, or `off` for exactly one write per distinct record).
+   * @default 'batch'
+   */
+  readonly deliveryReceipts?: 'batch' | 'off';
+  /**
    * Firehose buffering interval (60-900 s).
    * @default Duration.seconds(60)
    */
@@ -222,6 +227,7 @@ export class CallCenterAnalyticsStack extends Stack {
       eventSource: props.eventSource,
       dedupWindow: props.dedupWindow,
       fingerprintMode: props.fingerprintMode,
+      deliveryReceipts: props.deliveryReceipts,
       logRetention,
       destroyOnRemoval,
     });

@@ -12,9 +12,11 @@ import { Construct } from 'constructs';
 import {
   DEDUP_ENV,
   DEFAULT_CLAIM_CONCURRENCY,
+  DEFAULT_DELIVERY_ATTEMPTS,
   DEFAULT_QUARANTINE_PREFIX,
   DEFAULT_WINDOW_SECONDS,
 } from '../lambda-dedup/src/constants';
+import type { DeliveryReceipts } from '../lambda-dedup/src/config';
 import { InvalidSettingError } from './errors';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './event-source-settings';
 import { createProjectFunction } from './project-function';
@@ -63,6 +65,17 @@ export interface DedupFunctionProps {
    * @default 32
    */
   readonly claimConcurrency?: number;
+  /**
+   * `batch`: one batch receipt per invocation, so a batch presented again after it succeeded delivers
+   * nothing twice; `off`: exactly one write per distinct record, without that protection.
+   * @default 'batch'
+   */
+  readonly deliveryReceipts?: DeliveryReceipts;
+  /**
+   * Firehose attempts per record (the first send included) before it goes back to the stream.
+   * @default 4
+   */
+  readonly deliveryAttempts?: number;
   /**
    * Memory in MiB (CPU scales with it).
    * @default 512
@@ -127,6 +140,8 @@ export class DedupFunction extends Construct {
         [DEDUP_ENV.windowSeconds]: String(windowSeconds),
         [DEDUP_ENV.fingerprintMode]: props.fingerprintMode ?? 'canonical',
         [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
+        [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
+        [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
         POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },

@@ -18,6 +18,7 @@ export const CONTEXT_KEYS = {
   bisectBatchOnError: 'Bisect a failing batch (default true)',
   dedupWindowDays: 'Dedup window in days (default 7)',
   fingerprintMode: 'canonical | raw (default canonical)',
+  deliveryReceipts: 'batch | off (default batch)',
   firehoseBufferingSeconds: 'Firehose buffering interval (default 60)',
   firehoseBufferingMiB: 'Firehose buffering size (default 64)',
   dataTransitionDays: 'Days before CTRs move to Standard-IA (default 90)',
@@ -66,6 +67,10 @@ export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps
   if (fingerprintMode !== undefined && fingerprintMode !== 'canonical' && fingerprintMode !== 'raw') {
     throw new InvalidSettingError('fingerprintMode', '"canonical" or "raw"', fingerprintMode);
   }
+  const deliveryReceipts = ctx.string('deliveryReceipts');
+  if (deliveryReceipts !== undefined && deliveryReceipts !== 'batch' && deliveryReceipts !== 'off') {
+    throw new InvalidSettingError('deliveryReceipts', '"batch" or "off"', deliveryReceipts);
+  }
   const eventSource: Partial<Record<keyof EventSourceSettings, number | boolean>> = {};
   for (const key of ['batchSize', 'maxBatchingWindowSeconds', 'parallelizationFactor', 'retryAttempts', 'maxRecordAgeSeconds'] as const) {
     const value = ctx.number(key);
@@ -82,6 +87,7 @@ export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps
     eventSource: eventSource as Partial<EventSourceSettings>,
     dedupWindow: map(ctx.number('dedupWindowDays'), Duration.days),
     fingerprintMode,
+    deliveryReceipts,
     firehoseBufferingInterval: map(ctx.number('firehoseBufferingSeconds'), Duration.seconds),
     firehoseBufferingSize: map(ctx.number('firehoseBufferingMiB'), Size.mebibytes),
     dataTransitionAfter: map(ctx.number('dataTransitionDays'), Duration.days),

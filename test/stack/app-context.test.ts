@@ -27,6 +27,7 @@ describe('stack props from CDK context', () => {
       bisectBatchOnError: 'false',
       dedupWindowDays: '3',
       fingerprintMode: 'raw',
+      deliveryReceipts: 'off',
       firehoseBufferingSeconds: '120',
       firehoseBufferingMiB: '96',
       dataTransitionDays: '60',
@@ -40,6 +41,7 @@ describe('stack props from CDK context', () => {
       shardCount: 2,
       eventSource: { batchSize: 250, maxBatchingWindowSeconds: 3, parallelizationFactor: 2, retryAttempts: 5, maxRecordAgeSeconds: 7200, bisectBatchOnError: false },
       fingerprintMode: 'raw',
+      deliveryReceipts: 'off',
       alarmEmail: 'ops@example.com',
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
       destroyOnRemoval: true,
@@ -63,6 +65,7 @@ describe('stack props from CDK context', () => {
     ['shardCount', 'many'],
     ['destroyOnRemoval', 'yes please'],
     ['fingerprintMode', 'sha1'],
+    ['deliveryReceipts', 'sometimes'],
     ['alarmEmail', 42],
   ])('rejects %s=%p with a named error', (key, value) => {
     expect(() => fromContext({ [key]: value })).toThrow(InvalidSettingError);

@@ -133,6 +133,8 @@ describe('dedup function', () => {
       [DEDUP_ENV.windowSeconds]: String(7 * 24 * 3600),
       [DEDUP_ENV.fingerprintMode]: 'canonical',
       [DEDUP_ENV.claimConcurrency]: '32',
+      [DEDUP_ENV.deliveryReceipts]: 'batch',
+      [DEDUP_ENV.deliveryAttempts]: '4',
       POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });

@@ -17,6 +17,7 @@ describe('every option set', () => {
       eventSource: { batchSize: 500, maxBatchingWindowSeconds: 5, parallelizationFactor: 4, retryAttempts: 3, maxRecordAgeSeconds: 3600, bisectBatchOnError: false },
       dedupWindow: Duration.days(2),
       fingerprintMode: 'raw',
+      deliveryReceipts: 'off',
       firehoseBufferingInterval: Duration.seconds(300),
       firehoseBufferingSize: Size.mebibytes(128),
       dataTransitionAfter: Duration.days(30),
@@ -59,7 +60,7 @@ describe('every option set', () => {
 
   test('dedup window and fingerprint mode reach the function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: String(2 * 86400), FINGERPRINT_MODE: 'raw' }) },
+      Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: String(2 * 86400), FINGERPRINT_MODE: 'raw', DELIVERY_RECEIPTS: 'off' }) },
     });
   });
 
