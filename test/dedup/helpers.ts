@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { toLambdaEvent, toLambdaRecord } from '../../local/poller/kinesis-event';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
 
 import { localDynamoDbClient } from '../../local/clients';
@@ -20,27 +21,19 @@ export const SHARD = 'shardId-000000000000';
 /** Sequence numbers as Kinesis makes them: long decimal strings, increasing. */
 export const seq = (i: number): string => (49590338271490256608559692538361571095921575989136588898n + BigInt(i)).toString();
 
-/** Builds a Kinesis event exactly as Lambda sends it. Entries are record bodies (string or bytes). */
+/**
+ * Builds a Kinesis event exactly as Lambda sends it, with the local event source mapping's own record
+ * converter. Entries are record bodies (string or bytes).
+ */
 export function kinesisEvent(entries: (string | Buffer)[], options: { first?: number; shardId?: string } = {}): KinesisStreamEvent {
   const first = options.first ?? 0;
-  const shardId = options.shardId ?? SHARD;
-  const Records: KinesisStreamRecord[] = entries.map((entry, i) => ({
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
-      partitionKey: `pk-${i}`,
-      sequenceNumber: seq(first + i),
-      data: Buffer.from(entry).toString('base64'),
-      approximateArrivalTimestamp: 1641402779.123,
-    },
-    eventSource: 'aws:kinesis',
-    eventVersion: '1.0',
-    eventID: `${shardId}:${seq(first + i)}`,
-    eventName: 'aws:kinesis:record',
-    invokeIdentityArn: 'arn:aws:iam::123456789012:role/dedup',
-    awsRegion: 'us-east-1',
-    eventSourceARN: STREAM_ARN,
-  }));
-  return { Records };
+  const source = { streamArn: STREAM_ARN, region: 'us-east-1', invokeIdentityArn: 'arn:aws:iam::123456789012:role/dedup' };
+  const arrival = new Date(1641402779123);
+  return toLambdaEvent(
+    entries.map((entry, i) =>
+      toLambdaRecord(options.shardId ?? SHARD, { Data: Buffer.from(entry), PartitionKey: `pk-${i}`, SequenceNumber: seq(first + i), ApproximateArrivalTimestamp: arrival }, source),
+    ),
+  );
 }
 
 /** The events' records from index `from` on: what the stream presents again after a partial failure. */
