@@ -15,6 +15,9 @@ export const CTR_TABLE_NAME = RAW_TABLE_NAME;
 /** Key prefix of Athena query results in the results bucket. */
 export const ATHENA_RESULTS_PREFIX = 'athena-results/';
 
+/** Athena engine the workgroup is pinned to (a `ListEngineVersions` name). */
+export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+
 /** Glue database and Athena workgroup names of a stack: derived from its name so that two stacks cannot collide. */
 export function catalogNames(stackName: string): { readonly databaseName: string; readonly workGroupName: string } {
   return {
@@ -136,7 +139,9 @@ export class CtrCatalog extends Construct {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3,
-        engineVersion: { selectedEngineVersion: 'AUTO' },
+        // The views' column types (timestamp(3), Trino functions) are engine version 3's; AUTO could run them
+        // on whatever version Athena picks for the account.
+        engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
         resultConfiguration: {
           outputLocation: `s3://${props.resultsBucket.bucketName}/${ATHENA_RESULTS_PREFIX}`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },

@@ -1,4 +1,4 @@
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import type { ViewDefinition } from '../analytics/definitions';
@@ -48,10 +48,13 @@ export class CtrViews extends Construct {
           description: view.description,
           tableType: 'VIRTUAL_VIEW',
           parameters: { presto_view: 'true', comment: 'Presto View' },
-          viewOriginalText: prestoViewText(view, props.databaseName),
+          viewOriginalText: prestoViewText(this, view, props.databaseName),
           viewExpandedText: '/* Presto View */',
           storageDescriptor: {
             columns: view.columns.map((c) => ({ name: c.name.toLowerCase(), type: toGlueType(c.type) })),
+            // Athena's Glue metastore refuses a non-Iceberg table without SerDe info, views included
+            // ("storage descriptor is missing SerDe info"); the views Athena creates itself carry `{}`.
+            serdeInfo: {},
           },
         },
       });
@@ -66,13 +69,38 @@ export class CtrViews extends Construct {
   }
 }
 
-/** The Presto view definition Athena reads from a Glue view's original text. */
-export function prestoViewText(view: ViewDefinition, databaseName: string): string {
-  const definition = {
+/** The Presto view definition Athena reads from a Glue view's original text: the JSON Athena's own `CREATE VIEW` writes. */
+export interface PrestoViewDefinition {
+  readonly originalSql: string;
+  readonly catalog: 'awsdatacatalog';
+  readonly schema: string;
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly type: string }>;
+  /** Principal the view runs as when `runAsInvoker` is false: the account that deployed it. */
+  readonly owner: string;
+  /** False, as Athena writes it: a definer view (Trino refuses an owner together with `runAsInvoker: true`). */
+  readonly runAsInvoker: false;
+  readonly properties: Record<string, never>;
+}
+
+/** The Presto view definition of `view`, with `owner` left to the caller (a token in the stack). */
+export function prestoViewDefinition(view: ViewDefinition, databaseName: string, owner: string): PrestoViewDefinition {
+  return {
     originalSql: view.sql,
     catalog: 'awsdatacatalog',
     schema: databaseName,
     columns: view.columns.map((c) => ({ name: c.name.toLowerCase(), type: toPrestoType(c.type) })),
+    owner,
+    runAsInvoker: false,
+    properties: {},
   };
-  return `/* Presto View: ${Buffer.from(JSON.stringify(definition), 'utf8').toString('base64')} */`;
+}
+
+/**
+ * `/* Presto View: base64(JSON) *\/` for a view table. The owner holds the account id, known only at deploy
+ * time, so the JSON is base64-encoded by CloudFormation (`Fn::Base64`) rather than at synth.
+ */
+export function prestoViewText(scope: Construct, view: ViewDefinition, databaseName: string): string {
+  const owner = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:root`;
+  const json = Stack.of(scope).toJsonString(prestoViewDefinition(view, databaseName, owner));
+  return Fn.join('', ['/* Presto View: ', Fn.base64(json), ' */']);
 }

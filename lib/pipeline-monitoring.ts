@@ -168,7 +168,9 @@ export class PipelineMonitoring extends Construct {
       }),
     };
 
-    this.alarmTopic = props.alarmTopic ?? (props.alarmEmail ? this.createTopic(props.destroyOnRemoval ?? false) : undefined);
+    const createdTopic = props.alarmTopic ? undefined : props.alarmEmail ? this.createTopic(props.destroyOnRemoval ?? false) : undefined;
+    this.alarmTopic = props.alarmTopic ?? createdTopic;
+    if (createdTopic) allowAlarmsToPublish(createdTopic, Object.values(this.alarms));
     if (this.alarmTopic) {
       if (props.alarmEmail) {
         const subscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
@@ -270,4 +272,25 @@ export class PipelineMonitoring extends Construct {
     );
     return new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
   }
+}
+
+/**
+ * Lets CloudWatch publish these alarms' notifications to `topic`. A topic policy replaces the topic's default
+ * policy (the one that let the account's alarms publish), and `enforceSSL` creates one holding only its TLS
+ * deny: without this statement every alarm action fails with "not authorized to perform SNS:Publish".
+ * Conditioned on this account and these alarms, against the confused-deputy problem.
+ */
+export function allowAlarmsToPublish(topic: sns.Topic, alarms: readonly cloudwatch.Alarm[]): void {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnEquals: { 'aws:SourceArn': alarms.map((a) => a.alarmArn) },
+      },
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import { NAMED_QUERIES, VIEWS } from '../../analytics/definitions';
 import { CTR_COLUMNS, SchemaMappingConflictError, serdeKeyMappings, toGlueType, toPrestoType } from '../../lib/ctr-schema';
+import { evaluate } from '../contracts/template';
 import { logicalId, resources, synthStack } from './synth';
 
 // Template assertions for the analytics layer: table columns, SerDe mappings, views and named queries.
@@ -64,7 +65,7 @@ describe('analytics in the stack template', () => {
       const input = resource.Properties.TableInput;
       expect(input.Parameters).toEqual({ presto_view: 'true', comment: 'Presto View' });
       expect(input.ViewExpandedText).toBe('/* Presto View */');
-      const match = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(input.ViewOriginalText);
+      const match = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(evaluate(input.ViewOriginalText));
       expect(match).not.toBeNull();
       const definition = JSON.parse(Buffer.from(match![1], 'base64').toString('utf8'));
       expect(definition).toEqual({
@@ -72,6 +73,9 @@ describe('analytics in the stack template', () => {
         catalog: 'awsdatacatalog',
         schema: 'teststack_ctr',
         columns: view.columns.map((c) => ({ name: c.name.toLowerCase(), type: toPrestoType(c.type) })),
+        owner: 'arn:aws:iam::123456789012:root',
+        runAsInvoker: false,
+        properties: {},
       });
       expect(input.StorageDescriptor.Columns).toEqual(view.columns.map((c) => ({ Name: c.name.toLowerCase(), Type: toGlueType(c.type) })));
       expect(resource.Properties.DatabaseName).toBe('teststack_ctr');
