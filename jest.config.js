@@ -7,7 +7,12 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // swc strips types only (tsc --noEmit checks them): about a quarter of ts-jest's memory for CDK tests.
-  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: {
+    '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // dt-sql-parser (the Trino grammar of the SQL contract tests) and its ANTLR runtime ship ESM only.
+    '/node_modules/(dt-sql-parser|antlr4ng|antlr4-c3)/.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(dt-sql-parser|antlr4ng|antlr4-c3)/)'],
   testTimeout: 60000,
   maxWorkers: 2,
 };
