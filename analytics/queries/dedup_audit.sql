@@ -7,5 +7,7 @@ SELECT
   count(DISTINCT ContactId) AS contacts,
   count(*) - count(DISTINCT ContactId || '|' || LastUpdateTimestamp) AS rows_beyond_versions
 FROM contact_trace_records
+-- Synthetic contacts of "ctr doctor" never count.
+WHERE element_at(Attributes, 'ctrDoctorProbe') IS NULL
 GROUP BY dt
 ORDER BY dt

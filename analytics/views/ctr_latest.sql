@@ -91,5 +91,7 @@ FROM (
     ) AS version_rank
   FROM contact_trace_records
   WHERE ContactId IS NOT NULL
+    -- Synthetic contacts of "ctr doctor" never count.
+    AND element_at(Attributes, 'ctrDoctorProbe') IS NULL
 ) AS ranked
 WHERE version_rank = 1

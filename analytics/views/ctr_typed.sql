@@ -67,4 +67,6 @@ FROM (
     CAST(from_iso8601_timestamp(TransferCompletedTimestamp) AS timestamp) AS transfer_completed_ts,
     TransferredToEndpoint.Type AS transferred_to_type
   FROM ctr_latest
+  -- Synthetic contacts of "ctr doctor" never count (ctr_latest drops them too; kept here so this view never relies on it).
+  WHERE element_at(Attributes, 'ctrDoctorProbe') IS NULL
 ) AS parsed

@@ -1,0 +1,83 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DOCTOR_PROBE_ATTRIBUTE, NOT_A_DOCTOR_PROBE } from '../../analytics/doctor-probe';
+import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../../analytics/definitions';
+import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { probeBatch } from '../../local/doctor/probes';
+import { LocalAnalytics } from '../../local/sql/local-analytics';
+import { generateAnalyticsCorpus, type Ctr } from '../analytics/corpus';
+
+// The doctor's synthetic contacts never count: every view and named query gives the same answer over a corpus
+// with probe contacts mixed in as over the corpus alone.
+
+/** Writes records as the data bucket holds them (`ctr/dt=DAY/*.gz`, one JSON object a line). */
+async function writeBucket(records: readonly Ctr[]): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'ctr-probes-'));
+  const byDay = new Map<string, Ctr[]>();
+  for (const r of records) byDay.set(r.InitiationTimestamp.slice(0, 10), [...(byDay.get(r.InitiationTimestamp.slice(0, 10)) ?? []), r]);
+  for (const [day, rows] of byDay) {
+    const dir = join(root, DELIVERY_LAYOUT.dataRoot, `${DELIVERY_LAYOUT.partitionColumn}=${day}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'part.gz'), gzipSync(rows.map((r) => `${JSON.stringify(r)}\n`).join('')));
+  }
+  return root;
+}
+
+describe('doctor probe contacts are excluded from every view and named query', () => {
+  const corpus = generateAnalyticsCorpus(300, 5).distinct;
+  const runId = 'doctor-test-run';
+  // Probes shaped like real contacts (every queue, agent, day, abandon and transfer kind the corpus has), so any
+  // query that let them in would change its answer, plus the doctor's own probe records.
+  const probes: Ctr[] = [
+    ...corpus.filter((_, i) => i % 3 === 0).map((r, i) => ({
+      ...r,
+      ContactId: `probe-${i}`,
+      Attributes: { ...r.Attributes, [DOCTOR_PROBE_ATTRIBUTE]: runId },
+    })),
+    ...probeBatch({ runId, now: new Date('2022-01-05T12:00:00Z') }).records,
+  ];
+  let plain: { root: string; analytics: LocalAnalytics };
+  let mixed: { root: string; analytics: LocalAnalytics };
+  beforeAll(async () => {
+    const open = async (records: Ctr[]) => {
+      const root = await writeBucket(records);
+      return { root, analytics: await LocalAnalytics.open(root) };
+    };
+    plain = await open(corpus);
+    mixed = await open([...corpus, ...probes]);
+  });
+  afterAll(async () => {
+    for (const side of [plain, mixed]) {
+      side?.analytics.close();
+      if (side) await rm(side.root, { recursive: true, force: true });
+    }
+  });
+
+  test('the probes are in the raw table (the comparison below can fail)', async () => {
+    const count = async (side: typeof plain) => (await side.analytics.query(`SELECT count(*) AS n FROM ${RAW_TABLE_NAME}`)).rows[0].n;
+    expect(Number(await count(mixed)) - Number(await count(plain))).toBe(probes.length);
+  });
+
+  test.each(VIEWS.map((v) => v.name))('view %s: same rows with and without probes', async (name) => {
+    const all = `SELECT * FROM ${name} ORDER BY ALL`;
+    const [a, b] = await Promise.all([plain.analytics.query(all), mixed.analytics.query(all)]);
+    expect(a.rows.length).toBeGreaterThan(0);
+    expect(b.rows).toEqual(a.rows);
+  });
+
+  test.each(NAMED_QUERIES.map((q) => q.name))('named query %s: same answer with and without probes', async (name) => {
+    const [a, b] = await Promise.all([plain.analytics.runNamedQuery(name), mixed.analytics.runNamedQuery(name)]);
+    expect(a.rows.length).toBeGreaterThan(0);
+    expect(b.rows).toEqual(a.rows);
+  });
+
+  test('each view, and every named query that reads the raw table, spells the exclusion itself', () => {
+    for (const view of VIEWS) expect(view.sql).toContain(NOT_A_DOCTOR_PROBE);
+    for (const q of NAMED_QUERIES) {
+      if (new RegExp(`\\b${RAW_TABLE_NAME}\\b`).test(q.sql)) expect(q.sql).toContain(NOT_A_DOCTOR_PROBE);
+      else expect(q.sql).toMatch(/\bctr_typed\b|\bctr_latest\b/);
+    }
+  });
+});
