@@ -17,6 +17,7 @@ const MAIN_HELP = `Usage: ctr <command> [options]
 Commands:
   local     Run the pipeline on this machine against local servers (no AWS account needed)
   query     Run a named analytics query locally (DuckDB over "ctr local --out DIR") or on Athena
+  doctor    Prove a deployed stack works end to end in your AWS account (run once after "cdk deploy")
 
 Options:
   -h, --help  Show help. "ctr <command> --help" shows a command's options.
@@ -71,6 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'local') return await localCommand(rest);
     if (command === 'query') return await queryCommand(rest);
+    if (command === 'doctor') return await (await import('./doctor')).doctorCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
