@@ -72,7 +72,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'local') return await localCommand(rest);
     if (command === 'query') return await queryCommand(rest);
-    if (command === 'doctor') return await (await import('./doctor')).doctorCommand(rest);
+    // Loaded on use, by require: under the CLI's tsx CJS loader `import('./doctor')` fails (ERR_MODULE_NOT_FOUND).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (command === 'doctor') return await (require('./doctor') as typeof import('./doctor')).doctorCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
