@@ -67,7 +67,7 @@ describe('Athena', () => {
     const services = mockedServices();
     const results = await athenaChecks(context(services));
     expect(results.map((r) => r.id)).toEqual(['athena:ctr_typed', 'athena:ctr_latest', ...NAMED_QUERIES.map((q) => `athena:${q.name}`)]);
-    expect(results.every((r) => r.status === 'pass')).toBe(true);
+    expect(results.every((r) => r.status === 'pass' && r.detail === '1 row')).toBe(true);
     const starts = services.mocks.athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
     expect(starts.every((s) => s.WorkGroup === 'CallCenterAnalytics-ctr' && s.QueryExecutionContext?.Database === 'callcenteranalytics_ctr')).toBe(true);
     expect(starts.map((s) => s.QueryString)).toEqual(expect.arrayContaining(['SELECT * FROM ctr_typed LIMIT 10', ...NAMED_QUERIES.map((q) => q.sql)]));

@@ -85,9 +85,10 @@ export function mockedServices() {
   mocks.athena.on(GetQueryExecutionCommand).callsFake((input) => ({
     QueryExecution: { QueryExecutionId: input.QueryExecutionId, Status: { State: 'SUCCEEDED', SubmissionDateTime: new Date(), CompletionDateTime: new Date() } },
   }));
-  mocks.athena.on(GetQueryResultsCommand).resolves({
+  // A fresh answer per call: the reader drops the header row from the page it gets.
+  mocks.athena.on(GetQueryResultsCommand).callsFake(() => ({
     ResultSet: { Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '3' }] }], ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'bigint' }] } },
-  });
+  }));
   mocks.cloudwatch.on(GetMetricDataCommand).resolves({
     MetricDataResults: [
       { Id: 'recordsin', Label: 'RecordsIn', Timestamps: [new Date()], Values: [7], StatusCode: 'Complete' },

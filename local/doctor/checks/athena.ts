@@ -28,7 +28,7 @@ async function runOne(ctx: DoctorContext, id: string, title: string, sql: string
       pollIntervalMs: Math.min(ctx.timing.pollIntervalMs, 2000),
       sleep: ctx.timing.sleep,
     });
-    return { id, title, status: 'pass', detail: `${rows.length} rows` };
+    return { id, title, status: 'pass', detail: `${rows.length} row${rows.length === 1 ? '' : 's'}` };
   } catch (err) {
     const setup = setupProblem(err);
     if (setup) throw setup;
