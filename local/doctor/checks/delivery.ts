@@ -42,7 +42,7 @@ interface Delivered {
 /** Reads the objects written since `before` and counts this run's probes in them. */
 async function scan(ctx: DoctorContext, before: KeysBefore, read: Map<string, unknown[]>): Promise<Omit<Delivered, 'waitedMs'>> {
   const p = prefixes(ctx);
-  const { s3, } = ctx.clients;
+  const { s3 } = ctx.clients;
   const dataKeys = (await listKeys(s3, ctx.outputs.DataBucketName, p.data)).filter((k) => !before.data.has(k));
   for (const key of dataKeys.filter((k) => !read.has(`data:${k}`))) {
     const text = gunzipSync(await getObjectBytes(s3, ctx.outputs.DataBucketName, key)).toString('utf8');
