@@ -50,7 +50,7 @@ async function guarded(id: string, title: string, check: () => Promise<CheckResu
     const setup = setupProblem(err);
     if (setup) throw setup;
     const e = err as Error;
-    return [{ id, title, status: 'fail', detail: `${e.name}: ${e.message}`, next: 'Check that your credentials may call this API on the stack\'s resources, then run "ctr doctor" again.' }];
+    return [{ id, title, status: 'fail', detail: e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message, next: 'Check that your credentials may call this API on the stack\'s resources, then run "ctr doctor" again.' }];
   }
 }
 

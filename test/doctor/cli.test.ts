@@ -1,21 +1,30 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { awsDoctorClients, doctorCommand } from '../../local/cli/doctor';
 import { main } from '../../local/cli/main';
-import { describeStacks, stackOutputs, STACK } from './fixtures';
+import { describeStacks, doctorClients, mockedServices, stackOutputs, STACK } from './fixtures';
 
 // `ctr doctor` from the command line: help, and bad input (no credentials, no Region, no stack, a stack from an
 // older version) answered with one sentence and the next step, never a stack trace.
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return capture(() => main(argv));
+}
+
+/** Runs `fn` with stdout and stderr captured. */
+async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(((c: unknown) => ((stdout += String(c)), true)) as never);
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(((c: unknown) => ((stderr += String(c)), true)) as never);
   try {
-    return { code: await main(argv), stdout, stderr };
+    return { code: await fn(), stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
@@ -107,5 +116,70 @@ describe('ctr doctor on the command line', () => {
       expect(code).toBe(2);
       expect(stderr).toBe('ctr doctor: --wait must be a number of seconds (0 or more).\n');
     });
+  });
+});
+
+describe('ctr doctor end to end with every AWS service mocked', () => {
+  // The CLI's own Lambda invocation against Lambda mocked at the class (Invoke's Payload bytes and FunctionError as
+  // in its API reference); S3 mocked with ListObjectsV2/GetObject shapes; the other services as in fixtures.ts.
+  const saved = { ...process.env };
+  let lambda: ReturnType<typeof mockClient>;
+  let s3: ReturnType<typeof mockClient>;
+  let objects: Map<string, Buffer>;
+  const clients = (region: string | undefined) => ({
+    ...doctorClients(new S3Client({ region }), async () => undefined, mockedServices()),
+    invokeEmulator: awsDoctorClients(region).invokeEmulator,
+  });
+
+  beforeEach(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' });
+    objects = new Map();
+    lambda = mockClient(LambdaClient);
+    s3 = mockClient(S3Client);
+    s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => {
+      const keys = [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? ''));
+      return { IsTruncated: false, KeyCount: keys.length, Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })) };
+    });
+    s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: { transformToByteArray: async () => new Uint8Array(objects.get(input.Key)!) } }));
+  });
+  afterEach(() => {
+    lambda.restore();
+    s3.restore();
+    process.env = { ...saved };
+  });
+
+  /** A deployed pipeline: what the emulator is given arrives in S3 without its copies, the malformed record quarantined. */
+  const healthyPipeline = (input: { Payload?: Uint8Array }) => {
+    const { records } = JSON.parse(Buffer.from(input.Payload!).toString('utf8')) as { records: Array<Record<string, unknown> | string> };
+    const ctrs = [...new Map(records.filter((r): r is Record<string, unknown> => typeof r !== 'string').map((r) => [r.ContactId, r])).values()];
+    const day = String(ctrs[0].InitiationTimestamp).slice(0, 10);
+    objects.set(`ctr/dt=${day}/CallCenterAnalytics-Delivery-1-${day}-00-00-00-abc.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
+    const malformed = records.find((r) => typeof r === 'string') as string;
+    const quarantined = JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') });
+    objects.set(`quarantine/dt=${new Date().toISOString().slice(0, 10)}/shardId-000000000000/4959.json`, Buffer.from(quarantined));
+    return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: Buffer.from(JSON.stringify({ sent: records.length, failed: [] })) };
+  };
+
+  test('all checks pass: exit 0 and, with --json, one JSON object whose every check passed', async () => {
+    lambda.on(InvokeCommand).callsFake(healthyPipeline);
+    const { code, stdout } = await capture(() => doctorCommand(['--json', '--wait', '0'], clients));
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ ok: true, stack: STACK, runId: expect.stringMatching(/^doctor-/) });
+    expect(report.checks.filter((c: { status: string }) => c.status !== 'pass')).toEqual([]);
+    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('CallCenterAnalytics-EmulatorFunction-AbC123');
+  });
+
+  test('the emulator function fails (FunctionError): exit 1, the checklist names its error and what to do next', async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: Buffer.from(JSON.stringify({ errorType: 'RecordsNotSentError', errorMessage: '7 of 7 records not sent (0 sent): #0 AccessDeniedException' })) as never,
+    });
+    const { code, stdout } = await capture(() => doctorCommand(['--wait', '0'], clients));
+    expect(code).toBe(1);
+    expect(stdout).toContain('[FAIL] Probe CTRs through the pipeline: the function failed: 7 of 7 records not sent (0 sent): #0 AccessDeniedException');
+    expect(stdout).toMatch(/\n {7}next: /);
+    expect(stdout).toMatch(/checks failed\.\n$/);
   });
 });
