@@ -26,7 +26,8 @@ async function writeBucket(records: readonly Ctr[]): Promise<string> {
 }
 
 describe('doctor probe contacts are excluded from every view and named query', () => {
-  const corpus = generateAnalyticsCorpus(300, 5).distinct;
+  // One contact without attributes: the exclusion must keep it (element_at over a NULL map is NULL).
+  const corpus = [...generateAnalyticsCorpus(300, 5).distinct, { ...generateAnalyticsCorpus(1, 6).distinct[0], ContactId: 'no-attributes', Attributes: null }];
   const runId = 'doctor-test-run';
   // Probes shaped like real contacts (every queue, agent, day, abandon and transfer kind the corpus has), so any
   // query that let them in would change its answer, plus the doctor's own probe records.
@@ -58,6 +59,11 @@ describe('doctor probe contacts are excluded from every view and named query', (
   test('the probes are in the raw table (the comparison below can fail)', async () => {
     const count = async (side: typeof plain) => (await side.analytics.query(`SELECT count(*) AS n FROM ${RAW_TABLE_NAME}`)).rows[0].n;
     expect(Number(await count(mixed)) - Number(await count(plain))).toBe(probes.length);
+  });
+
+  test('a contact without attributes is kept', async () => {
+    const { rows } = await mixed.analytics.query(`SELECT count(*) AS n FROM ctr_typed WHERE contact_id = 'no-attributes'`);
+    expect(rows).toEqual([{ n: 1 }]);
   });
 
   test.each(VIEWS.map((v) => v.name))('view %s: same rows with and without probes', async (name) => {
