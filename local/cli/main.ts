@@ -11,6 +11,7 @@ import { FAULT_CATALOG, parseFaultSpec, planFaults, type FaultReport } from '../
 import { FaultSpecError } from '../faults/errors';
 import { inputBytes, verifyDelivery, type VerifyReport } from '../verify';
 import { runQueryCommand } from '../sql/query-command';
+import { InvalidTimeZoneError, checkTimeZone } from '../../analytics/time-zone';
 
 const MAIN_HELP = `Usage: ctr <command> [options]
 
@@ -58,6 +59,17 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
+  }
+}
+
+/** `--time-zone TZ` checked: a bad name is a usage error. */
+export function timeZoneOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return checkTimeZone(value);
+  } catch (err) {
+    if (err instanceof InvalidTimeZoneError) throw new UsageError(`--time-zone: ${err.message}`);
+    throw err;
   }
 }
 
@@ -162,8 +174,8 @@ async function localCommand(argv: readonly string[]): Promise<number> {
   return verify && !verify.ok ? 3 : 0;
 }
 
-const QUERY_HELP = `Usage: ctr query NAME [--out DIR] [--json]
-       ctr query NAME --athena --workgroup W [--database D] [--region R] [--json]
+const QUERY_HELP = `Usage: ctr query NAME [--out DIR] [--time-zone TZ] [--json]
+       ctr query NAME --athena --workgroup W [--database D] [--region R] [--time-zone TZ] [--json]
        ctr query --list [--json]
 
 Runs a named query (analytics/queries/NAME.sql), the same SQL text the stack saves in Athena.
@@ -176,6 +188,8 @@ Options:
       --workgroup W    Athena workgroup (the stack output AthenaWorkGroupName). Required with --athena.
       --database D     Glue database. Default: derived from the workgroup ("<Stack>-ctr" -> "<stack>_ctr").
       --region R       AWS Region. Default: from the environment.
+      --time-zone TZ   IANA time zone (such as Asia/Seoul) for dates, hours and intervals. Default: UTC.
+                       On Athena the views use the stack's timeZone: pass the same zone.
       --json           Print the rows as one JSON array.
   -l, --list           List the named queries.
   -h, --help           Show this help.
@@ -192,6 +206,7 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
       workgroup: { type: 'string' },
       database: { type: 'string' },
       region: { type: 'string' },
+      'time-zone': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -215,6 +230,7 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
       list: values.list,
       json: values.json,
       out: values.out ? resolve(values.out) : undefined,
+      timeZone: timeZoneOption(values['time-zone']),
       athena: values.athena ? { workGroup: values.workgroup!, database: values.database, region: values.region } : undefined,
     },
     (text) => process.stdout.write(text),

@@ -53,6 +53,18 @@ describe('ctr query (local)', () => {
     expect(JSON.parse(out)).toEqual(NAMED_QUERIES.map((q) => ({ name: q.name, description: q.description })));
   });
 
+  test('--time-zone counts the contact on its local date; a bad zone is a usage error', async () => {
+    // The seed contact started at 2022-01-05T17:12:59Z: 6 January in Seoul, 5 January in New York.
+    expect(await main(['query', 'daily_contact_volume', '--out', root, '--time-zone', 'Asia/Seoul', '--json'])).toBe(0);
+    expect(JSON.parse(out).map((r: { contact_date: string }) => r.contact_date)).toEqual(['2022-01-06']);
+    out = '';
+    expect(await main(['query', 'hourly_arrival_heatmap', '--out', root, '--time-zone', 'America/New_York', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toEqual([{ iso_day_of_week: 3, hour_of_day: 12, contacts: 1 }]);
+    expect(await main(['query', 'daily_contact_volume', '--out', root, '--time-zone', 'Asia/Seol'])).toBe(2);
+    expect(err).toContain('"Asia/Seol" is not an IANA time zone name');
+    expect(err).not.toMatch(/Error:|\n\s+at /);
+  });
+
   test('usage errors: no name, unknown name, no --out', async () => {
     expect(await main(['query'])).toBe(2);
     expect(await main(['query', 'dedup_audit'])).toBe(2);
