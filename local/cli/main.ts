@@ -18,6 +18,7 @@ const MAIN_HELP = `Usage: ctr <command> [options]
 Commands:
   local     Run the pipeline on this machine against local servers (no AWS account needed)
   query     Run a named analytics query locally (DuckDB over "ctr local --out DIR") or on Athena
+  report    Write an HTML report with charts of the named queries (locally or on Athena)
 
 Options:
   -h, --help  Show help. "ctr <command> --help" shows a command's options.
@@ -47,6 +48,7 @@ Options:
       --fault NAME[=VALUE]
                        Inject a fault (repeatable; at most one die-*). RATE is a fraction from 0 to 1.
 ${faultHelp}
+      --report FILE    At the end, write the HTML report of "ctr report" over the delivered objects to FILE.
       --verify         Compare what was delivered with the input: lost, duplicated and quarantined
                        counts, and whether the latest version of every contact is the input's latest.
                        Exit code 3 when a record is lost, foreign, not quarantined, or a latest
@@ -83,6 +85,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'local') return await localCommand(rest);
     if (command === 'query') return await queryCommand(rest);
+    // Loaded on demand (charting libraries); require, since tsx's CommonJS hook does not serve import().
+    if (command === 'report') return await (require('./report') as typeof import('./report')).reportCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -105,6 +109,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
       'firehose-failure-rate': { type: 'string' },
       fault: { type: 'string', multiple: true },
       verify: { type: 'boolean', default: false },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -144,6 +149,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
   let summary: RunSummary;
   let faults: FaultReport | undefined;
   let verify: VerifyReport | undefined;
+  let report: import('./report').SavedReport | undefined;
   try {
     await plan.install(env);
     summary = await runLocalPipeline(env, records, {
@@ -158,6 +164,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
     }
     if (values.fault?.length) faults = plan.report();
     if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir);
+    if (values.report) report = await (require('./report') as typeof import('./report')).saveReport({ kind: 'local', out: outDir }, values.report);
   } finally {
     await env.stop();
     if (!values.out) await rm(outDir, { recursive: true, force: true });
@@ -171,6 +178,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
     stdoutWrite(`${formatSummary(summary, location)}\n`);
     if (faults || verify) stdoutWrite(`${formatFaultRun(faults, verify)}\n`);
   }
+  if (report) (require('./report') as typeof import('./report')).announceReport(report, values.json ? (t) => process.stderr.write(t) : stdoutWrite);
   return verify && !verify.ok ? 3 : 0;
 }
 
