@@ -18,11 +18,12 @@ export interface ReportChart {
   spec(rows: Rows): TopLevelSpec;
 }
 
-const WIDTH = 560;
+const WIDTH = 380;
 const base = (rows: Rows) => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   width: WIDTH,
   height: 220,
+  config: { legend: { labelLimit: 200 } },
   // Rows are copied: Vega adds its own fields to the objects it is given.
   data: { values: rows.map((r) => ({ ...r })) },
 });
@@ -35,6 +36,8 @@ const handleTime = (id: string, title: string, query: string, field: string): Re
   mark: 'rect',
   spec: (rows) => ({
     ...base(rows),
+    // Narrower: queue and agent names take room on the left.
+    width: WIDTH - 80,
     transform: [
       { fold: ['avg_talk_s', 'avg_hold_s', 'avg_acw_s'], as: ['part', 'seconds'] },
       { calculate: "{avg_talk_s: 'talk', avg_hold_s: 'hold', avg_acw_s: 'after-contact work'}[datum.part]", as: 'part' },

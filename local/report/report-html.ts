@@ -21,7 +21,7 @@ const escape = (text: string) =>
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1320px; color: #222; padding: 0 1rem; }
 h1 { margin-bottom: 0.2rem; } .meta { color: #555; margin-top: 0; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); gap: 1.5rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(590px, 1fr)); gap: 1.5rem; }
 figure { margin: 0; padding: 1rem; border: 1px solid #ddd; border-radius: 6px; overflow-x: auto; }
 figure h2 { font-size: 1.05rem; margin: 0 0 0.2rem; } figcaption { color: #555; font-size: 0.85rem; margin-bottom: 0.6rem; }
 .missing { border-color: #c62828; background: #fff5f5; } .missing p { color: #c62828; font-weight: 600; }
