@@ -11,7 +11,7 @@ import { FAULT_CATALOG, parseFaultSpec, planFaults, type FaultReport } from '../
 import { FaultSpecError } from '../faults/errors';
 import { inputBytes, verifyDelivery, type VerifyReport } from '../verify';
 import { runQueryCommand } from '../sql/query-command';
-import { InvalidTimeZoneError, checkTimeZone } from '../../analytics/time-zone';
+import { SOURCE_OPTIONS, UsageError, checkSourceOptions, timeZoneOption } from './source-options';
 
 const MAIN_HELP = `Usage: ctr <command> [options]
 
@@ -56,24 +56,7 @@ ${faultHelp}
   -h, --help           Show this help.
 `;
 
-/** A usage error: bad or missing options. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
-
-/** `--time-zone TZ` checked: a bad name is a usage error. */
-export function timeZoneOption(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return checkTimeZone(value);
-  } catch (err) {
-    if (err instanceof InvalidTimeZoneError) throw new UsageError(`--time-zone: ${err.message}`);
-    throw err;
-  }
-}
+export { UsageError } from './source-options';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -207,14 +190,9 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
-      out: { type: 'string', short: 'o' },
+      ...SOURCE_OPTIONS,
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', short: 'l', default: false },
-      athena: { type: 'boolean', default: false },
-      workgroup: { type: 'string' },
-      database: { type: 'string' },
-      region: { type: 'string' },
-      'time-zone': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -227,10 +205,7 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`one query name expected, got ${positionals.join(' ')}`);
   const name = positionals[0];
   if (!values.list && name === undefined) throw new UsageError('a query NAME or --list is required ("ctr query --list" lists them)');
-  if (values.athena && !values.workgroup) throw new UsageError('--athena needs --workgroup W');
-  if (!values.athena && (values.workgroup || values.database || values.region)) {
-    throw new UsageError('--workgroup, --database and --region go with --athena');
-  }
+  checkSourceOptions(values);
   if (!values.athena && !values.list && !values.out) throw new UsageError('--out DIR is required (the DIR of "ctr local --out DIR")');
   await runQueryCommand(
     {

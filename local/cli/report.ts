@@ -5,7 +5,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { buildReport, type BuildReportOptions, type ReportSource } from '../report/build-report';
 import { databaseForWorkGroup } from '../sql/query-command';
 import { AnalyticsError } from '../../analytics/errors';
-import { UsageError, timeZoneOption } from './main';
+import { SOURCE_OPTIONS, UsageError, checkSourceOptions, timeZoneOption } from './source-options';
 
 /** The report file could not be written. */
 export class ReportWriteError extends AnalyticsError {
@@ -67,13 +67,8 @@ export async function reportCommand(argv: readonly string[], athenaClient?: Athe
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
-      out: { type: 'string', short: 'o' },
+      ...SOURCE_OPTIONS,
       html: { type: 'string' },
-      athena: { type: 'boolean', default: false },
-      workgroup: { type: 'string' },
-      database: { type: 'string' },
-      region: { type: 'string' },
-      'time-zone': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -84,11 +79,8 @@ export async function reportCommand(argv: readonly string[], athenaClient?: Athe
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (values.athena && !values.workgroup) throw new UsageError('--athena needs --workgroup W');
+  checkSourceOptions(values);
   if (values.athena && values.out) throw new UsageError('--out DIR and --athena are two different sources: give one');
-  if (!values.athena && (values.workgroup || values.database || values.region)) {
-    throw new UsageError('--workgroup, --database and --region go with --athena');
-  }
   if (!values.athena && !values.out) throw new UsageError('--out DIR (the DIR of "ctr local --out DIR") or --athena is required');
   const timeZone = timeZoneOption(values['time-zone']);
   let source: ReportSource;

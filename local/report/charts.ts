@@ -51,6 +51,39 @@ const handleTime = (id: string, title: string, query: string, field: string): Re
   }),
 });
 
+/** What {@link rateLines} draws: per x value, 100 * sum(rate field) / sum(total field), one line a rate. */
+interface RateLines {
+  /** The x field (ordinal); `calculate` derives it from the row first. */
+  readonly x: { readonly field: string; readonly title: string; readonly calculate?: string };
+  readonly total: string;
+  /** Line name to the count field it divides by the total. */
+  readonly rates: Readonly<Record<string, string>>;
+  readonly yTitle: string;
+}
+
+/** Percent lines over summed counts: rates are summed before dividing, so each x value weighs its rows by their totals. */
+function rateLines(rows: Rows, { x, total, rates, yTitle }: RateLines): TopLevelSpec {
+  const names = Object.keys(rates);
+  return {
+    ...base(rows),
+    transform: [
+      ...(x.calculate ? [{ calculate: x.calculate, as: x.field }] : []),
+      {
+        aggregate: [total, ...Object.values(rates)].map((field) => ({ op: 'sum' as const, field, as: field })),
+        groupby: [x.field],
+      },
+      ...names.map((name) => ({ calculate: `100 * datum['${rates[name]}'] / datum['${total}']`, as: name })),
+      { fold: names, as: ['measure', 'pct'] as [string, string] },
+    ],
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: x.field, type: 'ordinal', title: x.title, axis: { labelAngle: -90 } },
+      y: { field: 'pct', type: 'quantitative', title: yTitle, scale: { domain: [0, 100] } },
+      color: { field: 'measure', type: 'nominal', title: null },
+    },
+  };
+}
+
 /** The report's charts, in page order. */
 export const REPORT_CHARTS: readonly ReportChart[] = [
   {
@@ -75,29 +108,13 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
     caption: 'All days and queues: share of queued contacts answered within 20 s, and share abandoned, by interval of arrival.',
     query: 'service_level_by_interval',
     mark: 'line',
-    spec: (rows) => ({
-      ...base(rows),
-      transform: [
-        { calculate: 'substring(datum.interval_start, 11, 16)', as: 'interval' },
-        {
-          aggregate: [
-            { op: 'sum', field: 'queued', as: 'queued' },
-            { op: 'sum', field: 'answered_within_20s', as: 'within' },
-            { op: 'sum', field: 'abandoned', as: 'abandoned' },
-          ],
-          groupby: ['interval'],
-        },
-        { calculate: '100 * datum.within / datum.queued', as: 'service level (20 s)' },
-        { calculate: '100 * datum.abandoned / datum.queued', as: 'abandonment' },
-        { fold: ['service level (20 s)', 'abandonment'], as: ['measure', 'pct'] },
-      ],
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'interval', type: 'ordinal', title: 'interval start (local time)', axis: { labelAngle: -90 } },
-        y: { field: 'pct', type: 'quantitative', title: '% of queued contacts', scale: { domain: [0, 100] } },
-        color: { field: 'measure', type: 'nominal', title: null },
-      },
-    }),
+    spec: (rows) =>
+      rateLines(rows, {
+        x: { field: 'interval', title: 'interval start (local time)', calculate: 'substring(datum.interval_start, 11, 16)' },
+        total: 'queued',
+        rates: { 'service level (20 s)': 'answered_within_20s', abandonment: 'abandoned' },
+        yTitle: '% of queued contacts',
+      }),
   },
   handleTime('handle-time-by-queue', 'Handle time by queue', 'handle_time_by_queue', 'queue_name'),
   handleTime('handle-time-by-agent', 'Handle time by agent', 'handle_time_by_agent', 'agent_username'),
@@ -125,28 +142,13 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
     caption: 'Inbound contacts whose caller contacted again within 24 hours and within 7 days, by day (100 minus this is first-contact resolution).',
     query: 'repeat_callers',
     mark: 'line',
-    spec: (rows) => ({
-      ...base(rows),
-      transform: [
-        {
-          aggregate: [
-            { op: 'sum', field: 'contacts', as: 'contacts' },
-            { op: 'sum', field: 'repeated_within_24h', as: 'r24' },
-            { op: 'sum', field: 'repeated_within_7d', as: 'r7' },
-          ],
-          groupby: ['contact_date'],
-        },
-        { calculate: '100 * datum.r24 / datum.contacts', as: 'within 24 h' },
-        { calculate: '100 * datum.r7 / datum.contacts', as: 'within 7 days' },
-        { fold: ['within 24 h', 'within 7 days'], as: ['window', 'pct'] },
-      ],
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'contact_date', type: 'ordinal', title: 'date' },
-        y: { field: 'pct', type: 'quantitative', title: '% of inbound contacts', scale: { domain: [0, 100] } },
-        color: { field: 'window', type: 'nominal', title: null },
-      },
-    }),
+    spec: (rows) =>
+      rateLines(rows, {
+        x: { field: 'contact_date', title: 'date' },
+        total: 'contacts',
+        rates: { 'within 24 h': 'repeated_within_24h', 'within 7 days': 'repeated_within_7d' },
+        yTitle: '% of inbound contacts',
+      }),
   },
   {
     id: 'abandonment-by-wait',

@@ -11,6 +11,7 @@ import { reportCommand } from '../../local/cli/report';
 import { REPORT_CHARTS } from '../../local/report/charts';
 import { buildReport } from '../../local/report/build-report';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
+import { captureOutput } from './capture-output';
 import { generateAnalyticsCorpus } from './corpus';
 import { writeDeliveredDir } from './delivered-dir';
 import { expectedAnswers } from './expected';
@@ -34,9 +35,7 @@ function markLabels(svg: string): Array<Record<string, string>> {
 
 describe('ctr report', () => {
   let root: string;
-  let out = '';
-  let err = '';
-  let spies: jest.SpyInstance[];
+  const io = captureOutput();
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ctr-report-'));
     writeDeliveredDir(join(root, 'data'), corpus.distinct);
@@ -44,21 +43,12 @@ describe('ctr report', () => {
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
   });
-  beforeEach(() => {
-    out = '';
-    err = '';
-    spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true)),
-      jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true)),
-    ];
-  });
-  afterEach(() => spies.forEach((s) => s.mockRestore()));
 
   test('locally: every chart drawn as inline SVG, with the numbers computed from the input records', async () => {
     const file = join(root, 'local.html');
     expect(await main(['report', '--out', join(root, 'data'), '--time-zone', ZONE, '--html', file])).toBe(0);
-    expect(out).toBe(`Report: ${file}\n`);
-    expect(err).toBe('');
+    expect(io.out).toBe(`Report: ${file}\n`);
+    expect(io.err).toBe('');
     const html = readFileSync(file, 'utf8');
     for (const chart of REPORT_CHARTS) {
       const fig = figure(html, chart.id);
@@ -84,7 +74,7 @@ describe('ctr report', () => {
   test('no data under --out: one sentence, exit code 1, and the report still written with every chart marked missing', async () => {
     const empty = join(root, 'empty');
     expect(await main(['report', '--out', empty])).toBe(1);
-    expect(err.trim().split('\n')).toEqual([
+    expect(io.err.trim().split('\n')).toEqual([
       `ctr report: no delivered CTRs under ${join(empty, 'ctr')}/ (run "ctr local --input FILE --out ${empty}" first); every chart is marked missing`,
     ]);
     const html = readFileSync(join(empty, 'report.html'), 'utf8');
@@ -96,7 +86,7 @@ describe('ctr report', () => {
     const file = join(root, 'start', 'ctr-report.html');
     const samples = join(__dirname, '../../samples/duplicated_samples.json');
     expect(await main(['local', '--input', samples, '--report', file])).toBe(0);
-    expect(out.trimEnd().split('\n').at(-1)).toBe(`Report: ${file}`);
+    expect(io.out.trimEnd().split('\n').at(-1)).toBe(`Report: ${file}`);
     const html = readFileSync(file, 'utf8');
     // The seed's one contact: one bar of 1 contact on its date; abandonment has no rows to draw.
     expect(markLabels(figure(html, 'daily-volume'))).toEqual([{ date: '2022-01-05', contacts: '1', channel: 'VOICE' }]);
@@ -106,13 +96,13 @@ describe('ctr report', () => {
 
   test('--help documents the command; bad options are usage errors', async () => {
     expect(await main(['report', '--help'])).toBe(0);
-    expect(out).toMatch(/^Usage: ctr report --out DIR/);
-    expect(out).toContain('--athena');
-    expect(out).toContain('--time-zone TZ');
+    expect(io.out).toMatch(/^Usage: ctr report --out DIR/);
+    expect(io.out).toContain('--athena');
+    expect(io.out).toContain('--time-zone TZ');
     expect(await main(['report'])).toBe(2);
     expect(await main(['report', '--athena'])).toBe(2);
     expect(await main(['report', '--out', root, '--time-zone', 'Nowhere/City'])).toBe(2);
-    expect(err).toContain('"Nowhere/City" is not an IANA time zone name');
+    expect(io.err).toContain('"Nowhere/City" is not an IANA time zone name');
     expect(existsSync(join(root, 'report.html'))).toBe(false);
   });
 
@@ -141,7 +131,7 @@ describe('ctr report', () => {
       });
       const file = join(root, 'athena.html');
       expect(await reportCommand(['--athena', '--workgroup', 'Calls-ctr', '--time-zone', ZONE, '--html', file], new AthenaClient({ region: 'eu-west-1' }))).toBe(1);
-      expect(err.trim().split('\n')).toEqual([
+      expect(io.err.trim().split('\n')).toEqual([
         `ctr report: chart "Service level and abandonment per 30-minute interval" is missing: Athena query service_level_by_interval FAILED: COLUMN_NOT_FOUND: line 3:3: Column 'interval_start' cannot be resolved`,
       ]);
       const html = readFileSync(file, 'utf8');
