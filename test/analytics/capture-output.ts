@@ -2,6 +2,11 @@
 export interface CapturedOutput {
   readonly out: string;
   readonly err: string;
+  /**
+   * The stderr lines the CLI itself wrote (they start with "ctr"): another suite's leftover work in the same
+   * worker may log JSON lines meanwhile.
+   */
+  readonly cliErrors: string[];
   /** Forgets what was captured so far in this test. */
   clear(): void;
 }
@@ -26,6 +31,9 @@ export function captureOutput(): CapturedOutput {
     },
     get err() {
       return err;
+    },
+    get cliErrors() {
+      return err.split('\n').filter((line) => line.startsWith('ctr'));
     },
     clear() {
       out = '';

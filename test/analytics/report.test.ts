@@ -48,7 +48,7 @@ describe('ctr report', () => {
     const file = join(root, 'local.html');
     expect(await main(['report', '--out', join(root, 'data'), '--time-zone', ZONE, '--html', file])).toBe(0);
     expect(io.out).toBe(`Report: ${file}\n`);
-    expect(io.err).toBe('');
+    expect(io.cliErrors).toEqual([]);
     const html = readFileSync(file, 'utf8');
     for (const chart of REPORT_CHARTS) {
       const fig = figure(html, chart.id);
@@ -74,7 +74,7 @@ describe('ctr report', () => {
   test('no data under --out: one sentence, exit code 1, and the report still written with every chart marked missing', async () => {
     const empty = join(root, 'empty');
     expect(await main(['report', '--out', empty])).toBe(1);
-    expect(io.err.trim().split('\n')).toEqual([
+    expect(io.cliErrors).toEqual([
       `ctr report: no delivered CTRs under ${join(empty, 'ctr')}/ (run "ctr local --input FILE --out ${empty}" first); every chart is marked missing`,
     ]);
     const html = readFileSync(join(empty, 'report.html'), 'utf8');
@@ -131,7 +131,7 @@ describe('ctr report', () => {
       });
       const file = join(root, 'athena.html');
       expect(await reportCommand(['--athena', '--workgroup', 'Calls-ctr', '--time-zone', ZONE, '--html', file], new AthenaClient({ region: 'eu-west-1' }))).toBe(1);
-      expect(io.err.trim().split('\n')).toEqual([
+      expect(io.cliErrors).toEqual([
         `ctr report: chart "Service level and abandonment per 30-minute interval" is missing: Athena query service_level_by_interval FAILED: COLUMN_NOT_FOUND: line 3:3: Column 'interval_start' cannot be resolved`,
       ]);
       const html = readFileSync(file, 'utf8');
