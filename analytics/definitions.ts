@@ -50,6 +50,10 @@ export const CTR_TYPED_COLUMNS: readonly Field[] = [
   col('transferred', 'boolean'),
   col('transfer_completed_ts', 'timestamp'),
   col('transferred_to_type', 'string'),
+  col('initiation_local_ts', 'timestamp'),
+  col('customer_address', 'string'),
+  col('agent_group_level1', 'string'),
+  col('agent_group_level2', 'string'),
 ];
 
 const VIEWS_DIR = join(__dirname, 'views');

@@ -29,6 +29,12 @@ export interface CallCenterAnalyticsStackProps extends StackProps {
    */
   readonly connectInstanceArn?: string;
   /**
+   * IANA time zone of the contact center (such as `Asia/Seoul`): the views, named queries and reports count
+   * dates, hours and intervals in it. Partitions stay by UTC date.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+  /**
    * Provisioned shard count of the CTR stream.
    * @default - on-demand capacity
    */
@@ -241,6 +247,7 @@ export class CallCenterAnalyticsStack extends Stack {
       resultsBucket: this.buckets.athenaResults,
       bytesScannedCutoffPerQuery: props.athenaBytesScannedCutoffPerQuery,
       destroyOnRemoval,
+      timeZone: props.timeZone,
     });
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       dedupFunction: this.dedup.function,

@@ -4,9 +4,11 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../analytics/definitions';
+import { DEFAULT_TIME_ZONE, InvalidTimeZoneError, checkTimeZone, withTimeZone } from '../analytics/time-zone';
 import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './ctr-schema';
 import { CtrViews } from './ctr-views';
 import { DELIVERY_LAYOUT } from './delivery-layout';
+import { InvalidSettingError } from './errors';
 import { CtrNamedQueries } from './named-queries';
 
 /** Name of the CTR table in the stack's Glue database. */
@@ -47,6 +49,11 @@ export interface CtrCatalogProps {
    * @default false
    */
   readonly destroyOnRemoval?: boolean;
+  /**
+   * IANA time zone of the contact center: the views and named queries count dates, hours and intervals in it.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
 }
 
 /**
@@ -149,17 +156,28 @@ export class CtrCatalog extends Construct {
       },
     });
 
+    const timeZone = stackTimeZone(props.timeZone);
     this.views = new CtrViews(this, 'Views', {
       database: this.database,
       databaseName: this.databaseName,
-      views: VIEWS,
+      views: VIEWS.map((v) => withTimeZone(v, timeZone)),
       dependsOn: [this.table],
     });
     this.namedQueries = new CtrNamedQueries(this, 'NamedQueries', {
       workGroup: this.workGroup,
       databaseName: this.databaseName,
-      queries: NAMED_QUERIES,
+      queries: NAMED_QUERIES.map((q) => withTimeZone(q, timeZone)),
       dependsOn: [this.database],
     });
+  }
+}
+
+/** The time zone prop checked at synth: a bad name fails the synth with the setting's name in the message. */
+function stackTimeZone(timeZone: string | undefined): string {
+  try {
+    return checkTimeZone(timeZone ?? DEFAULT_TIME_ZONE);
+  } catch (err) {
+    if (err instanceof InvalidTimeZoneError) throw new InvalidSettingError('timeZone', 'an IANA time zone name such as "Asia/Seoul"', timeZone);
+    throw err;
   }
 }

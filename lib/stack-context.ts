@@ -8,6 +8,7 @@ import { EventSourceSettings } from './event-source-settings';
 export const CONTEXT_KEYS = {
   stackName: 'Stack name (default CallCenterAnalytics)',
   connectInstanceArn: 'Amazon Connect instance ARN to hook up (default none)',
+  timeZone: 'IANA time zone of the contact center for dates, hours and intervals (default UTC)',
   shardCount: 'Provisioned shards (default on-demand)',
   streamRetentionHours: 'Stream retention in hours (default 24)',
   batchSize: 'Event source batch size (default 100)',
@@ -82,6 +83,7 @@ export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps
   return {
     stackName: ctx.string('stackName') ?? 'CallCenterAnalytics',
     connectInstanceArn: ctx.string('connectInstanceArn'),
+    timeZone: ctx.string('timeZone'),
     shardCount: ctx.number('shardCount'),
     streamRetention: map(ctx.number('streamRetentionHours'), Duration.hours),
     eventSource: eventSource as Partial<EventSourceSettings>,

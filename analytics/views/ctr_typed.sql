@@ -1,4 +1,5 @@
--- The latest version of each contact with parsed timestamps (UTC) and derived measures: answer time,
+-- The latest version of each contact with parsed timestamps (UTC; contact_date and initiation_local_ts in the
+-- contact center's time zone) and derived measures: answer time,
 -- handle time (talk + customer hold + after-contact work, as Amazon Connect defines it), abandoned flag
 -- (queued, never connected to an agent), transferred flag.
 SELECT
@@ -9,7 +10,7 @@ SELECT
   channel,
   initiation_method,
   dt,
-  CAST(initiation_ts AS date) AS contact_date,
+  CAST(initiation_local_ts AS date) AS contact_date,
   initiation_ts,
   connected_to_system_ts,
   disconnect_ts,
@@ -37,7 +38,11 @@ SELECT
   enqueue_ts IS NOT NULL AND connected_to_agent_ts IS NULL AS abandoned,
   transfer_completed_ts IS NOT NULL OR transferred_to_type IS NOT NULL AS transferred,
   transfer_completed_ts,
-  transferred_to_type
+  transferred_to_type,
+  initiation_local_ts,
+  customer_address,
+  agent_group_level1,
+  agent_group_level2
 FROM (
   SELECT
     ContactId AS contact_id,
@@ -65,7 +70,11 @@ FROM (
     Agent.LongestHoldDuration AS longest_hold_seconds,
     DisconnectReason AS disconnect_reason,
     CAST(from_iso8601_timestamp(TransferCompletedTimestamp) AS timestamp) AS transfer_completed_ts,
-    TransferredToEndpoint.Type AS transferred_to_type
+    TransferredToEndpoint.Type AS transferred_to_type,
+    CAST(from_iso8601_timestamp(InitiationTimestamp) AT TIME ZONE '{{time_zone}}' AS timestamp) AS initiation_local_ts,
+    CustomerEndpoint.Address AS customer_address,
+    Agent.HierarchyGroups.Level1.GroupName AS agent_group_level1,
+    Agent.HierarchyGroups.Level2.GroupName AS agent_group_level2
   FROM ctr_latest
   -- Synthetic contacts of "ctr doctor" never count (ctr_latest drops them too; kept here so this view never relies on it).
   WHERE element_at(Attributes, 'ctrDoctorProbe') IS NULL

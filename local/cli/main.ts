@@ -11,6 +11,7 @@ import { FAULT_CATALOG, parseFaultSpec, planFaults, type FaultReport } from '../
 import { FaultSpecError } from '../faults/errors';
 import { inputBytes, verifyDelivery, type VerifyReport } from '../verify';
 import { runQueryCommand } from '../sql/query-command';
+import { SOURCE_OPTIONS, UsageError, checkSourceOptions, timeZoneOption } from './source-options';
 
 const MAIN_HELP = `Usage: ctr <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   local     Run the pipeline on this machine against local servers (no AWS account needed)
   query     Run a named analytics query locally (DuckDB over "ctr local --out DIR") or on Athena
   doctor    Prove a deployed stack works end to end in your AWS account (run once after "cdk deploy")
+  report    Write an HTML report with charts of the named queries (locally or on Athena)
 
 Options:
   -h, --help  Show help. "ctr <command> --help" shows a command's options.
@@ -47,6 +49,7 @@ Options:
       --fault NAME[=VALUE]
                        Inject a fault (repeatable; at most one die-*). RATE is a fraction from 0 to 1.
 ${faultHelp}
+      --report FILE    At the end, write the HTML report of "ctr report" over the delivered objects to FILE.
       --verify         Compare what was delivered with the input: lost, duplicated and quarantined
                        counts, and whether the latest version of every contact is the input's latest.
                        Exit code 3 when a record is lost, foreign, not quarantined, or a latest
@@ -54,13 +57,7 @@ ${faultHelp}
   -h, --help           Show this help.
 `;
 
-/** A usage error: bad or missing options. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export { UsageError } from './source-options';
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -75,6 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Loaded on use, by require: under the CLI's tsx CJS loader `import('./doctor')` fails (ERR_MODULE_NOT_FOUND).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (command === 'doctor') return await (require('./doctor') as typeof import('./doctor')).doctorCommand(rest);
+    // Loaded on demand (charting libraries); require, since tsx's CommonJS hook does not serve import().
+    if (command === 'report') return await (require('./report') as typeof import('./report')).reportCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -97,6 +96,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
       'firehose-failure-rate': { type: 'string' },
       fault: { type: 'string', multiple: true },
       verify: { type: 'boolean', default: false },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -136,6 +136,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
   let summary: RunSummary;
   let faults: FaultReport | undefined;
   let verify: VerifyReport | undefined;
+  let report: import('./report').SavedReport | undefined;
   try {
     await plan.install(env);
     summary = await runLocalPipeline(env, records, {
@@ -150,6 +151,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
     }
     if (values.fault?.length) faults = plan.report();
     if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir);
+    if (values.report) report = await (require('./report') as typeof import('./report')).saveReport({ kind: 'local', out: outDir }, values.report);
   } finally {
     await env.stop();
     if (!values.out) await rm(outDir, { recursive: true, force: true });
@@ -163,11 +165,12 @@ async function localCommand(argv: readonly string[]): Promise<number> {
     stdoutWrite(`${formatSummary(summary, location)}\n`);
     if (faults || verify) stdoutWrite(`${formatFaultRun(faults, verify)}\n`);
   }
+  if (report) (require('./report') as typeof import('./report')).announceReport(report, values.json ? (t) => process.stderr.write(t) : stdoutWrite);
   return verify && !verify.ok ? 3 : 0;
 }
 
-const QUERY_HELP = `Usage: ctr query NAME [--out DIR] [--json]
-       ctr query NAME --athena --workgroup W [--database D] [--region R] [--json]
+const QUERY_HELP = `Usage: ctr query NAME [--out DIR] [--time-zone TZ] [--json]
+       ctr query NAME --athena --workgroup W [--database D] [--region R] [--time-zone TZ] [--json]
        ctr query --list [--json]
 
 Runs a named query (analytics/queries/NAME.sql), the same SQL text the stack saves in Athena.
@@ -180,6 +183,8 @@ Options:
       --workgroup W    Athena workgroup (the stack output AthenaWorkGroupName). Required with --athena.
       --database D     Glue database. Default: derived from the workgroup ("<Stack>-ctr" -> "<stack>_ctr").
       --region R       AWS Region. Default: from the environment.
+      --time-zone TZ   IANA time zone (such as Asia/Seoul) for dates, hours and intervals. Default: UTC.
+                       On Athena the views use the stack's timeZone: pass the same zone.
       --json           Print the rows as one JSON array.
   -l, --list           List the named queries.
   -h, --help           Show this help.
@@ -189,13 +194,9 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
-      out: { type: 'string', short: 'o' },
+      ...SOURCE_OPTIONS,
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', short: 'l', default: false },
-      athena: { type: 'boolean', default: false },
-      workgroup: { type: 'string' },
-      database: { type: 'string' },
-      region: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -208,10 +209,7 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`one query name expected, got ${positionals.join(' ')}`);
   const name = positionals[0];
   if (!values.list && name === undefined) throw new UsageError('a query NAME or --list is required ("ctr query --list" lists them)');
-  if (values.athena && !values.workgroup) throw new UsageError('--athena needs --workgroup W');
-  if (!values.athena && (values.workgroup || values.database || values.region)) {
-    throw new UsageError('--workgroup, --database and --region go with --athena');
-  }
+  checkSourceOptions(values);
   if (!values.athena && !values.list && !values.out) throw new UsageError('--out DIR is required (the DIR of "ctr local --out DIR")');
   await runQueryCommand(
     {
@@ -219,6 +217,7 @@ async function queryCommand(argv: readonly string[]): Promise<number> {
       list: values.list,
       json: values.json,
       out: values.out ? resolve(values.out) : undefined,
+      timeZone: timeZoneOption(values['time-zone']),
       athena: values.athena ? { workGroup: values.workgroup!, database: values.database, region: values.region } : undefined,
     },
     (text) => process.stdout.write(text),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { RAW_TABLE_NAME, VIEWS, namedQuery } from '../../analytics/definitions';
 import { AnalyticsError } from '../../analytics/errors';
+import { DEFAULT_TIME_ZONE, checkTimeZone, withTimeZone } from '../../analytics/time-zone';
 import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
 import { ctrTableSql } from './daily-contacts';
 import { TRINO_MACROS } from './trino-compat';
@@ -43,20 +44,27 @@ export class LocalAnalytics {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** The IANA time zone the views and named queries count dates, hours and intervals in. */
+    readonly timeZone: string,
   ) {}
 
-  /** Opens an in-memory DuckDB over `root`; throws {@link NoDeliveredDataError} when it has no CTR objects. */
-  static async open(root: string): Promise<LocalAnalytics> {
+  /**
+   * Opens an in-memory DuckDB over `root`; throws {@link NoDeliveredDataError} when it has no CTR objects.
+   * `timeZone` (default UTC) goes into the views and named queries; DuckDB's bundled ICU extension does
+   * the conversions (the session itself stays in UTC, as Athena's does).
+   */
+  static async open(root: string, options: { readonly timeZone?: string } = {}): Promise<LocalAnalytics> {
+    const timeZone = checkTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
     if (!existsSync(join(root, DELIVERY_LAYOUT.dataRoot))) throw new NoDeliveredDataError(root);
     // No network: DuckDB must not try to download extensions on a machine without internet.
     const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
     const connection = await instance.connect();
-    const analytics = new LocalAnalytics(instance, connection);
+    const analytics = new LocalAnalytics(instance, connection, timeZone);
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
       for (const macro of TRINO_MACROS) await connection.run(macro.sql);
       await connection.run(ctrTableSql(root, RAW_TABLE_NAME));
-      for (const view of VIEWS) await connection.run(`CREATE VIEW ${view.name} AS ${view.sql}`);
+      for (const view of VIEWS) await connection.run(`CREATE VIEW ${view.name} AS ${withTimeZone(view, timeZone).sql}`);
       return analytics;
     } catch (err) {
       analytics.close();
@@ -75,7 +83,7 @@ export class LocalAnalytics {
 
   /** Runs the named query `name` (see `analytics/queries/`). */
   async runNamedQuery(name: string): Promise<QueryResult> {
-    return this.query(namedQuery(name).sql);
+    return this.query(withTimeZone(namedQuery(name), this.timeZone).sql);
   }
 
   /** Column names and DuckDB types of a table or view, in order. */
@@ -92,8 +100,8 @@ export class LocalAnalytics {
 }
 
 /** Opens {@link LocalAnalytics} over `root`, runs one named query and closes it. */
-export async function runLocalNamedQuery(root: string, name: string): Promise<QueryResult> {
-  const analytics = await LocalAnalytics.open(root);
+export async function runLocalNamedQuery(root: string, name: string, timeZone?: string): Promise<QueryResult> {
+  const analytics = await LocalAnalytics.open(root, { timeZone });
   try {
     return await analytics.runNamedQuery(name);
   } finally {

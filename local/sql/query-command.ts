@@ -1,6 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { NAMED_QUERIES, namedQuery } from '../../analytics/definitions';
 import { AnalyticsError } from '../../analytics/errors';
+import { DEFAULT_TIME_ZONE, withTimeZone } from '../../analytics/time-zone';
 import { catalogNames } from '../../lib/ctr-catalog';
 import { formatTable } from '../cli/format';
 import { runAthenaQuery } from './athena-query';
@@ -16,6 +17,8 @@ export interface QueryCommandOptions {
   readonly json: boolean;
   /** Directory written by `ctr local --out DIR` (local run). */
   readonly out?: string;
+  /** IANA time zone for dates, hours and intervals. @default 'UTC' */
+  readonly timeZone?: string;
   /** Run on Athena instead of locally. */
   readonly athena?: { readonly workGroup: string; readonly database?: string; readonly region?: string };
 }
@@ -55,11 +58,11 @@ export async function runQueryCommand(
     const { workGroup, region } = options.athena;
     const database = options.athena.database ?? databaseForWorkGroup(workGroup);
     const client = athenaClient ?? new AthenaClient(region ? { region } : {});
-    result = await runAthenaQuery(client, query.sql, { workGroup, database });
+    result = await runAthenaQuery(client, withTimeZone(query, options.timeZone ?? DEFAULT_TIME_ZONE).sql, { workGroup, database });
   } else {
-    const analytics = await LocalAnalytics.open(options.out!);
+    const analytics = await LocalAnalytics.open(options.out!, { timeZone: options.timeZone });
     try {
-      result = await analytics.query(query.sql);
+      result = await analytics.runNamedQuery(query.name);
     } finally {
       analytics.close();
     }

@@ -10,16 +10,19 @@ import { startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { generateAnalyticsCorpus, seedRecords, type Ctr } from './corpus';
-import { differences, expectedAnswers, latestPerContact } from './expected';
+import { differences, expectedAnswers, latestPerContact, type Row } from './expected';
 
 // One pipeline run over a generated corpus (plus the seed's samples), shared by every query test: the
 // answers are computed from the input records in plain TypeScript, never from the pipeline's output.
 const CONTACTS = 1200;
+// UTC, a zone ahead of it with no daylight saving, and one behind it whose clocks change within the corpus.
+const ZONES = ['Asia/Seoul', 'America/New_York'] as const;
 
 describe('named queries on the local pipeline output', () => {
   const corpus = generateAnalyticsCorpus(CONTACTS);
   let outDir: string;
   let analytics: LocalAnalytics;
+  const zoned = new Map<string, LocalAnalytics>();
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'ctr-analytics-'));
@@ -31,9 +34,11 @@ describe('named queries on the local pipeline output', () => {
       await env.stop();
     }
     analytics = await LocalAnalytics.open(outDir);
+    for (const zone of ZONES) zoned.set(zone, await LocalAnalytics.open(outDir, { timeZone: zone }));
   }, 120_000);
   afterAll(async () => {
     analytics?.close();
+    for (const each of zoned.values()) each.close();
     await rm(outDir, { recursive: true, force: true });
   });
 
@@ -47,11 +52,78 @@ describe('named queries on the local pipeline output', () => {
   });
 
   const expected = expectedAnswers(generateAnalyticsCorpus(CONTACTS).distinct);
-  test.each(NAMED_QUERIES.map((q) => q.name))('%s equals the answer computed from the input records', async (name) => {
+  test.each(NAMED_QUERIES.map((q) => q.name))('%s equals the answer computed from the input records (default zone, UTC)', async (name) => {
     expect(expected[name]).toBeDefined();
     const { rows } = await analytics.runNamedQuery(name);
     expect(rows.length).toBeGreaterThan(0);
     expect(differences(rows, expected[name])).toEqual([]);
+  });
+
+  const byZone = Object.fromEntries(ZONES.map((zone) => [zone, expectedAnswers(generateAnalyticsCorpus(CONTACTS).distinct, zone)]));
+  test.each(ZONES.flatMap((zone) => NAMED_QUERIES.map((q) => [zone, q.name] as const)))(
+    'in %s, %s equals the answer computed with Intl.DateTimeFormat',
+    async (zone, name) => {
+      const { rows } = await zoned.get(zone)!.runNamedQuery(name);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(differences(rows, byZone[zone][name])).toEqual([]);
+    },
+  );
+
+  test('local dates move with the zone: Seoul counts early-morning UTC contacts on the next day', () => {
+    const days = (rows: Row[]) => rows.map((r) => r.contact_date);
+    expect(new Set(days(byZone['Asia/Seoul'].daily_contact_volume))).toContain('2022-01-10');
+    expect(new Set(days(expected.daily_contact_volume))).not.toContain('2022-01-10');
+  });
+
+  test("New York's clock changes: two 01:30 intervals on 6 November, none from 02:00 to 03:00 on 13 March", async () => {
+    const { rows } = await zoned.get('America/New_York')!.runNamedQuery('service_level_by_interval');
+    const edge = rows.filter((r) => r.queue_name === 'Edge');
+    expect(edge.filter((r) => r.interval_start === '2022-11-06 01:30').map((r) => r.interval_start_utc)).toEqual(['2022-11-06 05:30', '2022-11-06 06:30']);
+    expect(rows.filter((r) => /^2022-03-13 02:/.test(String(r.interval_start)))).toEqual([]);
+    expect(edge.filter((r) => String(r.interval_start).startsWith('2022-03-13')).map((r) => r.interval_start)).toEqual(['2022-03-13 01:30', '2022-03-13 03:00']);
+  });
+
+  test('the 23- and 25-hour days count every contact of their local day', async () => {
+    const { rows } = await zoned.get('America/New_York')!.query(
+      `SELECT contact_date, count(*) AS n, min(initiation_ts) AS first_utc, max(initiation_ts) AS last_utc FROM ctr_typed
+       WHERE contact_date IN (DATE '2022-03-13', DATE '2022-11-06') GROUP BY contact_date ORDER BY contact_date`,
+    );
+    const latest = latestPerContact(corpus.distinct).map((r) => Date.parse(r.InitiationTimestamp));
+    // Local midnights in UTC: 13 March 05:00Z to 14 March 04:00Z (23 h); 6 November 04:00Z to 7 November 05:00Z (25 h).
+    const inSpan = (from: string, to: string) => latest.filter((t) => t >= Date.parse(from) && t < Date.parse(to)).length;
+    expect(rows.map((r) => [String(r.contact_date), r.n])).toEqual([
+      ['2022-03-13', inSpan('2022-03-13T05:00:00Z', '2022-03-14T04:00:00Z')],
+      ['2022-11-06', inSpan('2022-11-06T04:00:00Z', '2022-11-07T05:00:00Z')],
+    ]);
+    expect(String(rows[1].last_utc) >= '2022-11-07 04:00:00').toBe(true);
+  });
+
+  test('a local date lies in its own UTC partition or a neighbour, so a local-date filter reads at most three partitions', async () => {
+    for (const zone of ['Asia/Seoul', 'America/New_York']) {
+      const { rows } = await zoned.get(zone)!.query(
+        `SELECT count(*) AS far FROM ctr_typed WHERE abs(date_diff('day', contact_date, CAST(dt AS date))) > 1`,
+      );
+      expect(rows).toEqual([{ far: 0 }]);
+    }
+  });
+
+  test('the corpus has repeat callers inside and outside both windows, and transfer chains of 3 and more', () => {
+    const repeats = expected.repeat_callers;
+    const sum = (k: string) => repeats.reduce((s, r) => s + Number(r[k]), 0);
+    expect(sum('repeated_within_24h')).toBeGreaterThan(20);
+    expect(sum('repeated_within_7d') - sum('repeated_within_24h')).toBeGreaterThan(20);
+    expect(sum('contacts') - sum('repeated_within_7d')).toBeGreaterThan(20);
+    const chains = expected.transfer_chains;
+    expect(chains.filter((r) => Number(r.journey_contacts) >= 3).reduce((s, r) => s + Number(r.journeys), 0)).toBeGreaterThan(5);
+  });
+
+  test('repeat windows are inclusive: again after exactly 24 h and 7 d counts, one second later does not', async () => {
+    const edge = (await analytics.runNamedQuery('repeat_callers')).rows.filter((r) => r.queue_name === 'Edge');
+    // 5 Jan: edges 1 (24 h, in), 3 (24 h + 1 s, out of 24 h, in 7 d), 9 (no repeat) -> 24 h: 1, 7 d: 2 of 3.
+    expect(edge.find((r) => r.contact_date === '2022-01-05')).toMatchObject({ contacts: 3, repeated_within_24h: 1, repeated_within_7d: 2 });
+    // 13 Mar: edges 5 (exactly 7 d, in) and 11 (no repeat); 6 Nov: 7 (7 d + 1 s, out) and 10.
+    expect(edge.find((r) => r.contact_date === '2022-03-13')).toMatchObject({ contacts: 2, repeated_within_24h: 0, repeated_within_7d: 1 });
+    expect(edge.find((r) => r.contact_date === '2022-11-06')).toMatchObject({ contacts: 2, repeated_within_7d: 0 });
   });
 
   test('ctr_latest has exactly one row per contact, its newest version', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { VIEWS } from '../../analytics/definitions';
+import { withTimeZone } from '../../analytics/time-zone';
 import { ATHENA_ENGINE_VERSION } from '../../lib/ctr-catalog';
 import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
@@ -51,7 +52,7 @@ describe('Glue view tables are what Athena writes for CREATE VIEW', () => {
     const json = viewJson(name);
     expect(Object.keys(json).sort()).toEqual(['catalog', 'columns', 'originalSql', 'owner', 'properties', 'runAsInvoker', 'schema']);
     expect(json).toMatchObject({
-      originalSql: view.sql,
+      originalSql: withTimeZone(view, 'UTC').sql,
       catalog: 'awsdatacatalog',
       schema: 'teststack_ctr',
       runAsInvoker: false,

@@ -1,6 +1,8 @@
 import { NAMED_QUERIES, VIEWS } from '../../analytics/definitions';
 import { CTR_COLUMNS, SchemaMappingConflictError, serdeKeyMappings, toGlueType, toPrestoType } from '../../lib/ctr-schema';
 import { evaluate } from '../contracts/template';
+import { InvalidSettingError } from '../../lib/errors';
+import { TIME_ZONE_PLACEHOLDER, withTimeZone } from '../../analytics/time-zone';
 import { logicalId, resources, synthStack } from './synth';
 
 // Template assertions for the analytics layer: table columns, SerDe mappings, views and named queries.
@@ -69,7 +71,7 @@ describe('analytics in the stack template', () => {
       expect(match).not.toBeNull();
       const definition = JSON.parse(Buffer.from(match![1], 'base64').toString('utf8'));
       expect(definition).toEqual({
-        originalSql: view.sql,
+        originalSql: withTimeZone(view, 'UTC').sql,
         catalog: 'awsdatacatalog',
         schema: 'teststack_ctr',
         columns: view.columns.map((c) => ({ name: c.name.toLowerCase(), type: toPrestoType(c.type) })),
@@ -100,7 +102,7 @@ describe('analytics in the stack template', () => {
         Description: query.description,
         Database: 'teststack_ctr',
         WorkGroup: { Ref: workGroupId },
-        QueryString: query.sql,
+        QueryString: withTimeZone(query, 'UTC').sql,
       });
     }
   });
@@ -111,5 +113,21 @@ describe('analytics in the stack template', () => {
     );
     expect(toPrestoType({ map: 'string' })).toBe('map(varchar, varchar)');
     expect(toPrestoType({ array: 'timestamp' })).toBe('array(timestamp(3))');
+  });
+
+  test('the timeZone prop goes into every view and named query that counts local time; a bad name fails the synth', () => {
+    const seoul = resources(synthStack({ timeZone: 'Asia/Seoul' }).template);
+    const sqlOf = (r: { Type: string; Properties?: any }) =>
+      r.Type === 'AWS::Athena::NamedQuery'
+        ? (r.Properties.QueryString as string)
+        : JSON.parse(Buffer.from(/Presto View: (\S+) /.exec(evaluate(r.Properties.TableInput.ViewOriginalText))![1], 'base64').toString()).originalSql as string;
+    const sql = Object.values(seoul)
+      .filter((r) => r.Type === 'AWS::Athena::NamedQuery' || r.Properties?.TableInput?.TableType === 'VIRTUAL_VIEW')
+      .map((r) => [r.Type === 'AWS::Athena::NamedQuery' ? r.Properties!.Name : r.Properties!.TableInput.Name, sqlOf(r)] as const);
+    expect(sql.length).toBe(NAMED_QUERIES.length + VIEWS.length);
+    expect(sql.filter(([, text]) => text.includes(TIME_ZONE_PLACEHOLDER))).toEqual([]);
+    expect(sql.filter(([, text]) => text.includes("AT TIME ZONE 'Asia/Seoul'")).map(([name]) => name).sort()).toEqual(['ctr_typed', 'dedup_audit_over_time']);
+    expect(() => synthStack({ timeZone: 'Asia/Seol' })).toThrow(InvalidSettingError);
+    expect(() => synthStack({ timeZone: "UTC' OR 1=1 --" })).toThrow(/timeZone must be an IANA time zone name/);
   });
 });

@@ -35,9 +35,11 @@ describe('stack props from CDK context', () => {
       alarmEmail: 'ops@example.com',
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
       destroyOnRemoval: 'true',
+      timeZone: 'Asia/Seoul',
     });
     expect(props).toMatchObject({
       stackName: 'CtrTest',
+      timeZone: 'Asia/Seoul',
       shardCount: 2,
       eventSource: { batchSize: 250, maxBatchingWindowSeconds: 3, parallelizationFactor: 2, retryAttempts: 5, maxRecordAgeSeconds: 7200, bisectBatchOnError: false },
       fingerprintMode: 'raw',
