@@ -31,7 +31,10 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-const isUsage = (err: unknown) => err instanceof UsageError || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+// By name, not instanceof: commands are loaded lazily, and a test's module registry may hold a second copy.
+const isUsage = (err: unknown) =>
+  (err as Error | undefined)?.name === UsageError.name || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+const isCliError = (err: unknown): err is CliError => (err as Error | undefined)?.name === CliError.name;
 
 // The SDK's own words for the mistakes a user makes most, replaced by what to do.
 const SDK_HINTS: ReadonlyArray<[RegExp, string]> = [
@@ -45,7 +48,7 @@ const SDK_HINTS: ReadonlyArray<[RegExp, string]> = [
 /** The exit code and the one sentence to print for an error; never a class name, errno or stack. */
 export function describeError(err: unknown): { exitCode: number; message: string } {
   if (isUsage(err)) return { exitCode: EXIT.usage, message: `${(err as Error).message}. Run "ctr --help" for usage.` };
-  if (err instanceof CliError) return { exitCode: err.exitCode, message: err.message };
+  if (isCliError(err)) return { exitCode: err.exitCode, message: err.message };
   const error = err instanceof Error ? err : new Error(String(err));
   for (const [pattern, hint] of SDK_HINTS) {
     if (pattern.test(`${error.name} ${error.message}`)) return { exitCode: EXIT.error, message: hint };

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliError } from './errors';
 
 /** The lock file a run holds in its `--out` directory. */
@@ -45,6 +45,22 @@ function takeLock(dir: string): void {
 }
 
 /**
+ * `mkdir -p`, one level at a time. Node's recursive mkdir loops forever on some paths (`/proc/x`), which
+ * made a bad `--out` hang; this fails with the first level that cannot be made.
+ */
+function makeDirectories(path: string): void {
+  try {
+    if (statSync(path).isDirectory()) return;
+    throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const parent = dirname(path);
+  if (parent !== path) makeDirectories(parent);
+  mkdirSync(path);
+}
+
+/**
  * Checks and takes `--out` before anything runs: it must be a directory that can be written, empty (or,
  * with `replace`, holding only a previous run's output, which is deleted), and not in use by another run
  * (a lock file with the holder's process id). Never merges two runs into one directory.
@@ -52,8 +68,7 @@ function takeLock(dir: string): void {
  */
 export function claimOutDir(path: string, replace: boolean): OutDir {
   try {
-    mkdirSync(path, { recursive: true });
-    if (!statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    makeDirectories(path);
     takeLock(path);
   } catch (err) {
     if (err instanceof CliError) throw err;

@@ -91,13 +91,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!(failureRate >= 0 && failureRate < 1)) throw new UsageError('--firehose-failure-rate must be from 0 to below 1');
   if (values.replace && !values.out) throw new UsageError('--replace goes with --out DIR');
   const { parseFaultSpec, planFaults } = faultsModule();
-  const { FaultSpecError } = require('../../faults/errors') as typeof import('../../faults/errors');
   let plan: ReturnType<typeof planFaults>;
   try {
     plan = planFaults((values.fault ?? []).map(parseFaultSpec));
   } catch (err) {
-    if (err instanceof FaultSpecError) throw new UsageError(err.message);
-    throw err;
+    // Both throw only FaultSpecError, for a bad --fault argument.
+    throw new UsageError((err as Error).message);
   }
 
   const { readRecords, resolveSources } = require('../../input') as typeof import('../../input');
@@ -165,7 +164,7 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
   try {
     env = await startLocalEnvironment({
       shardCount: shards,
-      dataOnDisk: process.env.CTR_DISK !== "0",
+      dataOnDisk: true,
       ...plan.environment,
       firehoseFaults: plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
     });
