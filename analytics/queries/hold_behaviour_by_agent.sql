@@ -1,7 +1,4 @@
--- Hold behaviour per agent over answered contacts: how often customers are put on hold, how many times and how long (total per held contact, per hold, and the longest single hold).
--- Connect's CustomerHoldDuration is the total of all holds of a contact and LongestHoldDuration one hold, so
--- avg_total_hold_s_per_held_contact can exceed longest_single_hold_s when contacts are held more than once;
--- avg_hold_s_per_hold is the figure comparable with the longest single hold.
+-- Hold behaviour per agent over answered contacts: how often and how many times customers are held, the total hold time per held contact (all its holds together), the time per hold, and the longest single hold.
 SELECT
   agent_username,
   count(*) AS contacts,
