@@ -57,6 +57,11 @@ export interface LocalEnvironmentProps {
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** The dedup function's timeout; a longer invocation is killed, as Lambda does. @default none */
   readonly functionTimeoutMs?: number;
+  /**
+   * Keep the stream's and the table's data on disk (LevelDB in the temporary directory) instead of in
+   * memory: a run of hundreds of MB then needs little memory. @default false
+   */
+  readonly dataOnDisk?: boolean;
 }
 
 /** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
@@ -75,6 +80,8 @@ export interface LocalEnvironment {
   newMapping(overrides?: Partial<EventSourceMappingProps>): EventSourceMapping;
   /** The emulator Lambda handler, loaded with this environment's endpoint. */
   readonly emulator: (event: unknown) => Promise<{ sent: number }>;
+  /** The temporary directory holding the servers' data (removed by `stop`). */
+  readonly tempDir: string;
   /** Stops every server and removes the S3 server's directory. */
   stop(): Promise<void>;
 }
@@ -114,7 +121,12 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
   const s3Dir = await mkdtemp(join(tmpdir(), 'ctr-s3-'));
   const started: RunningServer[] = [];
   try {
-    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([startKinesis(), startDynamoDb(), startS3(s3Dir)]);
+    const onDisk = (name: string) => (props.dataOnDisk ? join(s3Dir, name) : undefined);
+    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([
+      startKinesis(onDisk('.kinesis')),
+      startDynamoDb(onDisk('.dynamodb')),
+      startS3(s3Dir),
+    ]);
     started.push(kinesisServer, dynamoServer, s3Server);
     const kinesis = localKinesisClient(kinesisServer.endpoint);
     const dynamodb = localDynamoDbClient(dynamoServer.endpoint);
@@ -182,6 +194,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       mapping,
       newMapping: (overrides = {}) => new EventSourceMapping({ ...mappingProps, ...overrides }),
       emulator,
+      tempDir: s3Dir,
       stop: async () => {
         // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.
         await firehose.close();
