@@ -110,7 +110,8 @@ export function verifyDelivery(inputs: readonly Buffer[], outDir: string): Verif
       entry.count += 1;
       expectedRejects.set(id, entry);
     } else {
-      const ctr = toCtr(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+      // The line the function delivers (a byte-order mark dropped), not the raw bytes.
+      const ctr = toCtr(JSON.parse(classified.line.toString('utf8')) as Record<string, unknown>);
       expected.set(ctr.key, ctr);
     }
   }

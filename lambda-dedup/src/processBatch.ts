@@ -87,7 +87,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   for (const record of records) {
     const data = Buffer.from(record.kinesis.data, 'base64');
     const origin = originOf(record);
-    const classified = classifyRecord(data, config.fingerprintMode);
+    const classified = classifyRecord(data, config.fingerprintMode, startMs);
     if (classified.kind === 'quarantine') {
       quarantines.push({ origin, reason: classified.reason, detail: classified.detail, data });
     } else if (distinct.has(classified.fingerprint)) {
