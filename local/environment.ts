@@ -147,6 +147,8 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       [DEDUP_ENV.tableName]: LOCAL_NAMES.tableName,
       [DEDUP_ENV.deliveryStreamName]: LOCAL_NAMES.deliveryStreamName,
       [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
+      // A lease margin in proportion to the shortened local timeouts, or every killed claim outlives the retries.
+      ...(props.functionTimeoutMs ? { [DEDUP_ENV.leaseMarginMs]: String(Math.ceil(props.functionTimeoutMs / 4)) } : {}),
       ...props.dedupEnv,
     });
     const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config });
