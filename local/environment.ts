@@ -147,8 +147,6 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       [DEDUP_ENV.tableName]: LOCAL_NAMES.tableName,
       [DEDUP_ENV.deliveryStreamName]: LOCAL_NAMES.deliveryStreamName,
       [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
-      // A lease margin in proportion to the shortened local timeouts, or every killed claim outlives the retries.
-      ...(props.functionTimeoutMs ? { [DEDUP_ENV.leaseMarginMs]: String(Math.ceil(props.functionTimeoutMs / 4)) } : {}),
       ...props.dedupEnv,
     });
     const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config });
@@ -182,7 +180,12 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       names: LOCAL_NAMES,
       firehose,
       mapping,
-      newMapping: (overrides = {}) => new EventSourceMapping({ ...mappingProps, ...overrides }),
+      newMapping: (overrides = {}) => {
+        // Another poller of the same function: its invocations are planned (and faulted) the same way.
+        const other = new EventSourceMapping({ ...mappingProps, ...overrides });
+        other.planInvocation = (invocation) => mapping.planInvocation(invocation);
+        return other;
+      },
       emulator,
       stop: async () => {
         // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import type { LocalEnvironment, LocalEnvironmentProps } from '../environment';
 import type { FirehoseFaults } from '../firehose/faults';
 import type { RunOptions } from '../pipeline';
 import { generateBadInputs, putRawRecords } from './bad-inputs';
 import { injectDynamoDbFaults, type DynamoDbFaults } from './dynamodb-faults';
 import { FaultSpecError } from './errors';
-import { injectFunctionDeaths, type DeathPoint } from './function-death';
+import { injectFunctionDeaths, VICTIM_TIMEOUT_MS, type DeathPoint } from './function-death';
 import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from './redelivery';
 
 /** A fault the CLI can inject: what its value means and its default. */
@@ -33,8 +34,8 @@ export const FAULT_CATALOG: Readonly<Record<string, FaultDefinition>> = {
   'bad-inputs': { value: 'count', default: 1, help: 'N records of each bad-input kind put as raw bytes' },
 };
 
-/** A death kills the invocation; the mapping's timeout (Lambda's) notices it after this long. */
-export const CLI_FUNCTION_TIMEOUT_MS = 1_000;
+/** Lease margin of local runs with deaths: in proportion to the victims' shortened timeout (1 s), as 10 s is to Lambda's. */
+export const LOCAL_LEASE_MARGIN_MS = VICTIM_TIMEOUT_MS / 4;
 
 /** One parsed `--fault` argument. */
 export interface FaultSpec {
@@ -99,7 +100,7 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
     environment: {
       firehoseFaults: firehose.failEntryFraction || firehose.failFirstCalls ? firehose : undefined,
       wrapHandler: twice?.wrap,
-      functionTimeoutMs: deaths.length > 0 ? CLI_FUNCTION_TIMEOUT_MS : undefined,
+      dedupEnv: deaths.length > 0 ? { [DEDUP_ENV.leaseMarginMs]: String(LOCAL_LEASE_MARGIN_MS) } : undefined,
     },
     extraInputs,
     install: async (env) => {
@@ -115,7 +116,7 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
         });
       }
       if (deaths.length > 0) {
-        const stats = injectFunctionDeaths(env.clients, { point: deaths[0].name.slice('die-'.length) as DeathPoint, rate: deaths[0].value });
+        const stats = injectFunctionDeaths(env, { point: deaths[0].name.slice('die-'.length) as DeathPoint, rate: deaths[0].value });
         collectors.push(() => {
           reports.functionDeath = { kills: stats.kills, killedInvocations: stats.killedInvocations, atRiskRecords: stats.atRiskLines.size };
         });

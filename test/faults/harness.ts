@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentProps } from '../../local/environment';
+import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
+import { LOCAL_LEASE_MARGIN_MS } from '../../local/faults/catalog';
 import { generateBadInputs, putRawRecords, type BadInput } from '../../local/faults/bad-inputs';
 import { runLocalPipeline, type RunOptions, type RunSummary } from '../../local/pipeline';
 import { ctrTableSql } from '../../local/sql/daily-contacts';
@@ -15,6 +17,9 @@ export const CONTACTS = Number(process.env.FAULT_CORPUS_CONTACTS ?? 600);
 
 /** Per-test time limit, growing with the corpus (a limit, not an assertion on speed). */
 export const RUN_TIMEOUT_MS = Math.max(120_000, CONTACTS * 250);
+
+/** The environment of runs with function deaths: the lease margin the CLI uses with its shortened timeouts. */
+export const DEATH_ENVIRONMENT: LocalEnvironmentProps = { dedupEnv: { [DEDUP_ENV.leaseMarginMs]: String(LOCAL_LEASE_MARGIN_MS) } };
 
 /** A CTR template with phone numbers, for generated inputs. */
 export const TEMPLATE = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
