@@ -31,7 +31,9 @@ export interface VerifyReport {
   readonly failedRecords: number;
   /** Contacts whose latest delivered version (newest LastUpdateTimestamp) is not the input's latest. */
   readonly latestMismatches: number;
-  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact. */
+  /** Whether duplicates fail the check: they do unless a fault the Guarantees call at-least-once was injected. */
+  readonly duplicatesFail: boolean;
+  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact, no duplicate where none may be. */
   readonly ok: boolean;
 }
 
@@ -97,7 +99,8 @@ function latestPerContact(ctrs: Iterable<Ctr>): Map<string, Set<string>> {
  * are valid comes from the dedup function's documented rules applied to the input; identity is canonical
  * JSON computed here, independently of the function's fingerprint (`FINGERPRINT_MODE=canonical`, the default).
  */
-export function verifyDelivery(inputs: readonly Buffer[], outDir: string): VerifyReport {
+export function verifyDelivery(inputs: readonly Buffer[], outDir: string, options: { duplicatesFail?: boolean } = {}): VerifyReport {
+  const duplicatesFail = options.duplicatesFail ?? true;
   const expected = new Map<string, Ctr>();
   const expectedRejects = new Map<string, { reason: string; count: number }>();
   let expectedQuarantine = 0;
@@ -183,6 +186,7 @@ export function verifyDelivery(inputs: readonly Buffer[], outDir: string): Verif
     quarantineReasons,
     failedRecords,
     latestMismatches,
-    ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0,
+    duplicatesFail,
+    ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0 && !(duplicatesFail && duplicated > 0),
   };
 }

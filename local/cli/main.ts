@@ -145,7 +145,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
       await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), outDir);
     }
     if (values.fault?.length) faults = plan.report();
-    if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir);
+    if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir, { duplicatesFail: plan.exact });
   } finally {
     await env.stop();
     if (!values.out) await rm(outDir, { recursive: true, force: true });
