@@ -18,7 +18,7 @@ async function expectExact(specs: string[]): Promise<void> {
   });
   expect(run.failedRecords).toBe(0);
   // The faults really happened together: a death fault killed invocations in this run.
-  if (specs.some((s) => s.startsWith('die-'))) expect(run.faults.functionDeath.kills).toBeGreaterThan(0);
+  if (specs.some((s) => s.startsWith('die-'))) expect(run.faults.functionDeath.killedInvocations).toBeGreaterThan(0);
 }
 
 // Finding 10: faults that are each exact must be exact together.

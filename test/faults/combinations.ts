@@ -8,10 +8,10 @@ import { runLocalPipeline } from '../../local/pipeline';
 import { verifyDelivery, type VerifyReport } from '../../local/verify';
 import { generateCorpus } from '../local/corpus';
 
-/** Contacts per combination run: about 220 records in `npm test`; `npm run faults` sets thousands. */
-export const MATRIX_CONTACTS = Number(process.env.FAULT_MATRIX_CONTACTS ?? 100);
+/** Contacts per combination run: about 90 records in `npm test`; `npm run faults` sets thousands. */
+export const MATRIX_CONTACTS = Number(process.env.FAULT_MATRIX_CONTACTS ?? 40);
 /** Small batches, so that even the small corpus makes many invocations for the faults to meet in. */
-export const MATRIX_BATCH_SIZE = 25;
+export const MATRIX_BATCH_SIZE = 10;
 export const MATRIX_TIMEOUT_MS = Math.max(300_000, MATRIX_CONTACTS * 600);
 
 /** The faults the README's Guarantees call exact, each with the value the matrix injects. */
