@@ -192,7 +192,12 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       names: LOCAL_NAMES,
       firehose,
       mapping,
-      newMapping: (overrides = {}) => new EventSourceMapping({ ...mappingProps, ...overrides }),
+      newMapping: (overrides = {}) => {
+        // Another poller of the same function: its invocations are planned (and faulted) the same way.
+        const other = new EventSourceMapping({ ...mappingProps, ...overrides });
+        other.planInvocation = (invocation) => mapping.planInvocation(invocation);
+        return other;
+      },
       emulator,
       tempDir: s3Dir,
       stop: async () => {

@@ -32,7 +32,9 @@ export interface VerifyReport {
   readonly failedRecords: number;
   /** Contacts whose latest delivered version (newest LastUpdateTimestamp) is not the input's latest. */
   readonly latestMismatches: number;
-  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact. */
+  /** Whether duplicates fail the check: they do unless a fault the Guarantees call at-least-once was injected. */
+  readonly duplicatesFail: boolean;
+  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact, no duplicate where none may be. */
   readonly ok: boolean;
 }
 
@@ -101,10 +103,16 @@ function latestPerContact(ctrs: Iterable<Ctr>): Map<string, Set<string>> {
  * are valid comes from the dedup function's documented rules applied to the input; identity is canonical
  * JSON computed here, independently of the function's fingerprint (`FINGERPRINT_MODE=canonical`, the default).
  */
-export function verifyDelivery(inputs: readonly Buffer[], outDir: string): VerifyReport {
-  const verifier = new DeliveryVerifier();
+export function verifyDelivery(inputs: readonly Buffer[], outDir: string, options: VerifyOptions = {}): VerifyReport {
+  const verifier = new DeliveryVerifier(options);
   for (const data of inputs) verifier.add(data);
   return verifier.check(outDir);
+}
+
+/** Options of {@link verifyDelivery} and {@link DeliveryVerifier}. */
+export interface VerifyOptions {
+  /** Whether a duplicate fails the check: it does unless a fault the Guarantees call at-least-once was injected. @default true */
+  readonly duplicatesFail?: boolean;
 }
 
 /**
@@ -112,6 +120,8 @@ export function verifyDelivery(inputs: readonly Buffer[], outDir: string): Verif
  * sent, then `check` the output directory.
  */
 export class DeliveryVerifier {
+  constructor(private readonly options: VerifyOptions = {}) {}
+
   private readonly expected = new Map<string, Ctr>();
   private readonly expectedRejects = new Map<string, { reason: string; count: number }>();
   private expectedQuarantine = 0;
@@ -128,7 +138,8 @@ export class DeliveryVerifier {
       entry.count += 1;
       this.expectedRejects.set(id, entry);
     } else {
-      const ctr = toCtr(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+      // The line the function delivers (a byte-order mark dropped), not the raw bytes.
+      const ctr = toCtr(JSON.parse(classified.line.toString('utf8')) as Record<string, unknown>);
       this.expected.set(ctr.key, ctr);
     }
   }
@@ -191,6 +202,7 @@ export class DeliveryVerifier {
       if (!found || found.size !== keys.size || [...found].some((k) => !keys.has(k))) latestMismatches += 1;
     }
     const quarantineMissing = expectedQuarantine - matched;
+    const duplicatesFail = this.options.duplicatesFail ?? true;
     return {
       inputRecords: this.inputRecords,
       expectedDistinct: expected.size,
@@ -204,7 +216,8 @@ export class DeliveryVerifier {
       quarantineReasons,
       failedRecords,
       latestMismatches,
-      ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0,
+      duplicatesFail,
+      ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0 && !(duplicatesFail && duplicated > 0),
     };
   }
 }

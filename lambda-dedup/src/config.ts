@@ -2,6 +2,7 @@ import {
   DEDUP_ENV,
   DEFAULT_CLAIM_CONCURRENCY,
   DEFAULT_DELIVERY_ATTEMPTS,
+  DEFAULT_LEASE_MARGIN_MS,
   DEFAULT_QUARANTINE_PREFIX,
   DEFAULT_WINDOW_SECONDS,
 } from './constants';
@@ -31,6 +32,8 @@ export interface DedupConfig {
    * @default 'batch'
    */
   readonly deliveryReceipts: DeliveryReceipts;
+  /** Milliseconds a claim still counts as held after its holder's deadline. @default 10000 */
+  readonly leaseMarginMs: number;
 }
 
 /** Whether invocations write batch receipts. */
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
     claimConcurrency: integer(DEDUP_ENV.claimConcurrency, DEFAULT_CLAIM_CONCURRENCY, 1, 256),
     deliveryAttempts: integer(DEDUP_ENV.deliveryAttempts, DEFAULT_DELIVERY_ATTEMPTS, 1, 10),
     deliveryReceipts: receipts,
+    leaseMarginMs: integer(DEDUP_ENV.leaseMarginMs, DEFAULT_LEASE_MARGIN_MS, 0, 15 * 60 * 1000),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       claimConcurrency: 32,
       deliveryAttempts: 4,
       deliveryReceipts: 'batch',
+      leaseMarginMs: 10000,
     });
   });
 
@@ -32,8 +33,9 @@ describe('loadConfig', () => {
       [DEDUP_ENV.claimConcurrency]: '8',
       [DEDUP_ENV.deliveryAttempts]: '2',
       [DEDUP_ENV.deliveryReceipts]: 'off',
+      [DEDUP_ENV.leaseMarginMs]: '250',
     });
-    expect(config).toMatchObject({ quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
+    expect(config).toMatchObject({ leaseMarginMs: 250, quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
   });
 
   test('names every missing or invalid setting in one error', () => {

@@ -51,6 +51,7 @@ export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig =>
   claimConcurrency: 4,
   deliveryAttempts: 4,
   deliveryReceipts: 'batch',
+  leaseMarginMs: 10_000,
   ...overrides,
 });
 

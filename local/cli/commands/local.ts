@@ -161,7 +161,7 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     detail: `forwarded ${latest.forwarded}`,
     fraction: reader.progress.totalBytes ? reader.progress.bytesRead / reader.progress.totalBytes : undefined,
   }));
-  const verifier = values.verify ? new DeliveryVerifier() : undefined;
+  const verifier = values.verify ? new DeliveryVerifier({ duplicatesFail: plan.exact }) : undefined;
   for (const data of plan.extraInputs) verifier?.add(data);
   try {
     env = await startLocalEnvironment({
