@@ -41,6 +41,11 @@ export interface DeathStats {
   kills: number;
   /** Invocations found killed, by this fault or by the timeout. */
   killedInvocations: number;
+  /**
+   * Invocations chosen to die that were stopped, at their death point or by their short timeout before it
+   * (a busy machine can make a victim reach its deadline first: it then stops there, just as early).
+   */
+  stoppedVictims: number;
   /** Requests a killed invocation tried to send, or answers it would have received: none of them got through. */
   frozenRequests: number;
   /**
@@ -79,7 +84,7 @@ export function injectFunctionDeaths(
   faults: DeathFaults,
 ): DeathStats {
   const { clients } = env;
-  const stats: DeathStats = { kills: 0, killedInvocations: 0, frozenRequests: 0, atRiskLines: new Set() };
+  const stats: DeathStats = { kills: 0, killedInvocations: 0, stoppedVictims: 0, frozenRequests: 0, atRiskLines: new Set() };
   const random = mulberry32(faults.seed ?? 1);
   const states = new WeakMap<Invocation, InvocationState>();
 
@@ -97,6 +102,7 @@ export function injectFunctionDeaths(
       const s = state;
       invocation.signal.addEventListener('abort', () => {
         stats.killedInvocations += 1;
+        if (s.doomed) stats.stoppedVictims += 1;
         if (!s.receiptSent) for (const line of s.firehoseLines) stats.atRiskLines.add(line);
       });
     }

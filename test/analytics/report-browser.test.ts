@@ -34,7 +34,7 @@ describe('the report in headless Chromium', () => {
   beforeAll(async () => {
     expect(existsSync(CHROMIUM)).toBe(true);
     context = await chromium.launchPersistentContext(join(work, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => {
     await context?.close();
     await rm(work, { recursive: true, force: true });
@@ -84,7 +84,7 @@ describe('the report in headless Chromium', () => {
       expect(chart.marks).toBeGreaterThan(0);
     }
     expect(existsSync(CORPUS_SCREENSHOT)).toBe(true);
-  }, 120_000);
+  }, 600_000);
 
   test("the seed's samples: every chart drawn but abandonment (no abandoned contact), shown as a note", async () => {
     const data = join(work, 'samples');
@@ -99,5 +99,5 @@ describe('the report in headless Chromium', () => {
     expect(seen.charts.filter((c) => c.status !== 'drawn').map((c) => [c.id, c.status])).toEqual([['abandonment-by-wait', 'empty']]);
     expect(seen.charts.filter((c) => c.status === 'drawn' && c.marks === 0)).toEqual([]);
     if (SAMPLE_SCREENSHOT) copyFileSync(png, SAMPLE_SCREENSHOT);
-  }, 120_000);
+  }, 600_000);
 });

@@ -361,6 +361,7 @@ describe('quarantine', () => {
 });
 
 async function waitFor(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
+  // A limit for a condition never reached (at least 5 min), not a speed check.
+  for (let i = 0; i < 30_000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!predicate()) throw new Error('condition not reached');
 }

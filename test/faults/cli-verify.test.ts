@@ -60,7 +60,7 @@ describe('ctr local --fault --verify', () => {
     expect(json.verify.quarantineReasons).toMatchObject({ NOT_JSON: corpus.malformed + 1, UNREPRESENTABLE_NUMBER: 2, DUPLICATE_KEY: 1, IMPOSSIBLE_INITIATION_DATE: 1 });
     expect(json.faults.replay.forwarded).toBe(0);
     expect(json.faults.batchTwice.redelivered).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   it('verification fails when delivered records are missing', async () => {
     const out = join(dir, 'out');

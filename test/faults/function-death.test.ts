@@ -28,7 +28,8 @@ describe('fault matrix: function death', () => {
     run = result.run;
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
-    expect(result.stats.kills).toBeGreaterThan(0);
+    // Victims stop before their first Firehose call: killed there, or at their short deadline on a busy machine.
+    expect(result.stats.stoppedVictims).toBeGreaterThan(0);
     expect(run.env.mapping.stats.functionErrors).toBeGreaterThanOrEqual(result.stats.kills);
     expect(result.stats.atRiskLines.size).toBe(0);
   }, RUN_TIMEOUT_MS);
@@ -60,7 +61,7 @@ describe('fault matrix: function death', () => {
     const result = await runWithDeaths('mid-batch', 0.3);
     run = result.run;
     await expectSoundRun(run);
-    expect(result.stats.kills).toBeGreaterThan(0);
+    expect(result.stats.stoppedVictims).toBeGreaterThan(0);
     expect(result.stats.frozenRequests).toBeGreaterThan(0);
     const atRisk = new Set([...result.stats.atRiskLines].map((line) => canonical(JSON.parse(line))));
     expect(duplicatedRecords(run).filter((d) => !atRisk.has(d))).toEqual([]);

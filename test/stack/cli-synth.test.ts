@@ -21,7 +21,7 @@ function cdkSynth(...extra: string[]) {
     cwd: ROOT,
     env,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 600_000, // a limit for a hung synth, not a speed check
   });
   return { ...result, outdir };
 }
