@@ -78,17 +78,20 @@ async function main(): Promise<void> {
     const bytes = statSync(input).size;
     const loadBefore = loadavg()[0];
     const started = Date.now();
-    // GNU time reports the child's peak RSS (maximum resident set size, KiB) without sampling.
+    // GNU time reports the child's peak RSS (maximum resident set size, KiB) without sampling, and its CPU
+    // seconds (user, system; threads included): CPU per record depends less on the machine's load than the rate.
     const child = spawn(
       '/usr/bin/time',
-      ['-f', '%M', '-o', join(dir, 'rss'), process.execPath, join(__dirname, '..', 'local', 'cli', 'ctr.js'), 'local', '--input', input, '--out', join(dir, 'out'), '--verify', '--json'],
+      ['-f', '%M %U %S', '-o', join(dir, 'rss'), process.execPath, join(__dirname, '..', 'local', 'cli', 'ctr.js'), 'local', '--input', input, '--out', join(dir, 'out'), '--verify', '--json'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const seconds = (Date.now() - started) / 1000;
-    const peakRss = Number(readFileSync(join(dir, 'rss'), 'utf8').trim().split('\n').pop()) * 1024;
+    const [maxRssKiB, userSeconds, systemSeconds] = readFileSync(join(dir, 'rss'), 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    const peakRss = maxRssKiB * 1024;
+    const cpuSeconds = userSeconds + systemSeconds;
     const summary = JSON.parse(stdout) as { delivered: number; verify: { ok: boolean; lost: number; duplicated: number; expectedDistinct: number } };
     const rate = records / seconds;
     const row = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(24)}${value}\n`);
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     row('exit code', String(code));
     row('elapsed', `${seconds.toFixed(0)} s`);
     row('records/s', `${rate.toFixed(0)} (target >= ${TARGETS.recordsPerSecond}: ${rate >= TARGETS.recordsPerSecond ? 'met' : 'not met'})`);
+    row('CPU', `${cpuSeconds.toFixed(0)} s (user ${userSeconds.toFixed(0)}, system ${systemSeconds.toFixed(0)}): ${((cpuSeconds / records) * 1000).toFixed(2)} s per 1,000 records, ${(cpuSeconds / seconds).toFixed(2)} cores busy`);
     row('peak RSS', `${(peakRss / 1024 ** 2).toFixed(0)} MiB (target <= 1024: ${peakRss <= TARGETS.peakRssBytes ? 'met' : 'not met'})`);
     row('delivered', `${summary.delivered} of ${summary.verify.expectedDistinct} expected`);
     row('verify', `${summary.verify.ok ? 'OK' : 'FAILED'}: lost ${summary.verify.lost}, duplicated ${summary.verify.duplicated}`);
