@@ -10,4 +10,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 60000,
   maxWorkers: 2,
+  // One DynamoDB Local (Java, seconds to start) for the whole run; the batched claim path runs against it.
+  globalSetup: '<rootDir>/test/setup/dynamodb-local.ts',
+  globalTeardown: '<rootDir>/test/setup/dynamodb-local-teardown.ts',
 };

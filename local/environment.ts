@@ -18,6 +18,7 @@ import {
   localFirehoseClient,
   localKinesisClient,
   localS3Client,
+  newDynamoDbNamespace,
 } from './clients';
 import { startFirehoseEndpoint, type FirehoseEndpoint } from './firehose/endpoint';
 import type { FirehoseFaults } from './firehose/faults';
@@ -57,6 +58,11 @@ export interface LocalEnvironmentProps {
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** The dedup function's timeout; a longer invocation is killed, as Lambda does. @default none */
   readonly functionTimeoutMs?: number;
+  /**
+   * A DynamoDB server already running (DynamoDB Local, shared by a test run); the environment gets a
+   * database of its own on it and leaves the server running. @default a fresh dynalite
+   */
+  readonly dynamodbEndpoint?: string;
 }
 
 /** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
@@ -106,7 +112,7 @@ function loadEmulator(kinesisEndpoint: string): EmulatorModule['handler'] {
   return (require(modulePath) as EmulatorModule).handler;
 }
 
-/** Starts kinesalite, dynalite, s3rver and the Firehose endpoint, creates the resources and wires the functions. */
+/** Starts kinesalite, dynalite (unless given a DynamoDB endpoint), s3rver and the Firehose endpoint, creates the resources and wires the functions. */
 export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): Promise<LocalEnvironment> {
   // Quiet Powertools unless asked otherwise: its INFO logs and EMF metrics go to stdout, the CLI's output.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -114,10 +120,15 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
   const s3Dir = await mkdtemp(join(tmpdir(), 'ctr-s3-'));
   const started: RunningServer[] = [];
   try {
-    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([startKinesis(), startDynamoDb(), startS3(s3Dir)]);
+    const external = props.dynamodbEndpoint;
+    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([
+      startKinesis(),
+      external ? { endpoint: external, close: async () => undefined } : startDynamoDb(),
+      startS3(s3Dir),
+    ]);
     started.push(kinesisServer, dynamoServer, s3Server);
     const kinesis = localKinesisClient(kinesisServer.endpoint);
-    const dynamodb = localDynamoDbClient(dynamoServer.endpoint);
+    const dynamodb = localDynamoDbClient(dynamoServer.endpoint, external ? newDynamoDbNamespace() : undefined);
     const s3 = localS3Client(s3Server.endpoint);
 
     await Promise.all([
