@@ -7,7 +7,7 @@ import { countRequests, type RequestCounts } from './counters';
 import type { DedupDesign, DesignTargets } from './design';
 import { injectLatency } from './latency';
 import { collectGarbage, cpuMicros, MemorySampler, type MemoryPeak } from './measure';
-import { inMemoryDynamoDbClient, inMemoryFirehoseClient } from './stubs/in-memory-transport';
+import { inMemoryFirehoseClient } from './stubs/in-memory-transport';
 
 /** One pass of a design over every event of the corpus. */
 export interface DesignRun {
@@ -23,7 +23,8 @@ export interface DesignRun {
 /** Where the clients of a run point. */
 export type Backend =
   | { readonly kind: 'local'; readonly dynamodbEndpoint: string; readonly firehoseEndpoint: string; readonly s3Endpoint: string; readonly latencyMs: number }
-  | { readonly kind: 'memory' };
+  /** For CPU figures: DynamoDB in its own process (its CPU is not this process's), Firehose in memory. */
+  | { readonly kind: 'cpu'; readonly dynamodbEndpoint: string };
 
 let tableSerial = 0;
 
@@ -46,7 +47,7 @@ export async function runDesign(
     firehose = localFirehoseClient(backend.firehoseEndpoint);
     s3 = localS3Client(backend.s3Endpoint);
   } else {
-    dynamodb = inMemoryDynamoDbClient().client;
+    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
     firehose = inMemoryFirehoseClient().client;
     // No design writes to S3 on this corpus (no malformed records); a client that would fail is enough.
     s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://s3.stub.invalid', credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' } });

@@ -42,7 +42,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       const events = toKinesisEvents(corpus.records, batchSize);
       copies[String(batchSize)] = copyCounts(corpus.records, batchSize);
       // Warm-up: load modules and JIT every design once, so the first design measured is not penalised.
-      for (const design of DESIGNS) await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), { kind: 'memory' }, targets);
+      for (const design of DESIGNS) await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets);
 
       const local = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
       const memory = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
@@ -56,7 +56,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
             targets,
           );
           local.get(design.id)!.push(run);
-          memory.get(design.id)!.push(await runDesign(design, events, { kind: 'memory' }, targets));
+          memory.get(design.id)!.push(await runDesign(design, events, { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets));
           log(`batch ${batchSize}, repeat ${r + 1}/${options.repeats}, ${design.id}: ${Math.round((n * 1000) / run.wallMs)} records/s`);
         }
       }

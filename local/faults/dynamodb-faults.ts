@@ -28,6 +28,8 @@ export interface DynamoDbFaultStats {
   internalErrors: number;
   /** Attempts that reached the server as an SDK retry (attempt 2 or later). */
   sdkRetriesSent: number;
+  /** Claim statements of a batch sent again by the handler after a per-statement throttle. */
+  statementsRetried: number;
   /** Calls that failed with an injected error after all SDK attempts, by command. */
   surfaced: Record<string, number>;
   /** Fingerprints whose delivery mark (`UpdateItem`, or a batch's `UPDATE`, setting `deliveredAt`) finally failed. */
@@ -71,7 +73,7 @@ const chosen = (fingerprint: string, fraction: number) => parseInt(fingerprint.s
  * so that throttling is retried with the SDK's own backoff before the handler sees it.
  */
 export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFaults): DynamoDbFaultStats {
-  const stats: DynamoDbFaultStats = { throttled: 0, internalErrors: 0, sdkRetriesSent: 0, surfaced: {}, deliveryMarksFailed: new Set(), receiptsFailed: 0 };
+  const stats: DynamoDbFaultStats = { throttled: 0, internalErrors: 0, sdkRetriesSent: 0, statementsRetried: 0, surfaced: {}, deliveryMarksFailed: new Set(), receiptsFailed: 0 };
   const random = mulberry32(faults.seed ?? 1);
   const persistentAttempts = new Map<string, number>();
   /** Whether this attempt at claiming `fp` is throttled. */
@@ -91,9 +93,15 @@ export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFau
     return false;
   };
   // A batch of claims: each statement is throttled (or fails after landing) on its own, inside a 200 answer.
+  const throttledStatements = new Set<string>();
   interceptStatements(client, (statement) => {
     if (statementVerb(statement) !== 'INSERT') return undefined;
-    if (throttleClaim(statementKey(statement) ?? '')) return { code: 'ThrottlingError' };
+    const fp = statementKey(statement) ?? '';
+    if (throttledStatements.has(fp)) stats.statementsRetried += 1;
+    if (throttleClaim(fp)) {
+      throttledStatements.add(fp);
+      return { code: 'ThrottlingError' };
+    }
     if (faults.internalErrors && random() < faults.internalErrors) {
       stats.internalErrors += 1;
       return { code: 'InternalServerError', applied: true };
