@@ -165,8 +165,12 @@ describe('dedup function', () => {
   test('role holds exactly the actions the function and its mapping use, on their own resources', () => {
     expect(roleActions(template, ids.dedupRole)).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
+        'dynamodb:PartiQLDelete',
+        'dynamodb:PartiQLInsert',
+        'dynamodb:PartiQLUpdate',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'firehose:PutRecordBatch',
@@ -189,6 +193,7 @@ describe('dedup function', () => {
     const statements = roleStatements(template, ids.dedupRole);
     const resourcesOf = (action: string) => statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
     expect(resourcesOf('dynamodb:PutItem')).toEqual([arn(ids.table)]);
+    expect(resourcesOf('dynamodb:PartiQLInsert')).toEqual([arn(ids.table)]);
     expect(resourcesOf('firehose:PutRecordBatch')).toEqual([arn(ids.delivery)]);
     expect(resourcesOf('s3:PutObject')).toEqual(
       expect.arrayContaining([objects(bucketIds.quarantine, 'quarantine/*'), objects(bucketIds.failed, '*')]),
