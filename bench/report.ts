@@ -26,7 +26,7 @@ export interface DesignFigures {
   /** Median over the repeats: client CPU with DynamoDB in its own process and Firehose in memory, SDK included. */
   readonly cpuMicrosPerRecord: number;
   readonly readUnitsPerRecord: number;
-  /** Wall time per record the injected DynamoDB latency added (the latency model). */
+  /** Time per record with an injected DynamoDB round trip pending (the latency model). */
   readonly waitMillisPerRecord: number;
   /** At 512 MB on Arm: CPU scaled by 1,769 MB per vCPU, plus the wait. */
   readonly functionSecondsPer1000: number;

@@ -13,6 +13,8 @@ import { inMemoryFirehoseClient } from './stubs/in-memory-transport';
 export interface DesignRun {
   readonly wallMs: number;
   readonly cpuUs: number;
+  /** Wall time the injected DynamoDB latency accounts for (the latency model; 0 without latency). */
+  readonly latencyWaitMs: number;
   readonly dynamodb: RequestCounts;
   readonly firehose: RequestCounts;
   /** Records the design reported for retry (0 on a healthy run). */
@@ -56,7 +58,7 @@ export async function runDesign(
   await design.createTable(dynamodb, tableName);
   const dynamoCounter = countRequests(dynamodb);
   const firehoseCounter = countRequests(firehose);
-  if (backend.kind === 'local') injectLatency(dynamodb, backend.latencyMs);
+  const latency = injectLatency(dynamodb, backend.kind === 'local' ? backend.latencyMs : 0);
   const fn = design.build({ dynamodb, firehose, s3 }, { ...targets, tableName });
 
   collectGarbage();
@@ -69,7 +71,7 @@ export async function runDesign(
         sampler.sample();
       }
     });
-    return { wallMs, cpuUs, dynamodb: dynamoCounter.counts, firehose: firehoseCounter.counts, failures, memory: sampler.stop() };
+    return { wallMs, cpuUs, latencyWaitMs: latency.waitedMs(), dynamodb: dynamoCounter.counts, firehose: firehoseCounter.counts, failures, memory: sampler.stop() };
   } finally {
     sampler.stop();
     for (const client of [dynamodb, firehose, s3]) client.destroy();

@@ -72,8 +72,8 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
         const usage: DesignUsage = {
           batchSize,
           cpuMicrosPerRecord: median(cpuRuns.map((run) => run.cpuUs / n)),
-          // The latency model: what the injected round trips added to the wall time, per record.
-          waitMillisPerRecord: Math.max(0, median(runs.map((run) => run.wallMs)) - median(cpuRuns.map((run) => run.wallMs))) / n,
+          // The latency model: the time at least one injected round trip was pending, per record.
+          waitMillisPerRecord: median(runs.map((run) => run.latencyWaitMs)) / n,
           writeUnitsPerRecord: last.dynamodb.writeUnits / n,
           readUnitsPerRecord: last.dynamodb.readUnits / n,
         };

@@ -28,6 +28,9 @@ const text = (value: string): AttributeValue => ({ S: value });
 const num = (value: number): AttributeValue => ({ N: String(value) });
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const failure = (result: StatementResult): StatementError => new StatementError(result.ok ? 'Error' : result.code);
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+/** Settles a per-record write as "no error" or the error it failed with. */
+const settled = (write: Promise<unknown>): Promise<Error | undefined> => write.then(() => undefined, asError);
 
 /** Runs `batched`, or `perRecord` for each item when the client's server has no batch operation. */
 async function withFallback<T, R>(client: DynamoDBClient, items: readonly T[], concurrency: number, batched: () => Promise<R[]>, perRecord: (item: T) => Promise<R>): Promise<R[]> {
@@ -42,21 +45,21 @@ async function withFallback<T, R>(client: DynamoDBClient, items: readonly T[], c
   return mapWithConcurrency(items, concurrency, perRecord);
 }
 
+/** The claims table, its client, and how to batch writes to it. */
+export interface ClaimStore {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly options: StatementBatchOptions;
+}
+
 /** Claims many fingerprints (distinct ones); per request the outcome, or the error that record alone failed with. */
-export async function claimAll(
-  client: DynamoDBClient,
-  tableName: string,
-  requests: readonly ClaimRequest[],
-  receipts: ReceiptLookup,
-  options: StatementBatchOptions,
-): Promise<(ClaimOutcome | Error)[]> {
-  const caught = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+export async function claimAll({ client, tableName, options }: ClaimStore, requests: readonly ClaimRequest[], receipts: ReceiptLookup): Promise<(ClaimOutcome | Error)[]> {
   return withFallback(
     client,
     requests,
     options.concurrency,
-    () => claimBatched(client, tableName, requests, receipts, options, caught),
-    (request) => claim(client, tableName, request, receipts).catch(caught),
+    () => claimBatched(client, tableName, requests, receipts, options),
+    (request) => claim(client, tableName, request, receipts).catch(asError),
   );
 }
 
@@ -66,7 +69,6 @@ async function claimBatched(
   requests: readonly ClaimRequest[],
   receipts: ReceiptLookup,
   options: StatementBatchOptions,
-  caught: (error: unknown) => Error,
 ): Promise<(ClaimOutcome | Error)[]> {
   const results = await runStatements(client, requests.map((r) => insertClaim(tableName, r)), options);
   const outcomes = new Array<ClaimOutcome | Error>(requests.length);
@@ -79,7 +81,7 @@ async function claimBatched(
   const existing = await readClaims(client, tableName, copies.map((i) => requests[i].fingerprint), options);
   await mapWithConcurrency(copies, options.concurrency, async (i) => {
     const found = existing.get(requests[i].fingerprint);
-    outcomes[i] = found instanceof Error ? found : await resolve(client, tableName, requests[i], receipts, found, 1).catch(caught);
+    outcomes[i] = found instanceof Error ? found : await resolve(client, tableName, requests[i], receipts, found, 1).catch(asError);
   });
   return outcomes;
 }
@@ -124,14 +126,7 @@ async function readClaims(client: DynamoDBClient, tableName: string, fingerprint
 }
 
 /** Marks delivered records (see `recordDelivery`); per fingerprint, the error its mark failed with, if any. */
-export async function recordDeliveries(
-  client: DynamoDBClient,
-  tableName: string,
-  fingerprints: readonly string[],
-  batchId: string,
-  nowMs: number,
-  options: StatementBatchOptions,
-): Promise<(Error | undefined)[]> {
+export async function recordDeliveries({ client, tableName, options }: ClaimStore, fingerprints: readonly string[], batchId: string, nowMs: number): Promise<(Error | undefined)[]> {
   return withFallback(
     client,
     fingerprints,
@@ -147,10 +142,7 @@ export async function recordDeliveries(
           options,
         )
       ).map((result) => (result.ok ? undefined : failure(result))),
-    (fp) => recordDelivery(client, tableName, fp, batchId, nowMs).then(
-      () => undefined,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    ),
+    (fp) => settled(recordDelivery(client, tableName, fp, batchId, nowMs)),
   );
 }
 
@@ -159,19 +151,8 @@ export async function recordDeliveries(
  * delete that failed for any reason but the condition goes down `releaseClaim`'s path (which ends the
  * lease if it cannot delete). Per fingerprint, the error if the claim could be neither deleted nor ended.
  */
-export async function releaseClaims(
-  client: DynamoDBClient,
-  tableName: string,
-  fingerprints: readonly string[],
-  batchId: string,
-  nowMs: number,
-  options: StatementBatchOptions,
-): Promise<(Error | undefined)[]> {
-  const one = (fp: string) =>
-    releaseClaim(client, tableName, fp, batchId, nowMs).then(
-      () => undefined,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    );
+export async function releaseClaims({ client, tableName, options }: ClaimStore, fingerprints: readonly string[], batchId: string, nowMs: number): Promise<(Error | undefined)[]> {
+  const one = (fp: string) => settled(releaseClaim(client, tableName, fp, batchId, nowMs));
   return withFallback(
     client,
     fingerprints,

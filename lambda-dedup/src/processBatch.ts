@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
-import { claimAll, recordDeliveries, releaseClaims } from './batchClaims';
+import { claimAll, recordDeliveries, releaseClaims, type ClaimStore } from './batchClaims';
 import { receiptLookup, recheckClaim, writeBatchReceipt, type ClaimOutcome, type ClaimRequest } from './claims';
 import { classifyRecord, type QuarantineReason } from './classifyRecord';
 import { mapWithConcurrency } from './concurrency';
@@ -12,7 +12,6 @@ import type { DedupConfig } from './config';
 import { DEFAULT_LEASE_MS } from './constants';
 import { deliver } from './delivery';
 import { quarantineRecord, type RecordOrigin } from './quarantine';
-import type { StatementBatchOptions } from './statementBatch';
 
 /** Structured logging, as Powertools' Logger offers it. Never give it payloads. */
 export interface BatchLog {
@@ -130,11 +129,15 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     takeOverStale: config.deliveryReceipts === 'batch',
     onHeld: (until) => heldUntil.set(c.fingerprint, until),
   });
-  const batchOptions: StatementBatchOptions = { concurrency: config.claimConcurrency, sleep: deps.sleep, random: deps.random };
+  const store: ClaimStore = {
+    client: deps.dynamodb,
+    tableName: config.tableName,
+    options: { concurrency: config.claimConcurrency, sleep: deps.sleep, random: deps.random },
+  };
   /** Gives claims back (or ends their leases), so neither a re-drive nor the stream's retry is blocked by them. */
   const giveBack = async (candidates: readonly Candidate[]) => {
     if (candidates.length === 0) return;
-    const errors = await releaseClaims(deps.dynamodb, config.tableName, candidates.map((c) => c.fingerprint), batchId, clock(), batchOptions);
+    const errors = await releaseClaims(store, candidates.map((c) => c.fingerprint), batchId, clock());
     errors.forEach((error, i) => {
       if (error) log.warn('Could not release claim', { sequenceNumber: candidates[i].sequenceNumber, errorCode: errorCode(error) });
     });
@@ -146,7 +149,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     const requests = candidates.map(claimRequest);
     const outcomes: (ClaimOutcome | Error | 'failed')[] = recheck
       ? await mapWithConcurrency(requests, config.claimConcurrency, (r) => recheckClaim(deps.dynamodb, config.tableName, r, receipts).catch(asError))
-      : await claimAll(deps.dynamodb, config.tableName, requests, receipts, batchOptions);
+      : await claimAll(store, requests, receipts);
     const maybeApplied: Candidate[] = [];
     outcomes.forEach((outcome, i) => {
       if (!(outcome instanceof Error)) return;
@@ -185,7 +188,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   /** Marks delivered records that the batch receipt does not cover. */
   const markDelivered = async (delivered: readonly Candidate[]) => {
     if (delivered.length === 0) return;
-    const errors = await recordDeliveries(deps.dynamodb, config.tableName, delivered.map((c) => c.fingerprint), batchId, clock(), batchOptions);
+    const errors = await recordDeliveries(store, delivered.map((c) => c.fingerprint), batchId, clock());
     errors.forEach((error, i) => {
       if (!error) return;
       receiptFailures++;

@@ -84,7 +84,7 @@ export async function startDynamoDb(tableName = 'dedup', server: DynamoDbServer 
   await createClaimsTable(client, tableName);
   // The first batch call of a client finds out that dynalite lacks the operation; do it here, so tests
   // counting requests see the steady state (a function instance pays it once).
-  if (dynalite) await recordDeliveries(client, tableName, ['probe'], 'probe', 0, { concurrency: 1 });
+  if (dynalite) await recordDeliveries({ client, tableName, options: { concurrency: 1 } }, ['probe'], 'probe', 0);
   return {
     client,
     tableName,
