@@ -55,16 +55,27 @@ const COMMAND_SERVICE: Record<string, string> = {
   PutObject: 's3',
   PutRecord: 'kinesis',
   PutRecords: 'kinesis',
+  BatchGetItem: 'dynamodb',
 };
+
+/**
+ * PartiQL statements are authorized by their verb, not by the batch operation carrying them
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
+ */
+const PARTIQL_ACTIONS: Record<string, string> = { INSERT: 'dynamodb:PartiQLInsert', UPDATE: 'dynamodb:PartiQLUpdate', DELETE: 'dynamodb:PartiQLDelete', SELECT: 'dynamodb:PartiQLSelect' };
 
 /** IAM actions for every `new XxxCommand(` in a Lambda's source folder (tests excluded). */
 function actionsUsedBy(srcDir: string): string[] {
   const used = new Set<string>();
   for (const file of fs.readdirSync(srcDir).filter((f) => f.endsWith('.ts'))) {
-    for (const [, name] of fs.readFileSync(path.join(srcDir, file), 'utf8').matchAll(/new (\w+)Command\(/g)) {
+    const source = fs.readFileSync(path.join(srcDir, file), 'utf8');
+    for (const [, name] of source.matchAll(/new (\w+)Command\(/g)) {
+      if (name === 'BatchExecuteStatement') continue;
       expect([name, COMMAND_SERVICE[name]]).toEqual([name, expect.any(String)]);
       used.add(`${COMMAND_SERVICE[name]}:${name}`);
     }
+    // The verbs of the PartiQL statements the source builds (`INSERT INTO`, `UPDATE `, `DELETE FROM` in a template).
+    for (const [, verb] of source.matchAll(/`(INSERT|UPDATE|DELETE|SELECT) /g)) used.add(PARTIQL_ACTIONS[verb]);
   }
   return [...used].sort();
 }
