@@ -16,7 +16,7 @@ export interface RequestCounts {
    */
   writeUnits: number;
   readRequests: number;
-  /** Read units at 1 per item read consistently (GetItem, each key of a BatchGetItem); items are under 4 KB. */
+  /** Read units: 1 per item read consistently (GetItem, each key of a BatchGetItem), 0.5 per index Query; items are under 4 KB. */
   readUnits: number;
   /** Conditional writes (or batch statements) whose condition failed (each still one write unit). */
   failedConditionalWrites: number;
@@ -57,6 +57,8 @@ export function countRequests(client: DynamoDBClient | FirehoseClient): RequestC
       if (name === 'BatchExecuteStatementCommand') c.writeUnits += input.Statements?.length ?? 0;
       if (READ_OPERATIONS.has(name)) c.readRequests++;
       if (name === 'GetItemCommand') c.readUnits++;
+      // A query of a global secondary index is eventually consistent: half a unit for up to 4 KB (its minimum).
+      if (name === 'QueryCommand') c.readUnits += 0.5;
       if (name === 'BatchGetItemCommand') for (const table of Object.values(input.RequestItems ?? {})) c.readUnits += table.Keys?.length ?? 0;
       if (name === 'PutRecordBatchCommand') c.firehoseRecords += input.Records?.length ?? 0;
       if (name === 'PutRecordCommand') c.firehoseRecords += 1;
