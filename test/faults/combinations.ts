@@ -7,6 +7,8 @@ import { FAULT_CATALOG, parseFaultSpec, planFaults, type FaultReport } from '../
 import { runLocalPipeline } from '../../local/pipeline';
 import { verifyDelivery, type VerifyReport } from '../../local/verify';
 import { generateCorpus } from '../local/corpus';
+import { TEMPLATE } from './harness';
+import { generateBadInputs } from '../../local/faults/bad-inputs';
 
 /** Contacts per combination run: about 90 records in `npm test`; `npm run faults` sets thousands. */
 export const MATRIX_CONTACTS = Number(process.env.FAULT_MATRIX_CONTACTS ?? 40);
@@ -54,8 +56,9 @@ export async function runCombination(specs: readonly string[], seed = 11): Promi
     await runLocalPipeline(env, corpus.lines, { outDir, sql: false, ...plan.runOptions(env), preloaded: plan.extraInputs.length });
     if (await plan.after(env)) await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), outDir);
     const inputs = [...plan.extraInputs, ...corpus.lines.map((l) => Buffer.from(l))];
-    // The valid bad-input kind (a huge attribute map) adds one expected CTR per copy asked for.
-    const validExtras = specs.some((s) => s.startsWith('bad-inputs')) ? 1 : 0;
+    // The valid bad-input kinds (a huge attribute map, a byte-order mark) add expected CTRs, as the generator states.
+    const badPerKind = plan.extraInputs.length > 0 ? (parseFaultSpec(specs.find((s) => s.startsWith('bad-inputs'))!).value) : 0;
+    const validExtras = generateBadInputs(TEMPLATE, badPerKind).filter((b) => b.expected === 'deliver').length;
     return {
       verify: verifyDelivery(inputs, outDir, { duplicatesFail: plan.exact }),
       faults: plan.report(),
