@@ -16,4 +16,7 @@ module.exports = {
   // A limit for a hung test, not a speed check: whole pipeline runs take several times longer on a busy machine.
   testTimeout: 600_000,
   maxWorkers: 2,
+  // One DynamoDB Local (Java, seconds to start) for the whole run; the batched claim path runs against it.
+  globalSetup: '<rootDir>/test/setup/dynamodb-local.ts',
+  globalTeardown: '<rootDir>/test/setup/dynamodb-local-teardown.ts',
 };

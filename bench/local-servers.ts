@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { localS3Client } from '../local/clients';
 import { startFirehoseEndpoint, type FirehoseEndpoint } from '../local/firehose/endpoint';
-import { startDynamoDb } from '../local/servers/dynamodb';
+import { startDynamoDbLocal } from '../local/servers/dynamodb-local';
 import { startKinesis } from '../local/servers/kinesis';
 import type { RunningServer } from '../local/servers/listen';
 import { startS3 } from '../local/servers/s3';
@@ -21,12 +21,12 @@ export interface BenchServers {
 }
 
 /**
- * Starts kinesalite, dynalite, s3rver and the Firehose-compatible endpoint with the local pipeline's own
+ * Starts kinesalite, DynamoDB Local (its own Java process, so this process's CPU is the client's), s3rver and the Firehose-compatible endpoint with the local pipeline's own
  * starters, and the bucket the delivery stream writes to (partitioned as in the stack).
  */
 export async function startBenchServers(): Promise<BenchServers> {
   const dir = await mkdtemp(join(tmpdir(), 'ctr-bench-s3-'));
-  const [dynamodb, kinesis, s3] = await Promise.all([startDynamoDb(), startKinesis(), startS3(dir)]);
+  const [dynamodb, kinesis, s3] = await Promise.all([startDynamoDbLocal(), startKinesis(), startS3(dir)]);
   const s3Client = localS3Client(s3.endpoint);
   await s3Client.send(new CreateBucketCommand({ Bucket: BENCH_NAMES.bucketName }));
   const firehose = await startFirehoseEndpoint({

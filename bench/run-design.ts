@@ -7,12 +7,14 @@ import { countRequests, type RequestCounts } from './counters';
 import type { DedupDesign, DesignTargets } from './design';
 import { injectLatency } from './latency';
 import { collectGarbage, cpuMicros, MemorySampler, type MemoryPeak } from './measure';
-import { inMemoryDynamoDbClient, inMemoryFirehoseClient } from './stubs/in-memory-transport';
+import { inMemoryFirehoseClient } from './stubs/in-memory-transport';
 
 /** One pass of a design over every event of the corpus. */
 export interface DesignRun {
   readonly wallMs: number;
   readonly cpuUs: number;
+  /** Wall time the injected DynamoDB latency accounts for (the latency model; 0 without latency). */
+  readonly latencyWaitMs: number;
   readonly dynamodb: RequestCounts;
   readonly firehose: RequestCounts;
   /** Records the design reported for retry (0 on a healthy run). */
@@ -23,7 +25,8 @@ export interface DesignRun {
 /** Where the clients of a run point. */
 export type Backend =
   | { readonly kind: 'local'; readonly dynamodbEndpoint: string; readonly firehoseEndpoint: string; readonly s3Endpoint: string; readonly latencyMs: number }
-  | { readonly kind: 'memory' };
+  /** For CPU figures: DynamoDB in its own process (its CPU is not this process's), Firehose in memory. */
+  | { readonly kind: 'cpu'; readonly dynamodbEndpoint: string };
 
 let tableSerial = 0;
 
@@ -46,7 +49,7 @@ export async function runDesign(
     firehose = localFirehoseClient(backend.firehoseEndpoint);
     s3 = localS3Client(backend.s3Endpoint);
   } else {
-    dynamodb = inMemoryDynamoDbClient().client;
+    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
     firehose = inMemoryFirehoseClient().client;
     // No design writes to S3 on this corpus (no malformed records); a client that would fail is enough.
     s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://s3.stub.invalid', credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' } });
@@ -55,7 +58,7 @@ export async function runDesign(
   await design.createTable(dynamodb, tableName);
   const dynamoCounter = countRequests(dynamodb);
   const firehoseCounter = countRequests(firehose);
-  if (backend.kind === 'local') injectLatency(dynamodb, backend.latencyMs);
+  const latency = injectLatency(dynamodb, backend.kind === 'local' ? backend.latencyMs : 0);
   const fn = design.build({ dynamodb, firehose, s3 }, { ...targets, tableName });
 
   collectGarbage();
@@ -68,7 +71,7 @@ export async function runDesign(
         sampler.sample();
       }
     });
-    return { wallMs, cpuUs, dynamodb: dynamoCounter.counts, firehose: firehoseCounter.counts, failures, memory: sampler.stop() };
+    return { wallMs, cpuUs, latencyWaitMs: latency.waitedMs(), dynamodb: dynamoCounter.counts, firehose: firehoseCounter.counts, failures, memory: sampler.stop() };
   } finally {
     sampler.stop();
     for (const client of [dynamodb, firehose, s3]) client.destroy();

@@ -15,6 +15,7 @@ import { measureEmulatorReplay } from './emulator-replay';
 import { measureHandlerLogic } from './handler-logic';
 import { toKinesisEvents } from './kinesis-event';
 import { timeLocalDemo } from './local-demo';
+import { costPerMillion, functionSecondsPer1000, shardHeadroom, type DesignUsage, type TrafficShape } from './cost-model';
 import { BENCH_NAMES, startBenchServers } from './local-servers';
 import { median } from './measure';
 import { BENCH_HELP, BenchUsageError, parseBenchOptions, type BenchOptions } from './options';
@@ -31,6 +32,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   const loadAverage = loadavg();
   const corpus = generateCorpus({ records: options.records, dupRatio: options.dupRatio });
   const n = corpus.records.length;
+  const traffic: TrafficShape = { averageRecordBytes: corpus.records.reduce((sum, r) => sum + r.length, 0) / n, distinctShare: corpus.distinct / n };
   log(`corpus: ${n} records, ${corpus.distinct} distinct; starting local servers`);
   const servers = await startBenchServers();
   const targets = { deliveryStreamName: BENCH_NAMES.deliveryStreamName, bucketName: BENCH_NAMES.bucketName };
@@ -42,7 +44,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       const events = toKinesisEvents(corpus.records, batchSize);
       copies[String(batchSize)] = copyCounts(corpus.records, batchSize);
       // Warm-up: load modules and JIT every design once, so the first design measured is not penalised.
-      for (const design of DESIGNS) await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), { kind: 'memory' }, targets);
+      for (const design of DESIGNS) await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets);
 
       const local = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
       const memory = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
@@ -56,16 +58,25 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
             targets,
           );
           local.get(design.id)!.push(run);
-          memory.get(design.id)!.push(await runDesign(design, events, { kind: 'memory' }, targets));
+          memory.get(design.id)!.push(await runDesign(design, events, { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets));
           log(`batch ${batchSize}, repeat ${r + 1}/${options.repeats}, ${design.id}: ${Math.round((n * 1000) / run.wallMs)} records/s`);
         }
       }
       const projectRps = median(local.get(projectDesign.id)!.map((run) => (n * 1000) / run.wallMs));
+      const noLatencyRps = (id: string) => median(memory.get(id)!.map((run) => (n * 1000) / run.wallMs));
       for (const design of DESIGNS) {
         const runs = local.get(design.id)!;
         const last = runs[runs.length - 1];
         const rps = runs.map((run) => (n * 1000) / run.wallMs);
         const cpuRuns = memory.get(design.id)!;
+        const usage: DesignUsage = {
+          batchSize,
+          cpuMicrosPerRecord: median(cpuRuns.map((run) => run.cpuUs / n)),
+          // The latency model: the time at least one injected round trip was pending, per record.
+          waitMillisPerRecord: median(runs.map((run) => run.latencyWaitMs)) / n,
+          writeUnitsPerRecord: last.dynamodb.writeUnits / n,
+          readUnitsPerRecord: last.dynamodb.readUnits / n,
+        };
         figures.push({
           design: design.id,
           label: design.label,
@@ -81,7 +92,14 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
           forwarded: last.firehose.firehoseRecords,
           expectedForwarded: corpus.distinct,
           failures: last.failures,
-          cpuMicrosPerRecord: median(cpuRuns.map((run) => run.cpuUs / n)),
+          cpuMicrosPerRecord: usage.cpuMicrosPerRecord,
+          readUnitsPerRecord: usage.readUnitsPerRecord,
+          waitMillisPerRecord: usage.waitMillisPerRecord,
+          functionSecondsPer1000: functionSecondsPer1000(usage),
+          shardHeadroom: shardHeadroom(usage),
+          costPerMillion: costPerMillion(usage, traffic),
+          recordsPerSecondNoLatency: noLatencyRps(design.id),
+          projectSpeedupNoLatency: noLatencyRps(projectDesign.id) / noLatencyRps(design.id),
           peakRssMiB: Math.max(...cpuRuns.map((run) => run.memory.rss)) / MiB,
           peakHeapMiB: Math.max(...cpuRuns.map((run) => run.memory.heapUsed)) / MiB,
           projectSpeedup: projectRps / median(rps),

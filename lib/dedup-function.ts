@@ -148,8 +148,21 @@ export class DedupFunction extends Construct {
     }));
 
     // Exactly the calls the function makes, on its own resources only. GetItem: claims.ts reads an
-    // existing claim when the failed condition check returns no item, and reads batch receipts.
-    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem');
+    // existing claim when the failed condition check returns no item, and reads batch receipts. PartiQL*:
+    // the statements of BatchExecuteStatement (claims, marks, releases; IAM authorizes each statement by
+    // its verb, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html); BatchGetItem
+    // reads the claims those statements found.
+    props.table.grant(
+      this.function,
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PartiQLInsert',
+      'dynamodb:PartiQLUpdate',
+      'dynamodb:PartiQLDelete',
+    );
     props.deliveryStream.grant(this.function, 'firehose:PutRecordBatch');
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -20,8 +21,16 @@ const common = () => ({
 /** Kinesis client for kinesalite. */
 export const localKinesisClient = (endpoint: string) => new KinesisClient({ ...common(), endpoint });
 
-/** DynamoDB client for dynalite. */
-export const localDynamoDbClient = (endpoint: string) => new DynamoDBClient({ ...common(), endpoint });
+/**
+ * DynamoDB client for dynalite or DynamoDB Local. `namespace` is an access key id of its own: DynamoDB Local
+ * keeps a separate database per access key and region, so clients of one shared server do not see each
+ * other's tables (letters and digits only). @default the shared local key
+ */
+export const localDynamoDbClient = (endpoint: string, namespace?: string) =>
+  new DynamoDBClient({ ...common(), endpoint, ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}) });
+
+/** A fresh namespace for `localDynamoDbClient`. */
+export const newDynamoDbNamespace = () => `ns${randomUUID().replace(/-/g, '')}`;
 
 /** Firehose client for the local Firehose-compatible endpoint. */
 export const localFirehoseClient = (endpoint: string) => new FirehoseClient({ ...common(), endpoint });

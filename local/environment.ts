@@ -18,6 +18,7 @@ import {
   localFirehoseClient,
   localKinesisClient,
   localS3Client,
+  newDynamoDbNamespace,
 } from './clients';
 import { startFirehoseEndpoint, type FirehoseEndpoint } from './firehose/endpoint';
 import type { FirehoseFaults } from './firehose/faults';
@@ -62,6 +63,11 @@ export interface LocalEnvironmentProps {
    * memory: a run of hundreds of MB then needs little memory. @default false
    */
   readonly dataOnDisk?: boolean;
+  /**
+   * A DynamoDB server already running (DynamoDB Local, shared by a test run); the environment gets a
+   * database of its own on it and leaves the server running. @default a fresh dynalite
+   */
+  readonly dynamodbEndpoint?: string;
 }
 
 /** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
@@ -113,7 +119,7 @@ function loadEmulator(kinesisEndpoint: string): EmulatorModule['handler'] {
   return (require(modulePath) as EmulatorModule).handler;
 }
 
-/** Starts kinesalite, dynalite, s3rver and the Firehose endpoint, creates the resources and wires the functions. */
+/** Starts kinesalite, dynalite (unless given a DynamoDB endpoint), s3rver and the Firehose endpoint, creates the resources and wires the functions. */
 export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): Promise<LocalEnvironment> {
   // Quiet Powertools unless asked otherwise: its INFO logs and EMF metrics go to stdout, the CLI's output.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -122,14 +128,15 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
   const started: RunningServer[] = [];
   try {
     const onDisk = (name: string) => (props.dataOnDisk ? join(s3Dir, name) : undefined);
+    const external = props.dynamodbEndpoint;
     const [kinesisServer, dynamoServer, s3Server] = await Promise.all([
       startKinesis(onDisk('.kinesis')),
-      startDynamoDb(onDisk('.dynamodb')),
+      external ? { endpoint: external, close: async () => undefined } : startDynamoDb(onDisk('.dynamodb')),
       startS3(s3Dir),
     ]);
     started.push(kinesisServer, dynamoServer, s3Server);
     const kinesis = localKinesisClient(kinesisServer.endpoint);
-    const dynamodb = localDynamoDbClient(dynamoServer.endpoint);
+    const dynamodb = localDynamoDbClient(dynamoServer.endpoint, external ? newDynamoDbNamespace() : undefined);
     const s3 = localS3Client(s3Server.endpoint);
 
     await Promise.all([

@@ -112,7 +112,8 @@ export async function recheckClaim(client: DynamoDBClient, tableName: string, re
   return resolve(client, tableName, request, receipts, await readClaim(client, tableName, request.fingerprint), 1);
 }
 
-async function resolve(
+/** Decides a claim whose write failed because `existing` (absent if gone since) is there. */
+export async function resolve(
   client: DynamoDBClient,
   tableName: string,
   request: ClaimRequest,

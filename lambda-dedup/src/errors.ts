@@ -19,3 +19,10 @@ export class ClaimContentionError extends DedupError {
     super(`Claim for fingerprint ${fingerprint.slice(0, 12)}… changed during every attempt`);
   }
 }
+
+/** One statement of a PartiQL batch failed (`code` is DynamoDB's per-statement error code); the record alone is retried. */
+export class StatementError extends DedupError {
+  public constructor(public readonly code: string) {
+    super(`A batched DynamoDB statement failed with ${code}`);
+  }
+}

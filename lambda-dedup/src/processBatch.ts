@@ -4,7 +4,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
-import { claim, receiptLookup, recheckClaim, recordDelivery, releaseClaim, writeBatchReceipt, type ClaimOutcome, type ClaimRequest } from './claims';
+import { claimAll, recordDeliveries, releaseClaims, type ClaimStore } from './batchClaims';
+import { receiptLookup, recheckClaim, writeBatchReceipt, type ClaimOutcome, type ClaimRequest } from './claims';
 import { classifyRecord, type QuarantineReason } from './classifyRecord';
 import { mapWithConcurrency } from './concurrency';
 import type { DedupConfig } from './config';
@@ -59,7 +60,9 @@ interface Candidate {
 }
 
 const silent: BatchLog = { warn: () => undefined, error: () => undefined };
-const errorCode = (error: unknown): string => (error as Error | undefined)?.name || 'Error';
+// A failed batch statement reports DynamoDB's per-statement code (ThrottlingError, ...), not its class.
+const errorCode = (error: unknown): string => (error as { code?: string } | undefined)?.code || (error as Error | undefined)?.name || 'Error';
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 const lowest = (sequences: Iterable<string>): bigint | undefined => {
   let low: bigint | undefined;
   for (const s of sequences) {
@@ -126,25 +129,36 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     takeOverStale: config.deliveryReceipts === 'batch',
     onHeld: (until) => heldUntil.set(c.fingerprint, until),
   });
-  /** Gives a claim back (or ends its lease), so neither a re-drive nor the stream's retry is blocked by it. */
-  const giveBack = (c: Candidate) =>
-    releaseClaim(deps.dynamodb, config.tableName, c.fingerprint, batchId, clock()).catch((error: unknown) =>
-      log.warn('Could not release claim', { sequenceNumber: c.sequenceNumber, errorCode: errorCode(error) }),
-    );
+  const store: ClaimStore = {
+    client: deps.dynamodb,
+    tableName: config.tableName,
+    options: { concurrency: config.claimConcurrency, sleep: deps.sleep, random: deps.random },
+  };
+  /** Gives claims back (or ends their leases), so neither a re-drive nor the stream's retry is blocked by them. */
+  const giveBack = async (candidates: readonly Candidate[]) => {
+    if (candidates.length === 0) return;
+    const errors = await releaseClaims(store, candidates.map((c) => c.fingerprint), batchId, clock());
+    errors.forEach((error, i) => {
+      if (error) log.warn('Could not release claim', { sequenceNumber: candidates[i].sequenceNumber, errorCode: errorCode(error) });
+    });
+  };
 
   /** Claims (or re-checks) candidates; returns those to deliver and those another invocation holds. */
-  const settleClaims = async (candidates: readonly Candidate[], check: typeof claim) => {
+  const settleClaims = async (candidates: readonly Candidate[], recheck: boolean) => {
     const receipts = receiptLookup(deps.dynamodb, config.tableName);
-    const outcomes = await mapWithConcurrency(candidates, config.claimConcurrency, async (c): Promise<ClaimOutcome | 'failed'> => {
-      try {
-        return await check(deps.dynamodb, config.tableName, claimRequest(c), receipts);
-      } catch (error) {
-        failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: errorCode(error) });
-        // A write that timed out or failed on the server may still have been applied.
-        if (!NOT_APPLIED.has(errorCode(error))) await giveBack(c);
-        return 'failed';
-      }
+    const requests = candidates.map(claimRequest);
+    const outcomes: (ClaimOutcome | Error | 'failed')[] = recheck
+      ? await mapWithConcurrency(requests, config.claimConcurrency, (r) => recheckClaim(deps.dynamodb, config.tableName, r, receipts).catch(asError))
+      : await claimAll(store, requests, receipts);
+    const maybeApplied: Candidate[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (!(outcome instanceof Error)) return;
+      failed.push({ sequenceNumber: candidates[i].sequenceNumber, stage: 'claim', errorCode: errorCode(outcome) });
+      // A write that timed out or failed on the server may still have been applied.
+      if (!NOT_APPLIED.has(errorCode(outcome))) maybeApplied.push(candidates[i]);
+      outcomes[i] = 'failed';
     });
+    await giveBack(maybeApplied);
     duplicatesStored += outcomes.filter((o) => o === 'duplicate').length;
     return {
       toDeliver: candidates.filter((_, i) => outcomes[i] === 'claimed' || outcomes[i] === 'own'),
@@ -166,20 +180,19 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     forwarded.push(...delivery.delivered);
     // Undelivered: give the claim back, so a re-drive under a new sequence number is not taken for a copy.
     // If this fails too, the retry of the same record still recognises its own claim once the lease ends.
-    await mapWithConcurrency(delivery.failed, config.claimConcurrency, async (failure) => {
-      failed.push({ sequenceNumber: failure.id, stage: 'delivery', errorCode: failure.errorCode });
-      await giveBack(bySequence.get(failure.id)!);
-    });
+    for (const failure of delivery.failed) failed.push({ sequenceNumber: failure.id, stage: 'delivery', errorCode: failure.errorCode });
+    await giveBack(delivery.failed.map((failure) => bySequence.get(failure.id)!));
     return delivery.delivered.map((seq) => bySequence.get(seq)!);
   };
 
   /** Marks delivered records that the batch receipt does not cover. */
   const markDelivered = async (delivered: readonly Candidate[]) => {
-    await mapWithConcurrency(delivered, config.claimConcurrency, async (c) => {
-      await recordDelivery(deps.dynamodb, config.tableName, c.fingerprint, batchId, clock()).catch((error: unknown) => {
-        receiptFailures++;
-        log.warn('Could not record delivery; a retry may deliver the record again', { sequenceNumber: c.sequenceNumber, errorCode: errorCode(error) });
-      });
+    if (delivered.length === 0) return;
+    const errors = await recordDeliveries(store, delivered.map((c) => c.fingerprint), batchId, clock());
+    errors.forEach((error, i) => {
+      if (!error) return;
+      receiptFailures++;
+      log.warn('Could not record delivery; a retry may deliver the record again', { sequenceNumber: delivered[i].sequenceNumber, errorCode: errorCode(error) });
     });
   };
 
@@ -194,7 +207,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
         failed.push({ sequenceNumber: q.origin.sequenceNumber, stage: 'quarantine', errorCode: errorCode(error) });
       }
     }),
-    settleClaims([...distinct.values()], claim),
+    settleClaims([...distinct.values()], false),
   ]);
   const delivered = await deliverClaimed(first.toDeliver);
 
@@ -222,7 +235,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     const pause = Math.min(WAIT_BASE_MS * 2 ** round, Math.max(WAIT_CAP_MS, leaseEnds + 1 - now), stopWaitingAt - now);
     if (pause <= 0) break;
     await (deps.sleep ?? defaultSleep)(pause);
-    const next = await settleClaims(waiting, recheckClaim);
+    const next = await settleClaims(waiting, true);
     // Delivered after the receipt was written: the receipt does not cover them.
     await markDelivered(await deliverClaimed(next.toDeliver));
     waiting = next.inProgress;
@@ -250,7 +263,18 @@ const WAIT_BASE_MS = 100;
 const WAIT_CAP_MS = 1000;
 const MAX_WAIT_ROUNDS = 30;
 /** Errors that mean the claim write was not applied; after any other, the claim may exist and is given back. */
-const NOT_APPLIED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'ClaimContentionError', 'ValidationException']);
+const NOT_APPLIED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ClaimContentionError',
+  'ValidationException',
+  // Per-statement codes of a batch (BatchStatementError.Code).
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'TransactionConflict',
+  'ValidationError',
+]);
 
 function originOf(record: KinesisStreamRecord): RecordOrigin {
   // eventID is "<shardId>:<sequenceNumber>"; the shard is not given anywhere else in the event.

@@ -116,6 +116,7 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
             throttled: stats.throttled,
             internalErrors: stats.internalErrors,
             sdkRetriesSent: stats.sdkRetriesSent,
+            statementsRetried: stats.statementsRetried,
             callsFailedAfterSdkRetries: Object.values(stats.surfaced).reduce((a, b) => a + b, 0),
           };
         });

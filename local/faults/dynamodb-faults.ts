@@ -1,7 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { BatchExecuteStatementCommandInput, BatchStatementRequest, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import { mulberry32 } from '../firehose/faults';
 import { addAttemptHook, addCallHook, type Attempt, type FakeResponse } from './aws-middleware';
+import { statementKey, statementVerb, withStatementFaults, type StatementFault } from './statement-faults';
 
 /** DynamoDB faults, each a fraction from 0 to 1. */
 export interface DynamoDbFaults {
@@ -12,7 +13,10 @@ export interface DynamoDbFaults {
    * fails, the record is reported in `batchItemFailures`, and the stream's retry claims it. @default 0
    */
   readonly throttleClaimsPersistently?: number;
-  /** Attempts of any DynamoDB call (claims, receipts, releases) answered HTTP 500 `InternalServerError`. @default 0 */
+  /**
+   * Attempts of any DynamoDB call (claims, receipts, releases) answered HTTP 500 `InternalServerError`; in a
+   * batch, also claim statements answered `InternalServerError` after they were applied. @default 0
+   */
   readonly internalErrors?: number;
   /** @default 1 */
   readonly seed?: number;
@@ -24,9 +28,11 @@ export interface DynamoDbFaultStats {
   internalErrors: number;
   /** Attempts that reached the server as an SDK retry (attempt 2 or later). */
   sdkRetriesSent: number;
+  /** Claim statements of a batch sent again by the handler after a per-statement throttle. */
+  statementsRetried: number;
   /** Calls that failed with an injected error after all SDK attempts, by command. */
   surfaced: Record<string, number>;
-  /** Fingerprints whose delivery mark (`UpdateItem` setting `deliveredAt`) finally failed. */
+  /** Fingerprints whose delivery mark (`UpdateItem`, or a batch's `UPDATE`, setting `deliveredAt`) finally failed. */
   deliveryMarksFailed: Set<string>;
   /** Batch receipts whose write finally failed. */
   receiptsFailed: number;
@@ -67,26 +73,44 @@ const chosen = (fingerprint: string, fraction: number) => parseInt(fingerprint.s
  * so that throttling is retried with the SDK's own backoff before the handler sees it.
  */
 export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFaults): DynamoDbFaultStats {
-  const stats: DynamoDbFaultStats = { throttled: 0, internalErrors: 0, sdkRetriesSent: 0, surfaced: {}, deliveryMarksFailed: new Set(), receiptsFailed: 0 };
+  const stats: DynamoDbFaultStats = { throttled: 0, internalErrors: 0, sdkRetriesSent: 0, statementsRetried: 0, surfaced: {}, deliveryMarksFailed: new Set(), receiptsFailed: 0 };
   const random = mulberry32(faults.seed ?? 1);
   const persistentAttempts = new Map<string, number>();
+  /** Whether this attempt at claiming `fp` is throttled. */
+  const throttleClaim = (fp: string): boolean => {
+    if (faults.throttleClaimsPersistently && chosen(fp, faults.throttleClaimsPersistently)) {
+      const seen = persistentAttempts.get(fp) ?? 0;
+      persistentAttempts.set(fp, seen + 1);
+      if (seen < PERSISTENT_THROTTLE_ATTEMPTS) {
+        stats.throttled += 1;
+        return true;
+      }
+    }
+    if (faults.throttleClaims && random() < faults.throttleClaims) {
+      stats.throttled += 1;
+      return true;
+    }
+    return false;
+  };
+  // A batch of claims: each statement is throttled (or fails after landing) on its own, inside a 200 answer.
+  const throttledStatements = new Set<string>();
+  interceptStatements(client, (statement) => {
+    if (statementVerb(statement) !== 'INSERT') return undefined;
+    const fp = statementKey(statement) ?? '';
+    if (throttledStatements.has(fp)) stats.statementsRetried += 1;
+    if (throttleClaim(fp)) {
+      throttledStatements.add(fp);
+      return { code: 'ThrottlingError' };
+    }
+    if (faults.internalErrors && random() < faults.internalErrors) {
+      stats.internalErrors += 1;
+      return { code: 'InternalServerError', applied: true };
+    }
+    return undefined;
+  });
   addAttemptHook(client, 'fault-dynamodb', {
     before: (a) => {
-      if (isClaim(a)) {
-        const fp = keyOf(a.input) ?? '';
-        if (faults.throttleClaimsPersistently && chosen(fp, faults.throttleClaimsPersistently)) {
-          const seen = persistentAttempts.get(fp) ?? 0;
-          persistentAttempts.set(fp, seen + 1);
-          if (seen < PERSISTENT_THROTTLE_ATTEMPTS) {
-            stats.throttled += 1;
-            return throttle;
-          }
-        }
-        if (faults.throttleClaims && random() < faults.throttleClaims) {
-          stats.throttled += 1;
-          return throttle;
-        }
-      }
+      if (isClaim(a) && throttleClaim(keyOf(a.input) ?? '')) return throttle;
       if (faults.internalErrors && random() < faults.internalErrors) {
         stats.internalErrors += 1;
         return internalError;
@@ -100,7 +124,28 @@ export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFau
     stats.surfaced[command] = (stats.surfaced[command] ?? 0) + 1;
     const key = keyOf(input) ?? '';
     if (command === 'UpdateItemCommand') stats.deliveryMarksFailed.add(key);
+    if (command === 'BatchExecuteStatementCommand') {
+      for (const statement of (input.Statements as BatchStatementRequest[] | undefined) ?? []) {
+        if (statementVerb(statement) === 'UPDATE') stats.deliveryMarksFailed.add(statementKey(statement) ?? '');
+      }
+    }
     if (command === 'PutItemCommand' && key.startsWith(BATCH_RECEIPT_PREFIX)) stats.receiptsFailed += 1;
   });
   return stats;
+}
+
+/** Runs each `BatchExecuteStatement` of the client through `withStatementFaults`, above the SDK's retries. */
+function interceptStatements(client: DynamoDBClient, pick: (statement: BatchStatementRequest) => StatementFault | undefined): void {
+  type Next = (args: { input: BatchExecuteStatementCommandInput }) => Promise<{ output: unknown; response: unknown }>;
+  const middleware = (next: Next, context: { commandName?: string }) => async (args: { input: BatchExecuteStatementCommandInput }) => {
+    if (context.commandName !== 'BatchExecuteStatementCommand') return next(args);
+    let response: unknown;
+    const output = await withStatementFaults(args.input, pick, async (input) => {
+      const result = await next({ ...args, input });
+      response = result.response;
+      return result.output as never;
+    });
+    return { output, response };
+  };
+  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, { step: 'initialize', priority: 'low', name: 'fault-dynamodb-statements' });
 }

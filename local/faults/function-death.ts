@@ -57,7 +57,7 @@ export interface DeathStats {
 
 interface InvocationState {
   readonly doomed: boolean;
-  /** For `mid-batch`: die before this request (1-based). */
+  /** For `mid-batch`: die before the request carrying this write or call (1-based; a batch of statements counts each). */
   readonly killBefore: number;
   requests: number;
   readonly firehoseLines: string[];
@@ -131,12 +131,15 @@ export function injectFunctionDeaths(
         stats.frozenRequests += 1;
         return 'hang';
       }
-      state.requests += 1;
+      // A batch of statements counts as the per-record writes it replaces, so a death point lands at the
+      // same place in the batch's work on either claim path.
+      const before = state.requests;
+      state.requests += (a.input.Statements as unknown[] | undefined)?.length ?? 1;
       if (state.doomed) {
         // Only before the first Firehose call: dying at a resend would be a death mid-delivery.
         if (faults.point === 'after-claim' && isDelivery(a) && state.firehoseLines.length === 0) return kill(invocation);
         if (faults.point === 'before-receipt' && isReceiptWrite(a)) return kill(invocation);
-        if (faults.point === 'mid-batch' && state.requests === state.killBefore) return kill(invocation);
+        if (faults.point === 'mid-batch' && before < state.killBefore && state.requests >= state.killBefore) return kill(invocation);
       }
       if (isDelivery(a)) state.firehoseLines.push(...linesOf(a));
       if (isReceiptWrite(a)) state.receiptSent = true;

@@ -1,4 +1,7 @@
-import { CreateTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, BatchGetItemCommand, CreateTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoDbClient, newDynamoDbNamespace } from '../../local/clients';
+import { createHashKeyTable } from '../../local/tables';
+import { sharedDynamoDbLocal } from '../dynamodb-local';
 import { PutRecordBatchCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
 import { countRequests } from '../../bench/counters';
 import { inMemoryFirehoseClient } from '../../bench/stubs/in-memory-transport';
@@ -40,6 +43,25 @@ describe('countRequests', () => {
     expect(counter.counts.readRequests).toBe(1);
     expect(counter.counts.writeUnits).toBe(0);
     expect(counter.counts.byCommand.get('GetItemCommand')).toBe(1);
+  });
+
+  it('counts each statement of a batch as a write unit, and its failed inserts as failed conditional writes (DynamoDB Local)', async () => {
+    const client = localDynamoDbClient(sharedDynamoDbLocal(), newDynamoDbNamespace());
+    try {
+      await createHashKeyTable(client, 'counted', 'fp');
+      const counter = countRequests(client);
+      const insert = (fp: string) => ({ Statement: `INSERT INTO "counted" VALUE {'fp': ?}`, Parameters: [{ S: fp }] });
+      await client.send(new BatchExecuteStatementCommand({ Statements: [insert('a'), insert('b')] }));
+      await client.send(new BatchExecuteStatementCommand({ Statements: [insert('a'), insert('c'), insert('d')] }));
+      await client.send(new BatchGetItemCommand({ RequestItems: { counted: { Keys: [{ fp: { S: 'a' } }, { fp: { S: 'c' } }], ConsistentRead: true } } }));
+      expect(counter.counts.requests).toBe(3);
+      expect(counter.counts.writeUnits).toBe(5);
+      expect(counter.counts.failedConditionalWrites).toBe(1);
+      expect(counter.counts.readRequests).toBe(1);
+      expect(counter.counts.readUnits).toBe(2);
+    } finally {
+      client.destroy();
+    }
   });
 
   it('counts the records Firehose calls carry', async () => {

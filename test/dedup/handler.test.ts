@@ -1,10 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { ProvisionedThroughputExceededException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDedupHandler } from '../../lambda-dedup/src/handler';
 import { DEDUP_METRICS } from '../../lambda-dedup/src/constants';
 import { fakeFirehose, fakeS3 } from './fakes';
-import { duplicatedSamples, kinesisEvent, readSample, startDynamoDb, testConfig } from './helpers';
+import { duplicatedSamples, failWrites, kinesisEvent, readSample, startDynamoDb, testConfig, throttled } from './helpers';
 
 let db: Awaited<ReturnType<typeof startDynamoDb>>;
 beforeAll(async () => {
@@ -71,12 +70,9 @@ describe('dedup handler', () => {
     process.env.AWS_SECRET_ACCESS_KEY = secret;
     const { handler, firehose, s3 } = makeHandler('DEBUG');
     const samples = [readSample('case1.json'), readSample('case2.json'), readSample('case3.json')];
-    const send = db.client.send.bind(db.client);
-    let calls = 0;
-    jest.spyOn(db.client, 'send').mockImplementation(((command: unknown) =>
-      command instanceof PutItemCommand && calls++ === 0
-        ? Promise.reject(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }))
-        : send(command as never)) as never);
+    // The first record's claim is throttled on every attempt, so its failure is logged.
+    let victim: string | undefined;
+    failWrites(db.client, (w) => (w.verb === 'INSERT' && (victim ??= w.key) === w.key ? throttled() : undefined));
     firehose.state.reject = (line) => (line.includes('2022-01-11T04:09:47Z') ? 'InternalFailure' : undefined);
 
     const lines = await captureOutput(async () => {
@@ -97,6 +93,6 @@ describe('dedup handler', () => {
     }
     // The logs still say what happened.
     expect(lines.some((l) => l.includes('Record quarantined') && l.includes('NOT_JSON'))).toBe(true);
-    expect(lines.some((l) => l.includes('ProvisionedThroughputExceededException'))).toBe(true);
+    expect(lines.some((l) => l.includes('ProvisionedThroughputExceeded'))).toBe(true);
   });
 });

@@ -1,11 +1,15 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { recordDeliveries } from '../../lambda-dedup/src/batchClaims';
+import { keyOf } from '../../local/faults/dynamodb-faults';
+import { statementKey, statementVerb, withStatementFaults } from '../../local/faults/statement-faults';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { toLambdaEvent, toLambdaRecord } from '../../local/poller/kinesis-event';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
 
-import { localDynamoDbClient } from '../../local/clients';
+import { localDynamoDbClient, newDynamoDbNamespace } from '../../local/clients';
+import { sharedDynamoDbLocal } from '../dynamodb-local';
 import { startDynamoDb as startDynaliteServer } from '../../local/servers/dynamodb';
 import { createClaimsTable } from '../../local/tables';
 
@@ -67,17 +71,76 @@ export function ctr(contactId: string, lastUpdate = '2022-01-05T17:48:35Z', extr
   });
 }
 
-/** A real DynamoDB-compatible server (dynalite, in memory) with a claims table, and a real SDK client for it. */
-export async function startDynamoDb(tableName = 'dedup'): Promise<{ client: DynamoDBClient; tableName: string; stop: () => Promise<void> }> {
-  const server = await startDynaliteServer();
-  const client = localDynamoDbClient(server.endpoint);
+/** Which DynamoDB server a test talks to: DynamoDB Local runs the batched claims, dynalite the per-record fallback. */
+export type DynamoDbServer = 'dynamodb-local' | 'dynalite';
+
+/**
+ * A real DynamoDB-compatible server with a claims table, and a real SDK client for it: a database of its
+ * own on the run's shared DynamoDB Local, or a fresh dynalite (in memory).
+ */
+export async function startDynamoDb(tableName = 'dedup', server: DynamoDbServer = 'dynamodb-local'): Promise<{ client: DynamoDBClient; tableName: string; stop: () => Promise<void> }> {
+  const dynalite = server === 'dynalite' ? await startDynaliteServer() : undefined;
+  const client = dynalite ? localDynamoDbClient(dynalite.endpoint) : localDynamoDbClient(sharedDynamoDbLocal(), newDynamoDbNamespace());
   await createClaimsTable(client, tableName);
+  // The first batch call of a client finds out that dynalite lacks the operation; do it here, so tests
+  // counting requests see the steady state (a function instance pays it once).
+  if (dynalite) await recordDeliveries({ client, tableName, options: { concurrency: 1 } }, ['probe'], 'probe', 0);
   return {
     client,
     tableName,
     stop: async () => {
       client.destroy();
-      await server.close();
+      await dynalite?.close();
     },
   };
 }
+
+/** A write as the claims table sees it, on either path: `INSERT` (PutItem), `UPDATE` (UpdateItem), `DELETE` (DeleteItem). */
+export interface Write {
+  readonly verb: string;
+  readonly key: string;
+}
+
+const VERB_OF: Record<string, string> = { PutItemCommand: 'INSERT', UpdateItemCommand: 'UPDATE', DeleteItemCommand: 'DELETE' };
+
+/** The writes one `send` carries: one per statement of a batch, or the single item of a per-record call. */
+export function writesOf(command: unknown): Write[] {
+  const input = (command as { input: Record<string, unknown> }).input;
+  if (command instanceof BatchExecuteStatementCommand) {
+    return (command.input.Statements ?? []).map((s) => ({ verb: statementVerb(s), key: statementKey(s) ?? '' }));
+  }
+  const verb = VERB_OF[(command as { constructor: { name: string } }).constructor.name];
+  return verb ? [{ verb, key: keyOf(input) ?? '' }] : [];
+}
+
+/** Counts the writes the client sends that `filter` picks, on whichever path the server allows. */
+export function countWrites(client: DynamoDBClient, filter: (write: Write) => boolean = () => true): () => number {
+  const spy = jest.spyOn(client, 'send');
+  return () => spy.mock.calls.flatMap(([command]) => writesOf(command)).filter(filter).length;
+}
+
+/**
+ * Fails the writes `pick` chooses, on either path: a per-record call rejects with `error`; a statement of a
+ * batch fails with `code` inside DynamoDB's 200 answer, as `BatchExecuteStatement` reports it.
+ */
+export function failWrites(client: DynamoDBClient, pick: (write: Write) => { error: Error; code: string } | undefined): void {
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  jest.spyOn(client, 'send').mockImplementation(((command: unknown) => {
+    if (command instanceof BatchExecuteStatementCommand) {
+      return withStatementFaults(
+        command.input,
+        (statement) => {
+          const fault = pick({ verb: statementVerb(statement), key: statementKey(statement) ?? '' });
+          return fault && { code: fault.code };
+        },
+        (input) => send(new BatchExecuteStatementCommand(input)) as never,
+      );
+    }
+    const [write] = writesOf(command);
+    const fault = write && pick(write);
+    return fault ? Promise.reject(fault.error) : send(command);
+  }) as never);
+}
+
+/** A throttle as each path reports it. */
+export const throttled = () => ({ error: new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }), code: 'ProvisionedThroughputExceeded' });

@@ -1,10 +1,9 @@
-import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordBatchCommand, ServiceUnavailableException } from '@aws-sdk/client-firehose';
 import { setTimeout as pause } from 'node:timers/promises';
 import { processBatch, type BatchDependencies } from '../../lambda-dedup/src/processBatch';
 import { createClaimsTable } from '../../local/tables';
 import { fakeFirehose, fakeS3 } from './fakes';
-import { ctr, kinesisEvent, startDynamoDb, testConfig } from './helpers';
+import { ctr, failWrites, kinesisEvent, startDynamoDb, testConfig } from './helpers';
 
 // Claims left behind by invocations that died or could not clean up, against a real conditional-write store.
 const NOW = Date.UTC(2026, 10, 22);
@@ -79,9 +78,8 @@ test('finding 2: while the lease and its margin run, a copy is still a duplicate
 
 test('finding 4: when Firehose fails and the release fails too, the lease is ended, so the first retry delivers', async () => {
   firehose.state.down = new ServiceUnavailableException({ message: 'down', $metadata: {} });
-  const send = db.client.send.bind(db.client);
-  jest.spyOn(db.client, 'send').mockImplementation(((command: unknown) =>
-    command instanceof DeleteItemCommand ? Promise.reject(Object.assign(new Error('Internal server error'), { name: 'InternalServerError' })) : send(command as never)) as typeof db.client.send);
+  const internalError = { error: Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }), code: 'InternalServerError' };
+  failWrites(db.client, (w) => (w.verb === 'DELETE' ? internalError : undefined));
   const first = await processBatch(kinesisEvent([record]).Records, invocationAt(NOW, 15 * 60_000));
   expect(first.failed).toEqual([expect.objectContaining({ stage: 'delivery' })]);
   jest.restoreAllMocks();

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sharedDynamoDbLocal } from '../dynamodb-local';
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentProps } from '../../local/environment';
 import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import { LOCAL_LEASE_MARGIN_MS } from '../../local/faults/catalog';
@@ -54,7 +55,8 @@ export async function runWithFaults(options: FaultRunOptions = {}): Promise<Faul
   const bad = options.badPerKind ? generateBadInputs(TEMPLATE, options.badPerKind) : [];
   // The environment loads the emulator module afresh for its endpoint; jest's registry must forget the last one.
   jest.resetModules();
-  const env = await startLocalEnvironment(options.environment);
+  // The claims on the run's shared DynamoDB Local: the batched claim path, as in AWS.
+  const env = await startLocalEnvironment({ dynamodbEndpoint: sharedDynamoDbLocal(), ...options.environment });
   const outDir = await mkdtemp(join(tmpdir(), 'ctr-faults-'));
   try {
     options.install?.(env);

@@ -9,6 +9,9 @@ import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
 import { deliveredLines, filesUnder } from './delivered';
 
+// A limit, not an assertion: whole pipeline runs, which a busy machine can slow several times over.
+jest.setTimeout(600_000);
+
 // A generated corpus of about 3,000 lines: exact copies, key-reordered copies, versions and malformed lines.
 describe('local pipeline on a generated corpus', () => {
   const corpus = generateCorpus(1400);

@@ -15,6 +15,9 @@ const POISON = JSON.stringify({ ContactId: 'poison-contact', InitiationTimestamp
 const hasPoison = (event: KinesisStreamEvent) =>
   event.Records.some((r) => Buffer.from(r.kinesis.data, 'base64').toString('utf8') === POISON);
 
+// A limit, not an assertion: whole pipeline runs, which a busy machine can slow several times over.
+jest.setTimeout(600_000);
+
 // Firehose failing entries and whole calls, and a record that makes the function throw every time.
 describe('local pipeline under faults', () => {
   const corpus = generateCorpus(400, 11);

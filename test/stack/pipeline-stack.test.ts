@@ -55,16 +55,27 @@ const COMMAND_SERVICE: Record<string, string> = {
   PutObject: 's3',
   PutRecord: 'kinesis',
   PutRecords: 'kinesis',
+  BatchGetItem: 'dynamodb',
 };
+
+/**
+ * PartiQL statements are authorized by their verb, not by the batch operation carrying them
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
+ */
+const PARTIQL_ACTIONS: Record<string, string> = { INSERT: 'dynamodb:PartiQLInsert', UPDATE: 'dynamodb:PartiQLUpdate', DELETE: 'dynamodb:PartiQLDelete', SELECT: 'dynamodb:PartiQLSelect' };
 
 /** IAM actions for every `new XxxCommand(` in a Lambda's source folder (tests excluded). */
 function actionsUsedBy(srcDir: string): string[] {
   const used = new Set<string>();
   for (const file of fs.readdirSync(srcDir).filter((f) => f.endsWith('.ts'))) {
-    for (const [, name] of fs.readFileSync(path.join(srcDir, file), 'utf8').matchAll(/new (\w+)Command\(/g)) {
+    const source = fs.readFileSync(path.join(srcDir, file), 'utf8');
+    for (const [, name] of source.matchAll(/new (\w+)Command\(/g)) {
+      if (name === 'BatchExecuteStatement') continue;
       expect([name, COMMAND_SERVICE[name]]).toEqual([name, expect.any(String)]);
       used.add(`${COMMAND_SERVICE[name]}:${name}`);
     }
+    // The verbs of the PartiQL statements the source builds (`INSERT INTO`, `UPDATE `, `DELETE FROM` in a template).
+    for (const [, verb] of source.matchAll(/`(INSERT|UPDATE|DELETE|SELECT) /g)) used.add(PARTIQL_ACTIONS[verb]);
   }
   return [...used].sort();
 }
@@ -165,8 +176,12 @@ describe('dedup function', () => {
   test('role holds exactly the actions the function and its mapping use, on their own resources', () => {
     expect(roleActions(template, ids.dedupRole)).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
+        'dynamodb:PartiQLDelete',
+        'dynamodb:PartiQLInsert',
+        'dynamodb:PartiQLUpdate',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'firehose:PutRecordBatch',
@@ -189,6 +204,7 @@ describe('dedup function', () => {
     const statements = roleStatements(template, ids.dedupRole);
     const resourcesOf = (action: string) => statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
     expect(resourcesOf('dynamodb:PutItem')).toEqual([arn(ids.table)]);
+    expect(resourcesOf('dynamodb:PartiQLInsert')).toEqual([arn(ids.table)]);
     expect(resourcesOf('firehose:PutRecordBatch')).toEqual([arn(ids.delivery)]);
     expect(resourcesOf('s3:PutObject')).toEqual(
       expect.arrayContaining([objects(bucketIds.quarantine, 'quarantine/*'), objects(bucketIds.failed, '*')]),
