@@ -4,6 +4,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { LocalRetryStrategy } from './local-retry-strategy';
 
 /** Region every local client and handler uses. */
 export const LOCAL_REGION = 'us-east-1';
@@ -35,11 +36,20 @@ export const newDynamoDbNamespace = () => `ns${randomUUID().replace(/-/g, '')}`;
 /** Firehose client for the local Firehose-compatible endpoint. */
 export const localFirehoseClient = (endpoint: string) => new FirehoseClient({ ...common(), endpoint });
 
+/**
+ * How many attempts the local S3 client makes per call. s3rver answers HTTP 500 `InternalError` now and then
+ * when the machine is loaded; the SDK's default of 3 attempts let one such streak end a whole run. Every S3
+ * write of the local stand-ins (Firehose's objects, the failure destination, quarantine, the export) goes
+ * through this client, with no retry quota (see `LocalRetryStrategy`).
+ */
+export const LOCAL_S3_MAX_ATTEMPTS = 10;
+
 /** S3 client for s3rver: path-style addressing, and checksums only when required (else s3rver stores chunk framing). */
 export const localS3Client = (endpoint: string) =>
   new S3Client({
     ...common(),
     endpoint,
+    retryStrategy: new LocalRetryStrategy(LOCAL_S3_MAX_ATTEMPTS),
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',

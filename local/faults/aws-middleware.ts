@@ -19,7 +19,8 @@ export interface Attempt {
 /** A raw HTTP response a fault answers with instead of sending the request. */
 export interface FakeResponse {
   readonly statusCode: number;
-  readonly body: Record<string, unknown>;
+  /** A JSON body (DynamoDB, Firehose), or an XML document as text (S3's REST-XML errors). */
+  readonly body: Record<string, unknown> | string;
 }
 
 /**
@@ -58,8 +59,11 @@ export function addAttemptHook(client: AnyClient, name: string, hook: AttemptHoo
       const response = {
         statusCode: verdict.statusCode,
         reason: 'injected fault',
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'injected-fault' },
-        body: Buffer.from(JSON.stringify(verdict.body)),
+        headers: {
+          'content-type': typeof verdict.body === 'string' ? 'application/xml' : 'application/x-amz-json-1.0',
+          'x-amzn-requestid': 'injected-fault',
+        },
+        body: Buffer.from(typeof verdict.body === 'string' ? verdict.body : JSON.stringify(verdict.body)),
       };
       return { response, output: undefined as never };
     }

@@ -200,6 +200,8 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
       return EXIT.interrupted;
     }
     return verify && !verify.ok ? EXIT.verifyFailed : EXIT.ok;
+  } catch (err) {
+    throw (require('../partial-run') as typeof import('../partial-run')).runFailedMidway(err, latest);
   } finally {
     stopProgress();
     uninstall();
