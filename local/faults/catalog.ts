@@ -124,7 +124,7 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
       if (deaths.length > 0) {
         const stats = injectFunctionDeaths(env, { point: deaths[0].name.slice('die-'.length) as DeathPoint, rate: deaths[0].value });
         collectors.push(() => {
-          reports.functionDeath = { kills: stats.kills, killedInvocations: stats.killedInvocations, atRiskRecords: stats.atRiskLines.size };
+          reports.functionDeath = { victims: stats.victims, kills: stats.kills, killedInvocations: stats.killedInvocations, atRiskRecords: stats.atRiskLines.size };
         });
       }
       if (twice) collectors.push(() => (reports.batchTwice = { redelivered: twice.stats.redelivered }));

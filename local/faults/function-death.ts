@@ -39,6 +39,8 @@ export const VICTIM_TIMEOUT_MS = 1_000;
 export interface DeathStats {
   /** Invocations killed by this fault at their death point. */
   kills: number;
+  /** Invocations chosen to die (each dies only if it reaches the death point). */
+  victims: number;
   /** Invocations found killed, by this fault or by the timeout. */
   killedInvocations: number;
   /**
@@ -84,7 +86,7 @@ export function injectFunctionDeaths(
   faults: DeathFaults,
 ): DeathStats {
   const { clients } = env;
-  const stats: DeathStats = { kills: 0, killedInvocations: 0, stoppedVictims: 0, frozenRequests: 0, atRiskLines: new Set() };
+  const stats: DeathStats = { kills: 0, victims: 0, killedInvocations: 0, stoppedVictims: 0, frozenRequests: 0, atRiskLines: new Set() };
   const random = mulberry32(faults.seed ?? 1);
   const states = new WeakMap<Invocation, InvocationState>();
 
@@ -99,6 +101,7 @@ export function injectFunctionDeaths(
         receiptSent: false,
       };
       states.set(invocation, state);
+      if (state.doomed) stats.victims += 1;
       const s = state;
       invocation.signal.addEventListener('abort', () => {
         stats.killedInvocations += 1;
