@@ -8,6 +8,7 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { loadConfig } from '../lambda-dedup/src/config';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
+import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
 import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/event-source-settings';
@@ -41,6 +42,12 @@ export const LOCAL_NAMES = {
   roleArn: 'arn:aws:iam::000000000000:role/ctr-dedup',
 } as const;
 
+/**
+ * The local pipeline's pseudonymization key. Not a secret: it only protects the synthetic numbers of the
+ * samples, and a fixed key gives the same tokens run after run. In AWS the key lives in Secrets Manager.
+ */
+export const LOCAL_PSEUDONYMIZATION_KEY = 'local-only-pseudonymization-key-not-a-secret';
+
 /** Options of the local environment. */
 export interface LocalEnvironmentProps {
   /** Shards of the local stream. @default 2 */
@@ -51,7 +58,9 @@ export interface LocalEnvironmentProps {
   readonly firehoseFaults?: FirehoseFaults;
   /** Firehose buffer interval; AWS's minimum is 60 s, locally shorter keeps runs quick. @default 1000 ms */
   readonly firehoseBufferIntervalMs?: number;
-  /** Extra environment for the dedup function (e.g. `DELIVERY_RECEIPTS`). @default none */
+  /** Key of the dedup function's pseudonymization (at least 32 bytes). @default LOCAL_PSEUDONYMIZATION_KEY */
+  readonly pseudonymizationKey?: string;
+  /** Extra environment for the dedup function (e.g. `DELIVERY_RECEIPTS`, `PSEUDONYMIZE=off`). @default none */
   readonly dedupEnv?: Readonly<Record<string, string>>;
   /** Wraps the dedup handler, e.g. to inject faults in tests. @default none */
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
@@ -149,7 +158,8 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
       ...props.dedupEnv,
     });
-    const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config });
+    const pseudonymizationKey = staticKey(keyFromString(props.pseudonymizationKey ?? LOCAL_PSEUDONYMIZATION_KEY, 'the local key'));
+    const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config, pseudonymizationKey });
     const emulator = loadEmulator(kinesisServer.endpoint);
 
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: LOCAL_NAMES.streamName }));

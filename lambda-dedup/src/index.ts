@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadConfig } from './config';
 import { createDedupHandler } from './handler';
+import { secretsManagerKey } from './pseudonymization-key';
 
 // Configuration is validated at cold start: a misconfigured function fails before touching a record.
 const config = loadConfig(process.env);
@@ -15,4 +17,5 @@ export const handler = createDedupHandler({
   dynamodb: new DynamoDBClient({ maxAttempts: 5, retryMode: 'adaptive' }),
   firehose: new FirehoseClient({}),
   s3: new S3Client({}),
+  pseudonymizationKey: config.pseudonymizationSecretId ? secretsManagerKey(new SecretsManagerClient({}), config.pseudonymizationSecretId) : undefined,
 });

@@ -51,6 +51,9 @@ export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig =>
   claimConcurrency: 4,
   deliveryAttempts: 4,
   deliveryReceipts: 'batch',
+  // Off here: these tests check deduplication; pseudonymization has its own tests.
+  pseudonymize: 'off',
+  pseudonymizedPaths: [],
   ...overrides,
 });
 
