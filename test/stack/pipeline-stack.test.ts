@@ -55,6 +55,7 @@ const COMMAND_SERVICE: Record<string, string> = {
   PutObject: 's3',
   PutRecord: 'kinesis',
   PutRecords: 'kinesis',
+  GetSecretValue: 'secretsmanager',
 };
 
 /** IAM actions for every `new XxxCommand(` in a Lambda's source folder (tests excluded). */
@@ -182,6 +183,8 @@ describe('dedup function', () => {
         'logs:PutLogEvents',
         's3:ListBucket',
         's3:PutObject',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
