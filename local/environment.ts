@@ -9,6 +9,7 @@ import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { loadConfig } from '../lambda-dedup/src/config';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
 import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
+import { createPseudonymizer, type Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
 import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/event-source-settings';
@@ -82,6 +83,8 @@ export interface LocalEnvironment {
   readonly mapping: EventSourceMapping;
   /** Another mapping on the same stream with its own checkpoints (a second poller, or a replay). */
   newMapping(overrides?: Partial<EventSourceMappingProps>): EventSourceMapping;
+  /** What the dedup function does to each delivered line (absent with `PSEUDONYMIZE=off`). */
+  readonly pseudonymize?: Pseudonymize;
   /** The emulator Lambda handler, loaded with this environment's endpoint. */
   readonly emulator: (event: unknown) => Promise<{ sent: number }>;
   /** Stops every server and removes the S3 server's directory. */
@@ -158,7 +161,8 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
       ...props.dedupEnv,
     });
-    const pseudonymizationKey = staticKey(keyFromString(props.pseudonymizationKey ?? LOCAL_PSEUDONYMIZATION_KEY, 'the local key'));
+    const key = keyFromString(props.pseudonymizationKey ?? LOCAL_PSEUDONYMIZATION_KEY, 'the local key');
+    const pseudonymizationKey = staticKey(key);
     const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config, pseudonymizationKey });
     const emulator = loadEmulator(kinesisServer.endpoint);
 
@@ -190,6 +194,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       names: LOCAL_NAMES,
       firehose,
       mapping,
+      pseudonymize: config.pseudonymize === 'on' ? createPseudonymizer(key, config.pseudonymizedPaths) : undefined,
       newMapping: (overrides = {}) => new EventSourceMapping({ ...mappingProps, ...overrides }),
       emulator,
       stop: async () => {

@@ -1,3 +1,4 @@
+import type { Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -96,8 +97,9 @@ function latestPerContact(ctrs: Iterable<Ctr>): Map<string, Set<string>> {
  * Compares what a local run wrote under `outDir` (the bucket's layout) with the records sent. Which records
  * are valid comes from the dedup function's documented rules applied to the input; identity is canonical
  * JSON computed here, independently of the function's fingerprint (`FINGERPRINT_MODE=canonical`, the default).
+ * `pseudonymize` is the run's pseudonymizer, applied to the expected records as the function applies it.
  */
-export function verifyDelivery(inputs: readonly Buffer[], outDir: string): VerifyReport {
+export function verifyDelivery(inputs: readonly Buffer[], outDir: string, pseudonymize?: Pseudonymize): VerifyReport {
   const expected = new Map<string, Ctr>();
   const expectedRejects = new Map<string, { reason: string; count: number }>();
   let expectedQuarantine = 0;
@@ -110,7 +112,9 @@ export function verifyDelivery(inputs: readonly Buffer[], outDir: string): Verif
       entry.count += 1;
       expectedRejects.set(id, entry);
     } else {
-      const ctr = toCtr(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+      // Delivered as the dedup function pseudonymized it (the run's pseudonymizer, when on).
+      const line = pseudonymize ? pseudonymize(classified.line) : classified.line;
+      const ctr = toCtr(JSON.parse(line.toString('utf8')) as Record<string, unknown>);
       expected.set(ctr.key, ctr);
     }
   }

@@ -150,7 +150,7 @@ async function localCommand(argv: readonly string[]): Promise<number> {
       await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), outDir);
     }
     if (values.fault?.length) faults = plan.report();
-    if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir);
+    if (values.verify) verify = verifyDelivery([...plan.extraInputs, ...records.map(inputBytes)], outDir, env.pseudonymize);
     if (values.report) report = await (require('./report') as typeof import('./report')).saveReport({ kind: 'local', out: outDir }, values.report);
   } finally {
     await env.stop();
