@@ -59,6 +59,12 @@ export interface LocalEnvironmentProps {
   readonly firehoseFaults?: FirehoseFaults;
   /** Firehose buffer interval; AWS's minimum is 60 s, locally shorter keeps runs quick. @default 1000 ms */
   readonly firehoseBufferIntervalMs?: number;
+  /**
+   * Pseudonymize callers as the stack does (`ctr local` turns it on). Off by default here so that tests of
+   * deduplication can compare delivered lines with their input byte for byte.
+   * @default false
+   */
+  readonly pseudonymize?: boolean;
   /** Key of the dedup function's pseudonymization (at least 32 bytes). @default LOCAL_PSEUDONYMIZATION_KEY */
   readonly pseudonymizationKey?: string;
   /** Extra environment for the dedup function (e.g. `DELIVERY_RECEIPTS`, `PSEUDONYMIZE=off`). @default none */
@@ -159,6 +165,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       [DEDUP_ENV.tableName]: LOCAL_NAMES.tableName,
       [DEDUP_ENV.deliveryStreamName]: LOCAL_NAMES.deliveryStreamName,
       [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
+      [DEDUP_ENV.pseudonymize]: props.pseudonymize ? 'on' : 'off',
       ...props.dedupEnv,
     });
     const key = keyFromString(props.pseudonymizationKey ?? LOCAL_PSEUDONYMIZATION_KEY, 'the local key');

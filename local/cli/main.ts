@@ -130,6 +130,8 @@ async function localCommand(argv: readonly string[]): Promise<number> {
   const showProgress = process.stderr.isTTY === true;
   const env = await startLocalEnvironment({
     shardCount: shards,
+    // As the stack does: callers' numbers reach ctr/ only as tokens (under the local key).
+    pseudonymize: true,
     ...plan.environment,
     firehoseFaults: plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
   });

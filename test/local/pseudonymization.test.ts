@@ -40,12 +40,12 @@ const objectTexts = (outDir: string, prefix: string) =>
       return k.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
     });
 
-describe('pseudonymized callers in the local pipeline (default: on, local key)', () => {
+describe('pseudonymized callers in the local pipeline (as ctr local runs it, local key)', () => {
   let env: LocalEnvironment;
   let outDir: string;
   let summary: RunSummary;
   beforeAll(async () => {
-    env = await startLocalEnvironment({ dedupEnv: { [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber' } });
+    env = await startLocalEnvironment({ pseudonymize: true, dedupEnv: { [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber' } });
     outDir = await mkdtemp(join(tmpdir(), 'ctr-pseudo-'));
     summary = await runLocalPipeline(env, records(), { outDir });
   });
