@@ -1,9 +1,10 @@
 import { CfnOutput, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
+import { InvalidSettingError } from './errors';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
+import { DEFAULT_QUARANTINE_PREFIX, DEFAULT_WINDOW_SECONDS } from '../lambda-dedup/src/constants';
 import { ATHENA_RESULTS_PREFIX, CtrCatalog } from './ctr-catalog';
 import { CtrDeliveryStream } from './ctr-delivery-stream';
 import { CtrStream } from './ctr-stream';
@@ -194,6 +195,7 @@ export class CallCenterAnalyticsStack extends Stack {
     this.node.setContext(S3_ACCESS_LOGS_BY_POLICY, true);
     const destroyOnRemoval = props.destroyOnRemoval ?? false;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    refuseRetentionBeyondWindow(props.streamRetention, props.dedupWindow);
 
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
       destroyOnRemoval,
@@ -320,5 +322,17 @@ export class CallCenterAnalyticsStack extends Stack {
       'CloudWatch dashboard URL',
     );
     if (this.monitoring.alarmTopic) out('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'Alarm notifications');
+  }
+}
+
+/**
+ * A replay reaches back as far as the stream's retention; a record older than the dedup window is no longer
+ * remembered and would be delivered again, so the stream may not keep records longer than the window.
+ */
+function refuseRetentionBeyondWindow(retention: Duration | undefined, window: Duration | undefined): void {
+  const retentionSeconds = (retention ?? Duration.hours(24)).toSeconds();
+  const windowSeconds = window?.toSeconds() ?? DEFAULT_WINDOW_SECONDS;
+  if (retentionSeconds > windowSeconds) {
+    throw new InvalidSettingError('streamRetention', `at most the dedup window (${windowSeconds} s), or a replay of older records delivers them again`, `${retentionSeconds} s`);
   }
 }

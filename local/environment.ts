@@ -49,6 +49,9 @@ export const LOCAL_NAMES = {
  */
 export const LOCAL_PSEUDONYMIZATION_KEY = 'local-only-pseudonymization-key-not-a-secret';
 
+/** The pseudonymizer the local pipeline runs with (local key, no extra paths). */
+export const localPseudonymizer = (): Pseudonymize => createPseudonymizer(keyFromString(LOCAL_PSEUDONYMIZATION_KEY, 'the local key'));
+
 /** Options of the local environment. */
 export interface LocalEnvironmentProps {
   /** Shards of the local stream. @default 2 */
@@ -73,6 +76,11 @@ export interface LocalEnvironmentProps {
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** The dedup function's timeout; a longer invocation is killed, as Lambda does. @default none */
   readonly functionTimeoutMs?: number;
+  /**
+   * Keep the stream's and the table's data on disk (LevelDB in the temporary directory) instead of in
+   * memory: a run of hundreds of MB then needs little memory. @default false
+   */
+  readonly dataOnDisk?: boolean;
 }
 
 /** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
@@ -93,6 +101,8 @@ export interface LocalEnvironment {
   readonly pseudonymize?: Pseudonymize;
   /** The emulator Lambda handler, loaded with this environment's endpoint. */
   readonly emulator: (event: unknown) => Promise<{ sent: number }>;
+  /** The temporary directory holding the servers' data (removed by `stop`). */
+  readonly tempDir: string;
   /** Stops every server and removes the S3 server's directory. */
   stop(): Promise<void>;
 }
@@ -132,7 +142,12 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
   const s3Dir = await mkdtemp(join(tmpdir(), 'ctr-s3-'));
   const started: RunningServer[] = [];
   try {
-    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([startKinesis(), startDynamoDb(), startS3(s3Dir)]);
+    const onDisk = (name: string) => (props.dataOnDisk ? join(s3Dir, name) : undefined);
+    const [kinesisServer, dynamoServer, s3Server] = await Promise.all([
+      startKinesis(onDisk('.kinesis')),
+      startDynamoDb(onDisk('.dynamodb')),
+      startS3(s3Dir),
+    ]);
     started.push(kinesisServer, dynamoServer, s3Server);
     const kinesis = localKinesisClient(kinesisServer.endpoint);
     const dynamodb = localDynamoDbClient(dynamoServer.endpoint);
@@ -202,8 +217,14 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       firehose,
       mapping,
       pseudonymize: config.pseudonymize === 'on' ? createPseudonymizer(key, config.pseudonymizedPaths) : undefined,
-      newMapping: (overrides = {}) => new EventSourceMapping({ ...mappingProps, ...overrides }),
+      newMapping: (overrides = {}) => {
+        // Another poller of the same function: its invocations are planned (and faulted) the same way.
+        const other = new EventSourceMapping({ ...mappingProps, ...overrides });
+        other.planInvocation = (invocation) => mapping.planInvocation(invocation);
+        return other;
+      },
       emulator,
+      tempDir: s3Dir,
       stop: async () => {
         // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.
         await firehose.close();

@@ -1,8 +1,12 @@
+import { isUtf8 } from 'node:buffer';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
+import { sendRecords } from '../lambda-emulator/src/sendRecords';
 import { exportObjects, listKeys } from './bucket';
 import type { LocalEnvironment } from './environment';
-import type { InputRecord } from './input';
+import { bytesOf, type InputRecord } from './input';
+import { quarantineTooLarge, tooLargeForStream } from './input-quarantine';
 import { dailyContacts, type DailyContacts } from './sql/daily-contacts';
 import { runLocalNamedQuery, type QueryResult } from './sql/local-analytics';
 
@@ -11,7 +15,10 @@ export const RUN_SUMMARY_QUERY = 'daily_contact_volume';
 
 /** Progress of a run, reported while it goes. */
 export interface RunProgress {
-  readonly total: number;
+  /** Records to send, when known beforehand (an array input). */
+  readonly total?: number;
+  /** Records taken from the input so far. */
+  readonly read: number;
   readonly sent: number;
   readonly forwarded: number;
   readonly elapsedMs: number;
@@ -36,6 +43,15 @@ export interface RunOptions {
   readonly alsoDrain?: (producerDone: () => boolean) => Promise<unknown>;
   /** Records already put into the stream for this run by other means (e.g. injected bad inputs). @default 0 */
   readonly preloaded?: number;
+  /** Sees the bytes of every input record as it is sent (or quarantined), e.g. for `--verify`. @default none */
+  readonly onRecord?: (data: Buffer) => void;
+  /** Stops taking input when aborted (Ctrl-C): what was sent is still delivered and reported. @default none */
+  readonly signal?: AbortSignal;
+  /**
+   * Records the producer may run ahead of the event source mapping. Bounds the stream's unread backlog, so
+   * progress means delivery and memory stays flat. @default 5000
+   */
+  readonly maxLag?: number;
 }
 
 /** What one run did. Counts are for this run only, also when the environment has served earlier runs. */
@@ -44,13 +60,17 @@ export interface RunSummary {
   readonly recordsIn: number;
   /** Records the emulator put into the stream. */
   readonly sent: number;
+  /** Input records over Kinesis's 1 MiB record limit: quarantined with their reason, never sent. */
+  readonly tooLargeForStream: number;
+  /** The run was stopped (Ctrl-C) before the input's end: the counts cover what was read until then. */
+  readonly interrupted: boolean;
   /** Records the dedup function forwarded to Firehose (entries Firehose accepted). */
   readonly forwarded: number;
   /** Forwarded records written under the data prefix. */
   readonly delivered: number;
   /** Records neither forwarded, quarantined nor given up on: the copies the dedup function dropped. */
   readonly duplicatesDropped: number;
-  /** Records the dedup function quarantined (one object each). */
+  /** Records quarantined (one object each): by the dedup function, or here when too large to send. */
   readonly quarantined: number;
   /** Records of batches sent to the failure destination after the last retry. */
   readonly failedRecords: number;
@@ -96,26 +116,56 @@ const staticPrefix = (prefix: string) => prefix.split('!{')[0];
  */
 export async function runLocalPipeline(
   env: LocalEnvironment,
-  records: readonly InputRecord[],
+  records: Iterable<InputRecord> | AsyncIterable<InputRecord>,
   options: RunOptions,
 ): Promise<RunSummary> {
   const started = Date.now();
   const before = await snapshot(env);
   const chunkSize = options.recordsPerInvocation ?? 500;
+  const maxLag = options.maxLag ?? 5000;
   const preloaded = options.preloaded ?? 0;
+  const total = Array.isArray(records) ? records.length + preloaded : undefined;
+  const readBefore = env.mapping.stats.recordsRead;
+  let read = preloaded;
   let sent = preloaded;
+  let tooLarge = 0;
   let producerDone = false;
   const forwardedSoFar = () => env.firehose.stats(env.names.deliveryStreamName).recordsAccepted - before.accepted;
-  const report = () =>
-    options.onProgress?.({ total: records.length + preloaded, sent, forwarded: forwardedSoFar(), elapsedMs: Date.now() - started });
+  const report = () => options.onProgress?.({ total, read, sent, forwarded: forwardedSoFar(), elapsedMs: Date.now() - started });
   const ticker = options.onProgress ? setInterval(report, options.progressIntervalMs ?? 250) : undefined;
 
+  const send = async (chunk: InputRecord[]) => {
+    // Valid UTF-8 goes through the emulator Lambda as JSON text; other bytes cannot travel in a JSON event,
+    // so they are put with the emulator's own sending code, byte for byte.
+    const text: Array<string | Record<string, unknown>> = [];
+    const raw: Buffer[] = [];
+    const firstIndex = read - preloaded - chunk.length;
+    for (const [i, record] of chunk.entries()) {
+      const data = bytesOf(record);
+      options.onRecord?.(data);
+      if (tooLargeForStream(data)) {
+        await quarantineTooLarge(env, data, firstIndex + i);
+        tooLarge += 1;
+      } else if (!Buffer.isBuffer(record)) text.push(record);
+      else if (isUtf8(record)) text.push(record.toString('utf8'));
+      else raw.push(record);
+    }
+    if (text.length > 0) sent += (await env.emulator({ records: text })).sent;
+    if (raw.length > 0) sent += (await sendRecords(env.clients.kinesis, env.names.streamName, raw)).sent;
+  };
   const produce = async () => {
     try {
-      for (let i = 0; i < records.length; i += chunkSize) {
-        const result = await env.emulator({ records: records.slice(i, i + chunkSize) });
-        sent += result.sent;
+      let chunk: InputRecord[] = [];
+      for await (const record of records) {
+        if (options.signal?.aborted) break;
+        chunk.push(record);
+        read += 1;
+        if (chunk.length < chunkSize) continue;
+        while (sent - preloaded - (env.mapping.stats.recordsRead - readBefore) > maxLag && !options.signal?.aborted) await sleep(20);
+        await send(chunk);
+        chunk = [];
       }
+      if (chunk.length > 0) await send(chunk);
     } finally {
       producerDone = true;
     }
@@ -132,6 +182,7 @@ export async function runLocalPipeline(
   const newKeys = [...after.keys].filter((k) => !before.keys.has(k));
   const under = (prefix: string) => newKeys.filter((k) => k.startsWith(prefix)).length;
   const quarantined = under(DEFAULT_QUARANTINE_PREFIX);
+  const quarantinedByFunction = quarantined - tooLarge;
   const forwarded = after.accepted - before.accepted;
   const failedRecords = after.failedRecords - before.failedRecords;
 
@@ -141,11 +192,13 @@ export async function runLocalPipeline(
   const dailyVolume = options.sql === false || !hasData ? undefined : await runLocalNamedQuery(options.outDir, RUN_SUMMARY_QUERY);
 
   return {
-    recordsIn: records.length + preloaded,
+    recordsIn: read,
     sent,
+    tooLargeForStream: tooLarge,
+    interrupted: options.signal?.aborted === true,
     forwarded,
     delivered: after.delivered - before.delivered,
-    duplicatesDropped: sent - forwarded - quarantined - failedRecords,
+    duplicatesDropped: sent - forwarded - quarantinedByFunction - failedRecords,
     quarantined,
     failedRecords,
     firehoseErrors: after.firehoseErrors - before.firehoseErrors,

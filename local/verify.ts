@@ -1,11 +1,12 @@
 import type { Pseudonymize } from '../lambda-dedup/src/pseudonymize';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { classifyRecord } from '../lambda-dedup/src/classifyRecord';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
 import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
-import type { InputRecord } from './input';
+import { bytesOf, type InputRecord } from './input';
 
 /** How the delivered set compares with the input (`ctr local --verify`). */
 export interface VerifyReport {
@@ -32,12 +33,17 @@ export interface VerifyReport {
   readonly failedRecords: number;
   /** Contacts whose latest delivered version (newest LastUpdateTimestamp) is not the input's latest. */
   readonly latestMismatches: number;
-  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact. */
+  /** Whether duplicates fail the check: they do unless a fault the Guarantees call at-least-once was injected. */
+  readonly duplicatesFail: boolean;
+  /** Nothing lost, nothing unexpected, every rejected record quarantined, latest versions exact, no duplicate where none may be. */
   readonly ok: boolean;
 }
 
 /** The bytes the emulator puts into the stream for an input record. */
-export const inputBytes = (record: InputRecord): Buffer => Buffer.from(typeof record === 'string' ? record : JSON.stringify(record), 'utf8');
+export const inputBytes = (record: InputRecord): Buffer => bytesOf(record);
+
+// Identities are kept as SHA-256 digests, not texts: memory stays small on inputs of hundreds of MB.
+const digest = (text: string | Buffer) => createHash('sha256').update(text).digest('base64');
 
 /** JSON with keys sorted at every level: the identity of a CTR regardless of key order or spacing. */
 export function canonicalJson(value: unknown): string {
@@ -77,7 +83,7 @@ interface Ctr {
 }
 
 const toCtr = (parsed: Record<string, unknown>): Ctr => ({
-  key: canonicalJson(parsed),
+  key: digest(canonicalJson(parsed)),
   contactId: String(parsed.ContactId),
   updated: String(parsed.LastUpdateTimestamp ?? ''),
 });
@@ -99,93 +105,124 @@ function latestPerContact(ctrs: Iterable<Ctr>): Map<string, Set<string>> {
  * JSON computed here, independently of the function's fingerprint (`FINGERPRINT_MODE=canonical`, the default).
  * `pseudonymize` is the run's pseudonymizer, applied to the expected records as the function applies it.
  */
-export function verifyDelivery(inputs: readonly Buffer[], outDir: string, pseudonymize?: Pseudonymize): VerifyReport {
-  const expected = new Map<string, Ctr>();
-  const expectedRejects = new Map<string, { reason: string; count: number }>();
-  let expectedQuarantine = 0;
-  for (const data of inputs) {
+export function verifyDelivery(inputs: readonly Buffer[], outDir: string, options: VerifyOptions = {}): VerifyReport {
+  const verifier = new DeliveryVerifier(options);
+  for (const data of inputs) verifier.add(data);
+  return verifier.check(outDir);
+}
+
+/** Options of {@link verifyDelivery} and {@link DeliveryVerifier}. */
+export interface VerifyOptions {
+  /** Whether a duplicate fails the check: it does unless a fault the Guarantees call at-least-once was injected. @default true */
+  readonly duplicatesFail?: boolean;
+  /** The run's pseudonymizer, applied to the expected records as the dedup function applies it. @default none */
+  readonly pseudonymize?: Pseudonymize;
+}
+
+/**
+ * `verifyDelivery` fed one record at a time, so a streamed input is never held whole: `add` each record
+ * sent, then `check` the output directory.
+ */
+export class DeliveryVerifier {
+  constructor(private readonly options: VerifyOptions = {}) {}
+
+  private readonly expected = new Map<string, Ctr>();
+  private readonly expectedRejects = new Map<string, { reason: string; count: number }>();
+  private expectedQuarantine = 0;
+  private inputRecords = 0;
+
+  /** Records one input record's bytes, as sent. */
+  add(data: Buffer): void {
+    this.inputRecords += 1;
     const classified = classifyRecord(data, 'canonical');
     if (classified.kind === 'quarantine') {
-      expectedQuarantine += 1;
-      const id = data.toString('base64');
-      const entry = expectedRejects.get(id) ?? { reason: classified.reason, count: 0 };
+      this.expectedQuarantine += 1;
+      const id = digest(data);
+      const entry = this.expectedRejects.get(id) ?? { reason: classified.reason, count: 0 };
       entry.count += 1;
-      expectedRejects.set(id, entry);
+      this.expectedRejects.set(id, entry);
     } else {
-      // Delivered as the dedup function pseudonymized it (the run's pseudonymizer, when on).
-      const line = pseudonymize ? pseudonymize(classified.line) : classified.line;
+      // The line the function delivers (a byte-order mark dropped, pseudonymized when the run does), not the raw bytes.
+      const line = this.options.pseudonymize ? this.options.pseudonymize(classified.line) : classified.line;
       const ctr = toCtr(JSON.parse(line.toString('utf8')) as Record<string, unknown>);
-      expected.set(ctr.key, ctr);
+      this.expected.set(ctr.key, ctr);
     }
   }
 
-  const deliveredCount = new Map<string, number>();
-  const delivered = new Map<string, Ctr>();
-  let deliveredLines = 0;
-  let unexpected = 0;
-  for (const file of filesUnder(outDir, DELIVERY_LAYOUT.dataRoot)) {
-    const text = gunzipSync(readFileSync(file)).toString('utf8');
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      deliveredLines += 1;
-      let ctr: Ctr;
-      try {
-        ctr = toCtr(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        unexpected += 1;
-        continue;
+  /** Compares the objects under `outDir` with every record added. */
+  check(outDir: string): VerifyReport {
+    const { expected, expectedRejects, expectedQuarantine } = this;
+
+    const deliveredCount = new Map<string, number>();
+    const delivered = new Map<string, Ctr>();
+    let deliveredLines = 0;
+    let unexpected = 0;
+    for (const file of filesUnder(outDir, DELIVERY_LAYOUT.dataRoot)) {
+      const text = gunzipSync(readFileSync(file)).toString('utf8');
+      for (const line of text.split('\n')) {
+        if (line === '') continue;
+        deliveredLines += 1;
+        let ctr: Ctr;
+        try {
+          ctr = toCtr(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          unexpected += 1;
+          continue;
+        }
+        if (!expected.has(ctr.key)) unexpected += 1;
+        deliveredCount.set(ctr.key, (deliveredCount.get(ctr.key) ?? 0) + 1);
+        delivered.set(ctr.key, ctr);
       }
-      if (!expected.has(ctr.key)) unexpected += 1;
-      deliveredCount.set(ctr.key, (deliveredCount.get(ctr.key) ?? 0) + 1);
-      delivered.set(ctr.key, ctr);
     }
-  }
-  let lost = 0;
-  for (const key of expected.keys()) if (!deliveredCount.has(key)) lost += 1;
-  let duplicated = 0;
-  for (const count of deliveredCount.values()) duplicated += count - 1;
+    let lost = 0;
+    for (const key of expected.keys()) if (!deliveredCount.has(key)) lost += 1;
+    let duplicated = 0;
+    for (const count of deliveredCount.values()) duplicated += count - 1;
 
-  const quarantineReasons: Record<string, number> = {};
-  let quarantined = 0;
-  let matched = 0;
-  for (const file of filesUnder(outDir, DEFAULT_QUARANTINE_PREFIX)) {
-    const object = JSON.parse(readFileSync(file, 'utf8')) as { reason: string; dataBase64: string };
-    quarantined += 1;
-    quarantineReasons[object.reason] = (quarantineReasons[object.reason] ?? 0) + 1;
-    const want = expectedRejects.get(object.dataBase64);
-    if (want && want.count > 0 && want.reason === object.reason) {
-      want.count -= 1;
-      matched += 1;
+    const quarantineReasons: Record<string, number> = {};
+    let quarantined = 0;
+    let matched = 0;
+    for (const file of filesUnder(outDir, DEFAULT_QUARANTINE_PREFIX)) {
+      const object = JSON.parse(readFileSync(file, 'utf8')) as { reason: string; dataBase64: string };
+      quarantined += 1;
+      quarantineReasons[object.reason] = (quarantineReasons[object.reason] ?? 0) + 1;
+      const want = expectedRejects.get(digest(Buffer.from(object.dataBase64, 'base64')));
+      if (want && want.count > 0 && want.reason === object.reason) {
+        want.count -= 1;
+        matched += 1;
+      }
     }
-  }
 
-  let failedRecords = 0;
-  for (const file of filesUnder(outDir, 'failures/')) {
-    const document = JSON.parse(readFileSync(file, 'utf8')) as { KinesisBatchInfo?: { batchSize?: number } };
-    failedRecords += document.KinesisBatchInfo?.batchSize ?? 0;
-  }
+    let failedRecords = 0;
+    for (const file of filesUnder(outDir, 'failures/')) {
+      const document = JSON.parse(readFileSync(file, 'utf8')) as { KinesisBatchInfo?: { batchSize?: number } };
+      failedRecords += document.KinesisBatchInfo?.batchSize ?? 0;
+    }
 
-  const want = latestPerContact(expected.values());
-  const got = latestPerContact(delivered.values());
-  let latestMismatches = 0;
-  for (const [contactId, keys] of want) {
-    const found = got.get(contactId);
-    if (!found || found.size !== keys.size || [...found].some((k) => !keys.has(k))) latestMismatches += 1;
+    const want = latestPerContact(expected.values());
+    const got = latestPerContact(delivered.values());
+    let latestMismatches = 0;
+    for (const [contactId, keys] of want) {
+      const found = got.get(contactId);
+      if (!found || found.size !== keys.size || [...found].some((k) => !keys.has(k))) latestMismatches += 1;
+    }
+    const quarantineMissing = expectedQuarantine - matched;
+    const duplicatesFail = this.options.duplicatesFail ?? true;
+    return {
+      inputRecords: this.inputRecords,
+      expectedDistinct: expected.size,
+      deliveredLines,
+      lost,
+      duplicated,
+      unexpected,
+      expectedQuarantine,
+      quarantined,
+      quarantineMissing,
+      quarantineReasons,
+      failedRecords,
+      latestMismatches,
+      duplicatesFail,
+      ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0 && !(duplicatesFail && duplicated > 0),
+    };
   }
-  const quarantineMissing = expectedQuarantine - matched;
-  return {
-    inputRecords: inputs.length,
-    expectedDistinct: expected.size,
-    deliveredLines,
-    lost,
-    duplicated,
-    unexpected,
-    expectedQuarantine,
-    quarantined,
-    quarantineMissing,
-    quarantineReasons,
-    failedRecords,
-    latestMismatches,
-    ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0,
-  };
 }

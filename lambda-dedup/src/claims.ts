@@ -24,7 +24,13 @@ import { ClaimContentionError } from './errors';
  *   of one shard): wait, or let the stream retry it;
  * - once the lease is over the holder is dead (Lambda stops an invocation at its timeout): take the claim
  *   over with a conditional update and deliver the record. A record claimed and not delivered is never lost.
- * A copy arriving as another stream record finds someone else's claim and is dropped.
+ * A copy arriving as another stream record finds someone else's claim and is dropped, unless that claim is
+ * stale: its lease is over and neither `deliveredAt` nor the holder's receipt says it was delivered (the
+ * holder died and its record may never come back, e.g. it went to the failure destination). Then the copy
+ * takes the claim over, recording itself as the claimant, and is delivered. This needs batch receipts:
+ * without them a delivered claim looks the same as a stale one, so with receipts off a copy is always dropped.
+ * "Over" means past `leaseUntil` plus a margin, for clock skew between hosts and for a request the holder
+ * sent just before its deadline that is still landing.
  *
  * The window is enforced in the condition, because DynamoDB's TTL deletes expired items only within
  * days; `expiresAt` is also the TTL attribute, so claims and receipts do not accumulate.
@@ -48,7 +54,13 @@ export interface ClaimRequest {
   readonly nowMs: number;
   /** Epoch milliseconds: the claiming invocation's deadline. */
   readonly leaseUntilMs: number;
+  /** How long after a holder's `leaseUntil` its claim still counts as held. */
+  readonly leaseMarginMs: number;
   readonly windowSeconds: number;
+  /** Whether a stale claim of another stream record may be taken over (only when invocations write receipts). */
+  readonly takeOverStale: boolean;
+  /** Told, for an `in-progress` outcome, the epoch milliseconds at which the holder's lease (and margin) ends. */
+  readonly onHeld?: (heldUntilMs: number) => void;
 }
 
 /** Looks up batch receipts. */
@@ -113,25 +125,34 @@ async function resolve(
     if (attempt < MAX_ATTEMPTS) return claim(client, tableName, request, receipts, attempt + 1);
     throw new ClaimContentionError(request.fingerprint);
   }
-  if (existing[CLAIM_ATTR.claimedBy]?.S !== request.claimant || existing[CLAIM_ATTR.deliveredAt]) return 'duplicate';
+  const claimedBy = existing[CLAIM_ATTR.claimedBy]?.S ?? '';
+  const own = claimedBy === request.claimant;
+  if (existing[CLAIM_ATTR.deliveredAt] || (!own && !request.takeOverStale)) return 'duplicate';
   const holder = existing[CLAIM_ATTR.batchId]?.S;
-  const receipt = holder ? await receipts(holder) : undefined;
-  if (receipt && (receipt.failedFrom === undefined || BigInt(request.sequenceNumber) < BigInt(receipt.failedFrom))) return 'duplicate';
-  if (holder === request.batchId) return 'own';
   const lease = existing[CLAIM_ATTR.leaseUntil]?.N;
-  if (lease !== undefined && Number(lease) > request.nowMs) return 'in-progress';
-  return (await takeOver(client, tableName, request, lease)) ? 'own' : 'in-progress';
+  const held = lease !== undefined && Number(lease) + request.leaseMarginMs > request.nowMs;
+  // A live holder of another record's claim delivers it or the stream retries that record: a copy.
+  if (!own && held) return 'duplicate';
+  const receipt = holder ? await receipts(holder) : undefined;
+  const claimedSequence = claimedBy.slice(claimedBy.lastIndexOf(':') + 1);
+  if (receipt && (receipt.failedFrom === undefined || BigInt(claimedSequence) < BigInt(receipt.failedFrom))) return 'duplicate';
+  if (holder === request.batchId) return 'own';
+  if (held) {
+    request.onHeld?.(Number(lease) + request.leaseMarginMs);
+    return 'in-progress';
+  }
+  return (await takeOver(client, tableName, request, claimedBy, lease)) ? 'own' : own ? 'in-progress' : 'duplicate';
 }
 
-/** Moves an abandoned claim to this invocation, unless another invocation got there first. */
-async function takeOver(client: DynamoDBClient, tableName: string, request: ClaimRequest, seenLease: string | undefined): Promise<boolean> {
+/** Moves an abandoned claim to this invocation and stream record, unless another invocation got there first. */
+async function takeOver(client: DynamoDBClient, tableName: string, request: ClaimRequest, seenClaimant: string, seenLease: string | undefined): Promise<boolean> {
   try {
     await client.send(
       new UpdateItemCommand({
         TableName: tableName,
         Key: key(request.fingerprint),
-        UpdateExpression: 'SET #batchId = :batchId, #leaseUntil = :lease, #claimedAt = :now',
-        ConditionExpression: `#claimedBy = :claimant AND attribute_not_exists(#deliveredAt) AND ${
+        UpdateExpression: 'SET #batchId = :batchId, #leaseUntil = :lease, #claimedAt = :now, #claimedBy = :claimant',
+        ConditionExpression: `#claimedBy = :seenClaimant AND attribute_not_exists(#deliveredAt) AND ${
           seenLease === undefined ? 'attribute_not_exists(#leaseUntil)' : '#leaseUntil = :seenLease'
         }`,
         ExpressionAttributeNames: {
@@ -146,6 +167,7 @@ async function takeOver(client: DynamoDBClient, tableName: string, request: Clai
           ':lease': { N: String(request.leaseUntilMs) },
           ':now': { N: String(seconds(request.nowMs)) },
           ':claimant': { S: request.claimant },
+          ':seenClaimant': { S: seenClaimant },
           ...(seenLease === undefined ? {} : { ':seenLease': { N: seenLease } }),
         },
       }),
@@ -201,18 +223,33 @@ export async function writeBatchReceipt(
 }
 
 /**
- * Gives up a claim whose record could not be delivered, so a re-drive of the record under a new sequence
- * number is not taken for a copy. Only this invocation's own, undelivered claim is removed.
+ * Gives up a claim whose record could not be delivered (or whose claim write failed but may have been
+ * applied), so a re-drive of the record under a new sequence number is not taken for a copy. Only this
+ * invocation's own, undelivered claim is removed. If the delete fails, the claim's lease is ended instead
+ * (`leaseUntil` = now), so the stream's retry of the record takes it over after the margin rather than
+ * waiting for this invocation's whole deadline; if that fails too, the error is thrown.
  */
-export async function releaseClaim(client: DynamoDBClient, tableName: string, fingerprint: string, batchId: string): Promise<void> {
+export async function releaseClaim(client: DynamoDBClient, tableName: string, fingerprint: string, batchId: string, nowMs: number): Promise<void> {
+  const mine = {
+    Key: key(fingerprint),
+    ConditionExpression: '#batchId = :batchId AND attribute_not_exists(#deliveredAt)',
+    ExpressionAttributeNames: { '#batchId': CLAIM_ATTR.batchId, '#deliveredAt': CLAIM_ATTR.deliveredAt },
+    ExpressionAttributeValues: { ':batchId': { S: batchId } },
+  };
+  try {
+    await client.send(new DeleteItemCommand({ TableName: tableName, ...mine }));
+    return;
+  } catch (error) {
+    if (isConditionFailure(error)) return;
+  }
   try {
     await client.send(
-      new DeleteItemCommand({
+      new UpdateItemCommand({
         TableName: tableName,
-        Key: key(fingerprint),
-        ConditionExpression: '#batchId = :batchId AND attribute_not_exists(#deliveredAt)',
-        ExpressionAttributeNames: { '#batchId': CLAIM_ATTR.batchId, '#deliveredAt': CLAIM_ATTR.deliveredAt },
-        ExpressionAttributeValues: { ':batchId': { S: batchId } },
+        ...mine,
+        UpdateExpression: 'SET #leaseUntil = :now',
+        ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, '#leaseUntil': CLAIM_ATTR.leaseUntil },
+        ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ':now': { N: String(nowMs) } },
       }),
     );
   } catch (error) {

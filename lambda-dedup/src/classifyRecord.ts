@@ -1,5 +1,7 @@
 import { FIREHOSE_LIMITS } from './constants';
+import { impossibleContactDate } from './contactDate';
 import { fingerprint, type FingerprintMode } from './fingerprint';
+import { findJsonHazard } from './jsonHazards';
 
 /** Why a record was quarantined instead of forwarded. */
 export type QuarantineReason =
@@ -10,7 +12,15 @@ export type QuarantineReason =
   | 'TOO_DEEPLY_NESTED'
   | 'NOT_AN_OBJECT'
   | 'MISSING_CONTACT_ID'
-  | 'MISSING_INITIATION_TIMESTAMP';
+  | 'MISSING_INITIATION_TIMESTAMP'
+  /** A real day no partition holds: `2022-02-30`, before Amazon Connect existed, or in the future. */
+  | 'IMPOSSIBLE_INITIATION_DATE'
+  /** An object key given twice: readers disagree on its value. */
+  | 'DUPLICATE_KEY'
+  /** A number a double cannot hold exactly (`1e400`, an integer beyond 2^53): copies and versions would merge. */
+  | 'UNREPRESENTABLE_NUMBER'
+  /** Anything else the fingerprint cannot handle: quarantined rather than failing the batch. */
+  | 'NOT_FINGERPRINTABLE';
 
 /** A record fit for the data lake: its fingerprint and the exact line to deliver. */
 export interface ValidCtr {
@@ -32,6 +42,7 @@ export type ClassifiedRecord = ValidCtr | RejectedRecord;
 
 const LF = 0x0a;
 const CR = 0x0d;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 // Firehose partitions on the date in InitiationTimestamp; a record without one would land in Firehose's
 // error output, which no table reads.
@@ -41,13 +52,17 @@ const reject = (reason: QuarantineReason, detail: string): RejectedRecord => ({ 
 
 /**
  * Decides whether a stream record is a CTR to deduplicate or a record to quarantine, and computes its
- * fingerprint. Pure: no I/O.
+ * fingerprint. Pure (no I/O); `nowMs` only bounds how far in the future a contact's date may lie. Never
+ * throws: whatever it cannot handle is quarantined with a reason.
  */
-export function classifyRecord(data: Buffer, mode: FingerprintMode): ClassifiedRecord {
+export function classifyRecord(data: Buffer, mode: FingerprintMode, nowMs: number = Date.now()): ClassifiedRecord {
   if (data.length === 0) return reject('EMPTY', 'the record has no data');
+  // A UTF-8 byte-order mark is not part of the JSON: parsing ignores it, so the delivered line must not
+  // keep it either (it would break partitioning and the table's SerDe, and differ from its clean copy).
+  const unmarked = data.subarray(0, BOM.length).equals(BOM) ? data.subarray(BOM.length) : data;
   // In valid JSON a raw CR or LF can only be whitespace between tokens, so dropping them keeps the record
   // equal and makes it one line of newline-delimited JSON.
-  const body = data.includes(LF) || data.includes(CR) ? Buffer.from(data.filter((b) => b !== LF && b !== CR)) : data;
+  const body = unmarked.includes(LF) || unmarked.includes(CR) ? Buffer.from(unmarked.filter((b) => b !== LF && b !== CR)) : unmarked;
   const lineBytes = body.length + 1;
   if (lineBytes > FIREHOSE_LIMITS.maxRecordBytes) {
     return reject('TOO_LARGE', `${lineBytes} bytes with its newline; Firehose accepts ${FIREHOSE_LIMITS.maxRecordBytes}`);
@@ -75,12 +90,16 @@ export function classifyRecord(data: Buffer, mode: FingerprintMode): ClassifiedR
   if (typeof ctr.InitiationTimestamp !== 'string' || !DATE_PREFIX.test(ctr.InitiationTimestamp)) {
     return reject('MISSING_INITIATION_TIMESTAMP', 'InitiationTimestamp is missing or does not start with YYYY-MM-DD');
   }
+  const impossible = impossibleContactDate(ctr.InitiationTimestamp, nowMs);
+  if (impossible) return reject('IMPOSSIBLE_INITIATION_DATE', impossible);
+  const hazard = findJsonHazard(text);
+  if (hazard) return reject(hazard.reason, hazard.detail);
   let fp: string;
   try {
-    fp = fingerprint(mode, data, parsed);
+    fp = fingerprint(mode, unmarked, parsed);
   } catch (error) {
     if (error instanceof RangeError) return reject('TOO_DEEPLY_NESTED', error.message);
-    throw error;
+    return reject('NOT_FINGERPRINTABLE', (error as Error).message);
   }
   const line = Buffer.allocUnsafe(lineBytes);
   body.copy(line);

@@ -2,6 +2,7 @@ import {
   DEDUP_ENV,
   DEFAULT_CLAIM_CONCURRENCY,
   DEFAULT_DELIVERY_ATTEMPTS,
+  DEFAULT_LEASE_MARGIN_MS,
   DEFAULT_QUARANTINE_PREFIX,
   DEFAULT_WINDOW_SECONDS,
 } from './constants';
@@ -41,6 +42,8 @@ export interface DedupConfig {
   readonly pseudonymizationSecretId?: string;
   /** More dot-separated JSON paths to pseudonymize, e.g. `Attributes.CallbackNumber`. @default [] */
   readonly pseudonymizedPaths: readonly string[];
+  /** Milliseconds a claim still counts as held after its holder's deadline. @default 10000 */
+  readonly leaseMarginMs: number;
 }
 
 /** Whether invocations write batch receipts. */
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
     pseudonymize,
     pseudonymizationSecretId: env[DEDUP_ENV.pseudonymizationSecretId]?.trim() || undefined,
     pseudonymizedPaths: paths,
+    leaseMarginMs: integer(DEDUP_ENV.leaseMarginMs, DEFAULT_LEASE_MARGIN_MS, 0, 15 * 60 * 1000),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -29,6 +29,8 @@ export const DEDUP_ENV = {
   pseudonymizationSecretId: 'PSEUDONYMIZATION_SECRET_ID',
   /** Comma-separated extra JSON paths to pseudonymize (dot-separated keys). Default none. */
   pseudonymizedPaths: 'PSEUDONYMIZED_PATHS',
+  /** Milliseconds a claim still counts as held after its holder's deadline. Default 10 s (see constants). */
+  leaseMarginMs: 'LEASE_MARGIN_MS',
 } as const;
 
 /** Attribute names of a claim item in the dedup table. */
@@ -60,6 +62,12 @@ export const DEFAULT_CLAIM_CONCURRENCY = 32;
 export const DEFAULT_DELIVERY_ATTEMPTS = 4;
 /** Lease of a claim when the invocation's deadline is unknown: Lambda's longest timeout. */
 export const DEFAULT_LEASE_MS = 15 * 60 * 1000;
+/**
+ * How long past its holder's deadline a claim is still held: for clock skew between Lambda hosts (kept
+ * within milliseconds by the Amazon Time Sync Service) and for a request sent just before the deadline
+ * that is still landing (Firehose answers within seconds). Ten seconds covers both with room to spare.
+ */
+export const DEFAULT_LEASE_MARGIN_MS = 10_000;
 
 /** Firehose PutRecordBatch limits. */
 export const FIREHOSE_LIMITS = {

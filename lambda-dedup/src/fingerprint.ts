@@ -10,7 +10,7 @@ export type FingerprintMode = 'canonical' | 'raw';
 /**
  * Canonical JSON (RFC 8785, JSON Canonicalization Scheme): keys sorted recursively, no insignificant
  * whitespace, numbers in their shortest form. `canonicalize` is the RFC's reference implementation.
- * Numbers beyond 2^53 lose precision when parsed; CTRs carry none.
+ * Numbers a double cannot hold exactly, and duplicate keys, never get here: `classifyRecord` quarantines them.
  */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);

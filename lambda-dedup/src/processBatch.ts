@@ -90,7 +90,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   for (const record of records) {
     const data = Buffer.from(record.kinesis.data, 'base64');
     const origin = originOf(record);
-    const classified = classifyRecord(data, config.fingerprintMode);
+    const classified = classifyRecord(data, config.fingerprintMode, startMs);
     if (classified.kind === 'quarantine') {
       quarantines.push({ origin, reason: classified.reason, detail: classified.detail, data });
     } else if (distinct.has(classified.fingerprint)) {
@@ -115,6 +115,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   let resends = 0;
   let receiptFailures = 0;
 
+  // When the lease of each record another invocation holds ends: the wait below is sized to it.
+  const heldUntil = new Map<string, number>();
   const claimRequest = (c: Candidate): ClaimRequest => ({
     fingerprint: c.fingerprint,
     claimant: c.claimant,
@@ -122,8 +124,16 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     batchId,
     nowMs: clock(),
     leaseUntilMs: deadline,
+    leaseMarginMs: config.leaseMarginMs,
     windowSeconds: config.windowSeconds,
+    takeOverStale: config.deliveryReceipts === 'batch',
+    onHeld: (until) => heldUntil.set(c.fingerprint, until),
   });
+  /** Gives a claim back (or ends its lease), so neither a re-drive nor the stream's retry is blocked by it. */
+  const giveBack = (c: Candidate) =>
+    releaseClaim(deps.dynamodb, config.tableName, c.fingerprint, batchId, clock()).catch((error: unknown) =>
+      log.warn('Could not release claim', { sequenceNumber: c.sequenceNumber, errorCode: errorCode(error) }),
+    );
 
   /** Claims (or re-checks) candidates; returns those to deliver and those another invocation holds. */
   const settleClaims = async (candidates: readonly Candidate[], check: typeof claim) => {
@@ -133,6 +143,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
         return await check(deps.dynamodb, config.tableName, claimRequest(c), receipts);
       } catch (error) {
         failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: errorCode(error) });
+        // A write that timed out or failed on the server may still have been applied.
+        if (!NOT_APPLIED.has(errorCode(error))) await giveBack(c);
         return 'failed';
       }
     });
@@ -159,9 +171,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     // If this fails too, the retry of the same record still recognises its own claim once the lease ends.
     await mapWithConcurrency(delivery.failed, config.claimConcurrency, async (failure) => {
       failed.push({ sequenceNumber: failure.id, stage: 'delivery', errorCode: failure.errorCode });
-      await releaseClaim(deps.dynamodb, config.tableName, bySequence.get(failure.id)!.fingerprint, batchId).catch((error: unknown) =>
-        log.warn('Could not release claim', { sequenceNumber: failure.id, errorCode: errorCode(error) }),
-      );
+      await giveBack(bySequence.get(failure.id)!);
     });
     return delivery.delivered.map((seq) => bySequence.get(seq)!);
   };
@@ -205,12 +215,15 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   }
 
   // Phase 2: records another live invocation holds. Wait for it to finish (its receipt) or die (its lease
-  // ends), within this invocation's own time; what is still held then goes back to the stream.
+  // ends), within this invocation's own time; what is still held then goes back to the stream. Polls back
+  // off, but never past the earliest lease end, so a lease of any length is waited out, not retried out.
   let waiting = first.inProgress;
   const stopWaitingAt = deadline - Math.max(250, (deadline - startMs) / 5);
   for (let round = 0; waiting.length > 0 && round < MAX_WAIT_ROUNDS; round++) {
-    const pause = Math.min(WAIT_CAP_MS, WAIT_BASE_MS * 2 ** round);
-    if (clock() + pause >= stopWaitingAt) break;
+    const now = clock();
+    const leaseEnds = Math.min(...waiting.map((c) => heldUntil.get(c.fingerprint) ?? Infinity));
+    const pause = Math.min(WAIT_BASE_MS * 2 ** round, Math.max(WAIT_CAP_MS, leaseEnds + 1 - now), stopWaitingAt - now);
+    if (pause <= 0) break;
     await (deps.sleep ?? defaultSleep)(pause);
     const next = await settleClaims(waiting, recheckClaim);
     // Delivered after the receipt was written: the receipt does not cover them.
@@ -239,6 +252,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
 const WAIT_BASE_MS = 100;
 const WAIT_CAP_MS = 1000;
 const MAX_WAIT_ROUNDS = 30;
+/** Errors that mean the claim write was not applied; after any other, the claim may exist and is given back. */
+const NOT_APPLIED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'ClaimContentionError', 'ValidationException']);
 
 function originOf(record: KinesisStreamRecord): RecordOrigin {
   // eventID is "<shardId>:<sequenceNumber>"; the shard is not given anywhere else in the event.

@@ -3,8 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { backoffDelay, sleep as realSleep } from '../../lambda-common/backoff';
 import { chunkRecords } from './chunkRecords';
 import { EMULATOR_ERROR_CODES, KINESIS_LIMITS, RESEND_DEFAULTS } from './constants';
-import type { EmulatorRecord } from './parseEvent';
-import { prepareRecord, type PreparedRecord } from './prepareRecord';
+import { prepareRecord, type PreparedRecord, type SendableRecord } from './prepareRecord';
 
 /** Options of `sendRecords`; every field has a default. */
 export interface SendOptions {
@@ -98,7 +97,7 @@ function countCodes(pending: readonly Pending[]): Record<string, number> {
 export async function sendRecords(
   client: KinesisClient,
   streamName: string,
-  records: readonly EmulatorRecord[],
+  records: readonly SendableRecord[],
   options: SendOptions = {},
 ): Promise<SendResult> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? RESEND_DEFAULTS.maxAttempts);

@@ -1,18 +1,13 @@
 import type { FaultReport } from '../faults/catalog';
-import type { RunProgress, RunSummary } from '../pipeline';
+import type { RunSummary } from '../pipeline';
 import type { VerifyReport } from '../verify';
-
-/** One progress line for a terminal: records sent, forwarded, and the send rate. */
-export function formatProgress(p: RunProgress): string {
-  const rate = p.elapsedMs > 0 ? Math.round((p.sent * 1000) / p.elapsedMs) : 0;
-  return `sent ${p.sent}/${p.total}, forwarded ${p.forwarded}, ${rate} records/s`;
-}
 
 /** The human summary of a run, with the daily-contacts table. */
 export function formatSummary(s: RunSummary, outLocation: string): string {
   const rows: Array<[string, number]> = [
     ['records in', s.recordsIn],
     ['sent to the stream', s.sent],
+    ['too large for the stream', s.tooLargeForStream],
     ['forwarded to Firehose', s.forwarded],
     ['delivered to S3 (ctr/)', s.delivered],
     ['duplicates dropped', s.duplicatesDropped],
@@ -21,7 +16,7 @@ export function formatSummary(s: RunSummary, outLocation: string): string {
     ['Firehose partitioning errors', s.firehoseErrors],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = [`Local pipeline run (${(s.elapsedMs / 1000).toFixed(1)} s)`];
+  const lines = [`Local pipeline run (${(s.elapsedMs / 1000).toFixed(1)} s)${s.interrupted ? ', interrupted by Ctrl-C: the input was not read to its end' : ''}`];
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${String(value).padStart(7)}`);
   const o = s.objectsWritten;
   lines.push(

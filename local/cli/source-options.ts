@@ -1,12 +1,8 @@
 import { InvalidTimeZoneError, checkTimeZone } from '../../analytics/time-zone';
 
-/** A usage error: bad or missing options. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { UsageError } from './errors';
+
+export { UsageError } from './errors';
 
 /** `parseArgs` options of the commands that read the analytics locally (`--out DIR`) or on Athena. */
 export const SOURCE_OPTIONS = {

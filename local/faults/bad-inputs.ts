@@ -13,6 +13,11 @@ export const BAD_INPUT_KINDS = [
   'oversized',
   'deeply-nested',
   'huge-attributes',
+  'number-overflow',
+  'unsafe-integer',
+  'duplicate-key',
+  'impossible-date',
+  'byte-order-mark',
 ] as const;
 export type BadInputKind = (typeof BAD_INPUT_KINDS)[number];
 
@@ -22,6 +27,8 @@ export interface BadInput {
   readonly data: Buffer;
   /** The quarantine reason it must carry, or `deliver` for a valid if unusual CTR. */
   readonly expected: QuarantineReason | 'deliver';
+  /** For a record to deliver: the exact line that must arrive (without a byte-order mark). */
+  readonly line?: string;
 }
 
 const EXPECTED: Record<BadInputKind, QuarantineReason | 'deliver'> = {
@@ -34,7 +41,16 @@ const EXPECTED: Record<BadInputKind, QuarantineReason | 'deliver'> = {
   'deeply-nested': 'TOO_DEEPLY_NESTED',
   // A valid CTR, only large: it must be delivered like any other.
   'huge-attributes': 'deliver',
+  // Numbers JSON can write but a double cannot hold: their fingerprint would merge different records.
+  'number-overflow': 'UNREPRESENTABLE_NUMBER',
+  'unsafe-integer': 'UNREPRESENTABLE_NUMBER',
+  'duplicate-key': 'DUPLICATE_KEY',
+  'impossible-date': 'IMPOSSIBLE_INITIATION_DATE',
+  // A valid CTR behind a UTF-8 byte-order mark: delivered without the mark.
+  'byte-order-mark': 'deliver',
 };
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Over Firehose's 1,000 KiB record limit, under Kinesis's 1 MiB: it reaches the function and must be quarantined. */
 const OVERSIZED_BYTES = 1000 * 1024 + 2048;
@@ -73,10 +89,19 @@ export function generateBadInputs(template: Record<string, unknown>, perKind: nu
     },
     'huge-attributes': () =>
       Buffer.from(JSON.stringify(ctr({ Attributes: Object.fromEntries(Array.from({ length: HUGE_ATTRIBUTE_COUNT }, (_, k) => [`attr_${k}`, id()])) }))),
+    'number-overflow': (i) => Buffer.from(JSON.stringify(ctr({ Duration: 1 })).replace('"Duration":1', `"Duration":1e${400 + i}`)),
+    'unsafe-integer': (i) => Buffer.from(JSON.stringify(ctr({ Account: 1 })).replace('"Account":1', `"Account":${9007199254740993n + BigInt(i)}`)),
+    'duplicate-key': () => Buffer.from(JSON.stringify(ctr({})).replace(/}$/, `,"ContactId":"bad-${id()}"}`)),
+    'impossible-date': (i) => Buffer.from(JSON.stringify(ctr({ InitiationTimestamp: ['2022-02-30T10:00:00Z', '0000-00-00T00:00:00Z', '2016-06-01T10:00:00Z'][i % 3] }))),
+    'byte-order-mark': () => Buffer.concat([BOM, Buffer.from(JSON.stringify(ctr({})))]),
   };
   const out: BadInput[] = [];
   for (const kind of BAD_INPUT_KINDS) {
-    for (let i = 0; i < perKind; i += 1) out.push({ kind, data: make[kind](i), expected: EXPECTED[kind] });
+    for (let i = 0; i < perKind; i += 1) {
+      const data = make[kind](i);
+      const line = EXPECTED[kind] === 'deliver' ? (data.subarray(0, 3).equals(BOM) ? data.subarray(3) : data).toString('utf8') : undefined;
+      out.push({ kind, data, expected: EXPECTED[kind], line });
+    }
   }
   return out;
 }

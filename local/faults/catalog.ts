@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import type { LocalEnvironment, LocalEnvironmentProps } from '../environment';
 import type { FirehoseFaults } from '../firehose/faults';
 import type { RunOptions } from '../pipeline';
 import { generateBadInputs, putRawRecords } from './bad-inputs';
 import { injectDynamoDbFaults, type DynamoDbFaults } from './dynamodb-faults';
 import { FaultSpecError } from './errors';
-import { injectFunctionDeaths, type DeathPoint } from './function-death';
+import { injectFunctionDeaths, VICTIM_TIMEOUT_MS, type DeathPoint } from './function-death';
 import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from './redelivery';
 
 /** A fault the CLI can inject: what its value means and its default. */
@@ -14,27 +15,29 @@ interface FaultDefinition {
   readonly value: 'rate' | 'count' | 'none';
   readonly default: number;
   readonly help: string;
+  /** Whether the README's Guarantees call the pipeline exact under it (no CTR delivered twice). */
+  readonly exact: boolean;
 }
 
 /** Every fault `ctr local --fault NAME[=VALUE]` accepts. */
 export const FAULT_CATALOG: Readonly<Record<string, FaultDefinition>> = {
-  'firehose-entries': { value: 'rate', default: 0.2, help: 'Firehose fails this fraction of entries (FailedPutCount)' },
-  'firehose-outage': { value: 'count', default: 30, help: 'Firehose fails its first N calls whole (HTTP 503)' },
-  'dynamodb-throttle': { value: 'rate', default: 0.05, help: 'claims throttled, retried inside the SDK' },
-  'dynamodb-throttle-persistent': { value: 'rate', default: 0.01, help: 'claims throttled past the SDK retries' },
-  'dynamodb-errors': { value: 'rate', default: 0.05, help: 'any DynamoDB call answered HTTP 500' },
-  'die-after-claim': { value: 'rate', default: 0.3, help: 'invocations die after claiming, before delivering' },
-  'die-before-receipt': { value: 'rate', default: 0.3, help: 'invocations die after delivering, before the batch receipt' },
-  'die-after-receipt': { value: 'rate', default: 0.3, help: 'invocations die after the receipt, before returning' },
-  'die-mid-batch': { value: 'rate', default: 0.3, help: 'invocations die before a random request (a timeout)' },
-  'batch-twice': { value: 'rate', default: 1, help: 'batches invoked again after they succeeded' },
-  'two-pollers': { value: 'none', default: 0, help: 'a second poller reads the same shards concurrently' },
-  replay: { value: 'none', default: 0, help: 'after the run, the stream is read again from the trim horizon' },
-  'bad-inputs': { value: 'count', default: 1, help: 'N records of each bad-input kind put as raw bytes' },
+  'firehose-entries': { value: 'rate', default: 0.2, help: 'Firehose fails this fraction of entries (FailedPutCount)', exact: true },
+  'firehose-outage': { value: 'count', default: 30, help: 'Firehose fails its first N calls whole (HTTP 503)', exact: true },
+  'dynamodb-throttle': { value: 'rate', default: 0.05, help: 'claims throttled, retried inside the SDK', exact: true },
+  'dynamodb-throttle-persistent': { value: 'rate', default: 0.01, help: 'claims throttled past the SDK retries', exact: true },
+  'dynamodb-errors': { value: 'rate', default: 0.05, help: 'any DynamoDB call answered HTTP 500', exact: false },
+  'die-after-claim': { value: 'rate', default: 0.3, help: 'invocations die after claiming, before delivering', exact: true },
+  'die-before-receipt': { value: 'rate', default: 0.3, help: 'invocations die after delivering, before the batch receipt', exact: false },
+  'die-after-receipt': { value: 'rate', default: 0.3, help: 'invocations die after the receipt, before returning', exact: true },
+  'die-mid-batch': { value: 'rate', default: 0.3, help: 'invocations die before a random request (a timeout)', exact: false },
+  'batch-twice': { value: 'rate', default: 1, help: 'batches invoked again after they succeeded', exact: true },
+  'two-pollers': { value: 'none', default: 0, help: 'a second poller reads the same shards concurrently', exact: true },
+  replay: { value: 'none', default: 0, help: 'after the run, the stream is read again from the trim horizon', exact: true },
+  'bad-inputs': { value: 'count', default: 1, help: 'N records of each bad-input kind put as raw bytes', exact: true },
 };
 
-/** A death kills the invocation; the mapping's timeout (Lambda's) notices it after this long. */
-export const CLI_FUNCTION_TIMEOUT_MS = 1_000;
+/** Lease margin of local runs with deaths: in proportion to the victims' shortened timeout (1 s), as 10 s is to Lambda's. */
+export const LOCAL_LEASE_MARGIN_MS = VICTIM_TIMEOUT_MS / 4;
 
 /** One parsed `--fault` argument. */
 export interface FaultSpec {
@@ -62,6 +65,8 @@ export type FaultReport = Record<string, Record<string, number>>;
 
 /** Faults turned into environment options, client middleware, run options and steps around the run. */
 export interface FaultPlan {
+  /** Every fault injected is one the Guarantees call exact (none injected included): a duplicate is a failure. */
+  readonly exact: boolean;
   readonly environment: LocalEnvironmentProps;
   /** Raw records (bad inputs) put into the stream before the run. */
   readonly extraInputs: readonly Buffer[];
@@ -96,10 +101,11 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
   const extraInputs = badPerKind > 0 ? generateBadInputs(template, badPerKind).map((b) => b.data) : [];
 
   return {
+    exact: specs.every((s) => FAULT_CATALOG[s.name].exact),
     environment: {
       firehoseFaults: firehose.failEntryFraction || firehose.failFirstCalls ? firehose : undefined,
       wrapHandler: twice?.wrap,
-      functionTimeoutMs: deaths.length > 0 ? CLI_FUNCTION_TIMEOUT_MS : undefined,
+      dedupEnv: deaths.length > 0 ? { [DEDUP_ENV.leaseMarginMs]: String(LOCAL_LEASE_MARGIN_MS) } : undefined,
     },
     extraInputs,
     install: async (env) => {
@@ -115,7 +121,7 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
         });
       }
       if (deaths.length > 0) {
-        const stats = injectFunctionDeaths(env.clients, { point: deaths[0].name.slice('die-'.length) as DeathPoint, rate: deaths[0].value });
+        const stats = injectFunctionDeaths(env, { point: deaths[0].name.slice('die-'.length) as DeathPoint, rate: deaths[0].value });
         collectors.push(() => {
           reports.functionDeath = { kills: stats.kills, killedInvocations: stats.killedInvocations, atRiskRecords: stats.atRiskLines.size };
         });

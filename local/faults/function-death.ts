@@ -3,7 +3,8 @@ import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_RECEIPT_PREFIX } from '../../lambda-dedup/src/constants';
 import { mulberry32 } from '../firehose/faults';
-import { currentInvocation, type Invocation } from '../poller/invocation';
+import type { EventSourceMapping } from '../poller/event-source-mapping';
+import { currentInvocation, DEFAULT_FUNCTION_TIMEOUT_MS, isStopped, type Invocation } from '../poller/invocation';
 import { addAttemptHook, type Attempt, type AttemptHook } from './aws-middleware';
 import { keyOf } from './dynamodb-faults';
 
@@ -16,14 +17,23 @@ import { keyOf } from './dynamodb-faults';
  */
 export type DeathPoint = 'after-claim' | 'before-receipt' | 'after-receipt' | 'mid-batch';
 
-/** Function deaths to inject. The mapping must have a function timeout, or a killed invocation never ends. */
+/** Function deaths to inject. */
 export interface DeathFaults {
   readonly point: DeathPoint;
   /** Fraction (0-1) of invocations that die. */
   readonly rate: number;
   /** @default 1 */
   readonly seed?: number;
+  /**
+   * Timeout of the invocations chosen to die: how soon their death is noticed, and their claims' lease.
+   * Every other invocation keeps the function's own timeout (the stack's 60 s), as on Lambda, so that a
+   * busy machine cannot turn a healthy invocation into a timed-out one. @default VICTIM_TIMEOUT_MS
+   */
+  readonly victimTimeoutMs?: number;
 }
+
+/** The timeout of an invocation chosen to die. */
+export const VICTIM_TIMEOUT_MS = 1_000;
 
 /** What the deaths did. */
 export interface DeathStats {
@@ -58,14 +68,17 @@ function linesOf(a: Attempt): string[] {
 }
 
 /**
- * Makes invocations die: every client call of a killed invocation is frozen (never sent, never answered), so
- * a killed invocation does nothing more, like a Lambda sandbox stopped at its timeout. Doomed invocations die
- * at `point`; any invocation the mapping's timeout kills is frozen the same way.
+ * Makes invocations die: the mapping's invocations are chosen to die as they start (`rate`), and every client
+ * call of a stopped invocation (killed, or past its deadline) is frozen (never sent, never answered), so it
+ * does nothing more, like a Lambda sandbox stopped at its timeout. Victims die at `point` and are noticed at
+ * their timeout; those dying after their receipt are reported at once instead (a runtime that exited), as
+ * they run under the function's own timeout: nothing they left needs their lease to end.
  */
 export function injectFunctionDeaths(
-  clients: { readonly dynamodb: DynamoDBClient; readonly firehose: FirehoseClient; readonly s3: S3Client },
+  env: { readonly clients: { readonly dynamodb: DynamoDBClient; readonly firehose: FirehoseClient; readonly s3: S3Client }; readonly mapping: EventSourceMapping },
   faults: DeathFaults,
 ): DeathStats {
+  const { clients } = env;
   const stats: DeathStats = { kills: 0, killedInvocations: 0, frozenRequests: 0, atRiskLines: new Set() };
   const random = mulberry32(faults.seed ?? 1);
   const states = new WeakMap<Invocation, InvocationState>();
@@ -89,6 +102,13 @@ export function injectFunctionDeaths(
     }
     return state;
   };
+  const ownTimeout = env.mapping.planInvocation;
+  env.mapping.planInvocation = (invocation) => {
+    const timeoutMs = ownTimeout(invocation).timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
+    if (!stateOf(invocation).doomed) return { timeoutMs };
+    if (faults.point === 'after-receipt') return { timeoutMs, crashOnKill: true };
+    return { timeoutMs: faults.victimTimeoutMs ?? VICTIM_TIMEOUT_MS };
+  };
 
   const kill = (invocation: Invocation): 'hang' => {
     stats.kills += 1;
@@ -101,7 +121,7 @@ export function injectFunctionDeaths(
       const invocation = currentInvocation();
       if (!invocation) return undefined;
       const state = stateOf(invocation);
-      if (invocation.signal.aborted) {
+      if (isStopped(invocation)) {
         stats.frozenRequests += 1;
         return 'hang';
       }
@@ -119,7 +139,7 @@ export function injectFunctionDeaths(
     after: (a) => {
       const invocation = currentInvocation();
       if (!invocation) return undefined;
-      if (invocation.signal.aborted) {
+      if (isStopped(invocation)) {
         stats.frozenRequests += 1;
         return 'hang';
       }

@@ -11,7 +11,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisSt
 import type { EventSourceSettings } from '../../lib/event-source-settings';
 import type { FailureCondition, FailureDestination } from './failure-destination';
 import { toLambdaEvent, toLambdaRecord, type EventSourceIdentity } from './kinesis-event';
-import { DEFAULT_FUNCTION_TIMEOUT_MS, invoke, lambdaContext } from './invocation';
+import { invoke, lambdaContext, type InvocationPlanner } from './invocation';
 
 /** A function the mapping invokes: a Kinesis handler that may report partial batch failures. */
 export type KinesisHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse | void>;
@@ -63,6 +63,8 @@ export class EventSourceMapping {
     recordsToFailureDestination: 0,
   };
   private readonly checkpoints = new Map<string, string>();
+  /** Chooses each invocation's timeout and how a kill is reported (fault injection). @default the function timeout for all */
+  planInvocation: InvocationPlanner = () => ({ timeoutMs: this.props.functionTimeoutMs });
 
   constructor(private readonly props: EventSourceMappingProps) {}
 
@@ -150,8 +152,7 @@ export class EventSourceMapping {
       let response: KinesisStreamBatchResponse | void;
       try {
         const event = toLambdaEvent(pending);
-        const context = lambdaContext(this.props.functionArn, this.props.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS);
-        response = await invoke(pending.length, this.props.functionTimeoutMs, () => handler(event, context));
+        response = await invoke(pending.length, this.planInvocation, (deadline) => handler(event, lambdaContext(this.props.functionArn, deadline)));
       } catch (err) {
         this.stats.functionErrors += 1;
         lastError = err instanceof Error ? err.name : 'Unhandled';

@@ -5,8 +5,8 @@ import { listenOnLoopback, type RunningServer } from './listen';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite: (options: Record<string, unknown>) => Server = require('dynalite');
 
-/** Starts dynalite (DynamoDB, in memory) on a free loopback port. */
-export function startDynamoDb(): Promise<RunningServer> {
+/** Starts dynalite (DynamoDB) on a free loopback port: in memory, or in LevelDB under `path`. */
+export function startDynamoDb(path?: string): Promise<RunningServer> {
   // Tables become ACTIVE at once instead of after dynalite's default 500 ms.
-  return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path }));
 }

@@ -5,8 +5,8 @@ import { listenOnLoopback, type RunningServer } from './listen';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kinesalite: (options: Record<string, unknown>) => Server = require('kinesalite');
 
-/** Starts kinesalite (Kinesis Data Streams, in memory) on a free loopback port. */
-export function startKinesis(): Promise<RunningServer> {
+/** Starts kinesalite (Kinesis Data Streams) on a free loopback port: in memory, or in LevelDB under `path`. */
+export function startKinesis(path?: string): Promise<RunningServer> {
   // Streams become ACTIVE at once instead of after kinesalite's default 500 ms.
-  return listenOnLoopback(kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 }));
+  return listenOnLoopback(kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50, path }));
 }

@@ -205,8 +205,12 @@ export function expectedAnswers(distinct: readonly Ctr[], timeZone = 'UTC'): Rec
       contacts_with_hold: count(xs, (x) => x.holds! > 0),
       hold_rate_pct: pct(count(xs, (x) => x.holds! > 0), xs.length),
       holds: xs.reduce((s, x) => s + (x.holds ?? 0), 0),
-      avg_hold_s_when_held: avg(xs.filter((x) => x.holds! > 0).map((x) => x.hold)),
-      longest_hold_s: Math.max(...xs.map((x) => x.longestHold ?? 0)),
+      avg_total_hold_s_per_held_contact: avg(xs.filter((x) => x.holds! > 0).map((x) => x.hold)),
+      avg_hold_s_per_hold: ((held, holds) => (holds === 0 ? null : round2(held / holds)))(
+        xs.filter((x) => x.holds! > 0).reduce((s, x) => s + (x.hold ?? 0), 0),
+        xs.reduce((s, x) => s + (x.holds ?? 0), 0),
+      ),
+      longest_single_hold_s: Math.max(...xs.map((x) => x.longestHold ?? 0)),
     })),
     disconnect_reasons: reasons,
     hourly_arrival_heatmap: groupBy(m, (x) => [x.isoDay, x.hour]).map(([[d, h], xs]) => ({

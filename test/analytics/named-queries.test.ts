@@ -35,7 +35,7 @@ describe('named queries on the local pipeline output', () => {
     }
     analytics = await LocalAnalytics.open(outDir);
     for (const zone of ZONES) zoned.set(zone, await LocalAnalytics.open(outDir, { timeZone: zone }));
-  }, 120_000);
+  }, 600_000); // A limit, not an assertion: a whole pipeline run, which a busy machine can slow several times over.
   afterAll(async () => {
     analytics?.close();
     for (const each of zoned.values()) each.close();

@@ -52,7 +52,7 @@ describe('ctr query (local)', () => {
     expect(JSON.parse(io.out)).toEqual([{ iso_day_of_week: 3, hour_of_day: 12, contacts: 1 }]);
     expect(await main(['query', 'daily_contact_volume', '--out', root, '--time-zone', 'Asia/Seol'])).toBe(2);
     expect(io.cliErrors).toEqual([
-      'ctr: --time-zone: "Asia/Seol" is not an IANA time zone name: use one such as "UTC", "Asia/Seoul" or "America/New_York"',
+      'ctr: --time-zone: "Asia/Seol" is not an IANA time zone name: use one such as "UTC", "Asia/Seoul" or "America/New_York". Run "ctr --help" for usage.',
     ]);
   });
 

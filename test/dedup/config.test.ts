@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       pseudonymize: 'on',
       pseudonymizationSecretId: undefined,
       pseudonymizedPaths: [],
+      leaseMarginMs: 10000,
     });
   });
 
@@ -35,11 +36,12 @@ describe('loadConfig', () => {
       [DEDUP_ENV.claimConcurrency]: '8',
       [DEDUP_ENV.deliveryAttempts]: '2',
       [DEDUP_ENV.deliveryReceipts]: 'off',
+      [DEDUP_ENV.leaseMarginMs]: '250',
       [DEDUP_ENV.pseudonymize]: 'off',
       [DEDUP_ENV.pseudonymizationSecretId]: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:key',
       [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber, Attributes.Mobile',
     });
-    expect(config).toMatchObject({ quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
+    expect(config).toMatchObject({ leaseMarginMs: 250, quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
     expect(config).toMatchObject({
       pseudonymize: 'off',
       pseudonymizationSecretId: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:key',

@@ -54,6 +54,7 @@ export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig =>
   // Off here: these tests check deduplication; pseudonymization has its own tests.
   pseudonymize: 'off',
   pseudonymizedPaths: [],
+  leaseMarginMs: 10_000,
   ...overrides,
 });
 

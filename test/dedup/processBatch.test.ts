@@ -122,10 +122,12 @@ describe('copies and versions', () => {
 
   test('a claim still inside the window blocks a copy', async () => {
     const record = ctr('c-window');
-    await processBatch(kinesisEvent([record]).Records, deps({ clock: () => 1_000_000_000_000 }));
-    const within = await processBatch(kinesisEvent([record], { first: 5 }).Records, deps({ clock: () => 1_000_000_000_000 + (config.windowSeconds - 1) * 1000 }));
+    // A clock after the record's contact date: a contact from the future is quarantined.
+    const t0 = Date.UTC(2026, 10, 22);
+    await processBatch(kinesisEvent([record]).Records, deps({ clock: () => t0 }));
+    const within = await processBatch(kinesisEvent([record], { first: 5 }).Records, deps({ clock: () => t0 + (config.windowSeconds - 1) * 1000 }));
     expect(within.duplicatesStored).toBe(1);
-    const after = await processBatch(kinesisEvent([record], { first: 9 }).Records, deps({ clock: () => 1_000_000_000_000 + config.windowSeconds * 1000 }));
+    const after = await processBatch(kinesisEvent([record], { first: 9 }).Records, deps({ clock: () => t0 + config.windowSeconds * 1000 }));
     expect(after.forwarded).toHaveLength(1);
   });
 });
@@ -216,8 +218,8 @@ describe('failures: nothing lost, nothing delivered twice', () => {
     expect(copy.duplicatesStored).toBe(1);
     expect(firehose.state.delivered).toEqual([]);
 
-    // Lambda retries the batch after the killed invocation's timeout.
-    const retry = await processBatch(event.Records, deps({ clock: () => t0 + 61_000 }));
+    // Lambda retries the batch after the killed invocation's timeout (and the lease margin).
+    const retry = await processBatch(event.Records, deps({ clock: () => t0 + 60_000 + config.leaseMarginMs + 1000 }));
     expect(retry.batchItemFailures).toEqual([]);
     expect(firehose.state.delivered).toEqual(lines(records));
   });

@@ -4,9 +4,8 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPseudonymizer } from '../../lambda-dedup/src/pseudonymize';
 import { main } from '../../local/cli/main';
-import { LOCAL_PSEUDONYMIZATION_KEY } from '../../local/environment';
+import { localPseudonymizer } from '../../local/environment';
 import { verifyDelivery, inputBytes, type VerifyReport } from '../../local/verify';
 import { generateCorpus } from '../local/corpus';
 import { captureLogs } from './harness';
@@ -44,22 +43,22 @@ describe('ctr local --fault --verify', () => {
       verify: VerifyReport;
       faults: Record<string, Record<string, number>>;
     };
-    // The 8 injected bad inputs (7 malformed kinds and one valid CTR with a huge attribute map) count as input.
-    expect(json.recordsIn).toBe(corpus.lines.length + 8);
+    // The 13 injected bad inputs (11 kinds to quarantine; a huge attribute map and a byte-order mark to deliver) count as input.
+    expect(json.recordsIn).toBe(corpus.lines.length + 13);
     expect(json.duplicatesDropped).toBeGreaterThanOrEqual(0);
-    // Expected from the generator: its distinct records plus the one valid bad-input kind (huge attribute map).
+    // Expected from the generator: its distinct records plus the two valid bad-input kinds.
     expect(json.verify).toMatchObject({
-      expectedDistinct: corpus.expected.size + 1,
+      expectedDistinct: corpus.expected.size + 2,
       lost: 0,
       duplicated: 0,
       unexpected: 0,
-      quarantined: corpus.malformed + 7,
+      quarantined: corpus.malformed + 11,
       quarantineMissing: 0,
       failedRecords: 0,
       latestMismatches: 0,
       ok: true,
     });
-    expect(json.verify.quarantineReasons.NOT_JSON).toBe(corpus.malformed + 1);
+    expect(json.verify.quarantineReasons).toMatchObject({ NOT_JSON: corpus.malformed + 1, UNREPRESENTABLE_NUMBER: 2, DUPLICATE_KEY: 1, IMPOSSIBLE_INITIATION_DATE: 1 });
     expect(json.faults.replay.forwarded).toBe(0);
     expect(json.faults.batchTwice.redelivered).toBeGreaterThan(0);
   }, 120_000);
@@ -68,7 +67,7 @@ describe('ctr local --fault --verify', () => {
     const out = join(dir, 'out');
     const day = readdirSync(join(out, 'ctr')).sort()[0];
     for (const file of readdirSync(join(out, 'ctr', day))) rmSync(join(out, 'ctr', day, file));
-    const report = verifyDelivery(corpus.lines.map(inputBytes), out, createPseudonymizer(Buffer.from(LOCAL_PSEUDONYMIZATION_KEY)));
+    const report = verifyDelivery(corpus.lines.map(inputBytes), out, { pseudonymize: localPseudonymizer() });
     expect(report.lost).toBeGreaterThan(0);
     expect(report.latestMismatches).toBeGreaterThan(0);
     expect(report.ok).toBe(false);

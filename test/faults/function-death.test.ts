@@ -2,16 +2,13 @@ process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 
 import { injectFunctionDeaths, type DeathPoint, type DeathStats } from '../../local/faults/function-death';
 import { canonical } from '../local/corpus';
-import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, RUN_TIMEOUT_MS, type FaultRun } from './harness';
-
-// Lambda's timeout, shortened: a killed invocation is noticed after this long.
-const FUNCTION_TIMEOUT_MS = 1_000;
+import { captureLogs, DEATH_ENVIRONMENT, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, RUN_TIMEOUT_MS, type FaultRun } from './harness';
 
 async function runWithDeaths(point: DeathPoint, rate: number): Promise<{ run: FaultRun; stats: DeathStats }> {
   let stats: DeathStats | undefined;
   const run = await runWithFaults({
-    environment: { functionTimeoutMs: FUNCTION_TIMEOUT_MS },
-    install: (env) => (stats = injectFunctionDeaths(env.clients, { point, rate, seed: 9 })),
+    environment: DEATH_ENVIRONMENT,
+    install: (env) => (stats = injectFunctionDeaths(env, { point, rate, seed: 9 })),
   });
   return { run, stats: stats! };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentProps } from '../../local/environment';
+import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
+import { LOCAL_LEASE_MARGIN_MS } from '../../local/faults/catalog';
 import { generateBadInputs, putRawRecords, type BadInput } from '../../local/faults/bad-inputs';
 import { runLocalPipeline, type RunOptions, type RunSummary } from '../../local/pipeline';
 import { ctrTableSql } from '../../local/sql/daily-contacts';
@@ -14,7 +16,10 @@ import { deliveredLines, filesUnder } from '../local/delivered';
 export const CONTACTS = Number(process.env.FAULT_CORPUS_CONTACTS ?? 600);
 
 /** Per-test time limit, growing with the corpus (a limit, not an assertion on speed). */
-export const RUN_TIMEOUT_MS = Math.max(120_000, CONTACTS * 250);
+export const RUN_TIMEOUT_MS = Math.max(600_000, CONTACTS * 1000);
+
+/** The environment of runs with function deaths: the lease margin the CLI uses with its shortened timeouts. */
+export const DEATH_ENVIRONMENT: LocalEnvironmentProps = { dedupEnv: { [DEDUP_ENV.leaseMarginMs]: String(LOCAL_LEASE_MARGIN_MS) } };
 
 /** A CTR template with phone numbers, for generated inputs. */
 export const TEMPLATE = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
@@ -55,7 +60,7 @@ export async function runWithFaults(options: FaultRunOptions = {}): Promise<Faul
     options.install?.(env);
     if (bad.length > 0) await putRawRecords(env.clients.kinesis, env.names.streamName, bad.map((b) => b.data));
     const summary = await runLocalPipeline(env, corpus.lines, { outDir, sql: false, ...options.run?.(env) });
-    const inputLines = new Set([...corpus.lines, ...bad.filter((b) => b.expected === 'deliver').map((b) => b.data.toString('utf8'))]);
+    const inputLines = new Set([...corpus.lines, ...bad.flatMap((b) => (b.line === undefined ? [] : [b.line]))]);
     const deliveries = new Map<string, number>();
     let foreignLines = 0;
     for (const { line } of deliveredLines(outDir)) {
@@ -81,7 +86,7 @@ export async function disposeRun(run: FaultRun | undefined): Promise<void> {
 /** Every distinct valid record the input holds (canonical JSON), the valid bad-input kinds included. */
 export function expectedRecords(run: FaultRun): Set<string> {
   const expected = new Set(run.corpus.expected);
-  for (const b of run.bad) if (b.expected === 'deliver') expected.add(canonical(JSON.parse(b.data.toString('utf8'))));
+  for (const b of run.bad) if (b.line !== undefined) expected.add(canonical(JSON.parse(b.line)));
   return expected;
 }
 

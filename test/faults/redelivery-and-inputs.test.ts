@@ -1,6 +1,7 @@
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 
 import { BAD_INPUT_KINDS } from '../../local/faults/bad-inputs';
+import { verifyDelivery } from '../../local/verify';
 import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from '../../local/faults/redelivery';
 import { captureLogs, disposeRun, duplicatedRecords, expectSoundRun, leakingLines, runWithFaults, RUN_TIMEOUT_MS, type FaultRun } from './harness';
 
@@ -41,11 +42,17 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
     expect(run.env.firehose.stats(run.env.names.deliveryStreamName).recordsDelivered).toBe(run.summary.delivered);
   }, RUN_TIMEOUT_MS);
 
-  it('bad inputs: every kind is quarantined with its reason (huge attribute maps are delivered), mixed into a corpus', async () => {
+  it('hostile inputs: every kind is quarantined with its reason or delivered once, mixed into a corpus; no batch throws; --verify reports each', async () => {
     run = await runWithFaults({ badPerKind: 3 });
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
     expect(new Set(run.bad.map((b) => b.kind))).toEqual(new Set(BAD_INPUT_KINDS));
+    // Nothing went to the failure destination and no invocation failed: no batch threw.
+    expect(run.env.mapping.stats.functionErrors).toBe(0);
+    const verify = verifyDelivery([...run.bad.map((b) => b.data), ...run.corpus.lines.map((l) => Buffer.from(l))], run.outDir);
+    const reasons: Record<string, number> = { NOT_JSON: run.corpus.malformed };
+    for (const b of run.bad) if (b.expected !== 'deliver') reasons[b.expected] = (reasons[b.expected] ?? 0) + 1;
+    expect(verify).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0, quarantineMissing: 0, quarantineReasons: reasons, ok: true });
   }, RUN_TIMEOUT_MS);
 
   it('writes no phone number, CTR body or credential to any log line', () => {
