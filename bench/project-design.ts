@@ -4,6 +4,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '../lambda-dedup/src/config';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
+import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
+import { LOCAL_PSEUDONYMIZATION_KEY } from '../local/environment';
 import type { DedupDesign } from './design';
 
 /**
@@ -24,6 +26,7 @@ export const projectDesign: DedupDesign = {
     return createDedupHandler({
       ...clients,
       config,
+      pseudonymizationKey: staticKey(keyFromString(LOCAL_PSEUDONYMIZATION_KEY, 'the local key')),
       logger: new Logger({ serviceName: 'ctr-dedup-bench', logLevel: 'WARN' }),
       metrics: new Metrics({ serviceName: 'ctr-dedup-bench', namespace: 'Bench' }),
     });

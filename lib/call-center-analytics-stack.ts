@@ -16,6 +16,8 @@ import { EmulatorFunction } from './emulator-function';
 import { EventSourceSettings } from './event-source-settings';
 import { PipelineMonitoring } from './pipeline-monitoring';
 import { SecureBucket } from './secure-bucket';
+import { PseudonymizationKey } from './pseudonymization-key';
+import { restrictQuarantineReads } from './quarantine-access';
 
 const S3_ACCESS_LOGS_BY_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
 
@@ -131,6 +133,22 @@ export interface CallCenterAnalyticsStackProps extends StackProps {
    */
   readonly freshnessAlarmThreshold?: Duration;
   /**
+   * Replace callers' phone numbers by HMAC-SHA-256 tokens before delivery, with a key the stack creates
+   * in Secrets Manager.
+   * @default true
+   */
+  readonly pseudonymize?: boolean;
+  /**
+   * More JSON paths to pseudonymize, e.g. `Attributes.CallbackNumber`.
+   * @default []
+   */
+  readonly pseudonymizedPaths?: readonly string[];
+  /**
+   * IAM principal ARNs (wildcards allowed) that may read quarantined records, which are kept as received.
+   * @default [] - nobody: the bucket policy denies every read until readers are named
+   */
+  readonly quarantineReaders?: readonly string[];
+  /**
    * Delete buckets (with their objects), table, stream, log groups and keys with the stack.
    * For throwaway test stacks only.
    * @default false - data is retained when the stack is deleted
@@ -150,6 +168,8 @@ export class CallCenterAnalyticsStack extends Stack {
   readonly dedupTable: DedupTable;
   /** Dedup function and its event source. */
   readonly dedup: DedupFunction;
+  /** Key of caller pseudonymization (absent when switched off). */
+  readonly pseudonymizationKey?: PseudonymizationKey;
   /** Emulator function. */
   readonly emulator: EmulatorFunction;
   /** Firehose delivery stream. */
@@ -225,7 +245,11 @@ export class CallCenterAnalyticsStack extends Stack {
       logRetention,
       destroyOnRemoval,
     });
+    restrictQuarantineReads(this.buckets.quarantine, DEFAULT_QUARANTINE_PREFIX, props.quarantineReaders ?? []);
+    this.pseudonymizationKey = props.pseudonymize === false ? undefined : new PseudonymizationKey(this, 'PseudonymizationKey', { destroyOnRemoval });
     this.dedup = new DedupFunction(this, 'Dedup', {
+      pseudonymizationSecret: this.pseudonymizationKey?.secret,
+      pseudonymizedPaths: props.pseudonymizedPaths,
       stream: this.ctrStream.stream,
       table: this.dedupTable.table,
       deliveryStream: this.delivery.deliveryStream,

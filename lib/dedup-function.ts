@@ -8,6 +8,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   DEDUP_ENV,
@@ -77,6 +78,17 @@ export interface DedupFunctionProps {
    */
   readonly deliveryAttempts?: number;
   /**
+   * Secret holding the HMAC key; when given, callers' numbers are replaced by tokens before delivery and
+   * the function (only it) may read the secret.
+   * @default - no pseudonymization
+   */
+  readonly pseudonymizationSecret?: secretsmanager.ISecret;
+  /**
+   * More JSON paths to pseudonymize besides the caller's number, e.g. `Attributes.CallbackNumber`.
+   * @default []
+   */
+  readonly pseudonymizedPaths?: readonly string[];
+  /**
    * Memory in MiB (CPU scales with it).
    * @default 512
    */
@@ -142,6 +154,9 @@ export class DedupFunction extends Construct {
         [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
         [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
         [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
+        [DEDUP_ENV.pseudonymize]: props.pseudonymizationSecret ? 'on' : 'off',
+        ...(props.pseudonymizationSecret ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn } : {}),
+        ...(props.pseudonymizedPaths?.length ? { [DEDUP_ENV.pseudonymizedPaths]: props.pseudonymizedPaths.join(',') } : {}),
         POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -164,6 +179,7 @@ export class DedupFunction extends Construct {
       'dynamodb:PartiQLDelete',
     );
     props.deliveryStream.grant(this.function, 'firehose:PutRecordBatch');
+    props.pseudonymizationSecret?.grantRead(this.function);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],

@@ -26,6 +26,9 @@ export const CONTEXT_KEYS = {
   athenaResultsExpirationDays: 'Days Athena results are kept (default 7)',
   alarmEmail: 'Email for alarm notifications (default none)',
   alarmTopicArn: 'Existing SNS topic for alarms (default none)',
+  pseudonymize: 'Replace callers\' numbers by keyed tokens (default true)',
+  pseudonymizedPaths: 'More comma-separated JSON paths to pseudonymize, e.g. Attributes.CallbackNumber (default none)',
+  quarantineReaders: 'Comma-separated IAM principal ARNs allowed to read quarantined records (default nobody)',
   destroyOnRemoval: 'Delete data with the stack (default false)',
 } as const;
 
@@ -60,6 +63,8 @@ class ContextReader {
 }
 
 const map = <T, U>(value: T | undefined, f: (v: T) => U): U | undefined => (value === undefined ? undefined : f(value));
+
+const list = (value: string): string[] => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
 
 /** Builds the stack's props from CDK context, leaving every unset value to the stack's defaults. */
 export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps & { readonly stackName: string } {
@@ -96,6 +101,9 @@ export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps
     athenaResultsExpiration: map(ctx.number('athenaResultsExpirationDays'), Duration.days),
     alarmEmail: ctx.string('alarmEmail'),
     alarmTopicArn: ctx.string('alarmTopicArn'),
+    pseudonymize: ctx.boolean('pseudonymize'),
+    pseudonymizedPaths: map(ctx.string('pseudonymizedPaths'), list),
+    quarantineReaders: map(ctx.string('quarantineReaders'), list),
     destroyOnRemoval: ctx.boolean('destroyOnRemoval'),
   };
 }

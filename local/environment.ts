@@ -8,6 +8,8 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { loadConfig } from '../lambda-dedup/src/config';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
+import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
+import { createPseudonymizer, type Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
 import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/event-source-settings';
@@ -42,6 +44,15 @@ export const LOCAL_NAMES = {
   roleArn: 'arn:aws:iam::000000000000:role/ctr-dedup',
 } as const;
 
+/**
+ * The local pipeline's pseudonymization key. Not a secret: it only protects the synthetic numbers of the
+ * samples, and a fixed key gives the same tokens run after run. In AWS the key lives in Secrets Manager.
+ */
+export const LOCAL_PSEUDONYMIZATION_KEY = 'local-only-pseudonymization-key-not-a-secret';
+
+/** The pseudonymizer the local pipeline runs with (local key, no extra paths). */
+export const localPseudonymizer = (): Pseudonymize => createPseudonymizer(keyFromString(LOCAL_PSEUDONYMIZATION_KEY, 'the local key'));
+
 /** Options of the local environment. */
 export interface LocalEnvironmentProps {
   /** Shards of the local stream. @default 2 */
@@ -52,7 +63,15 @@ export interface LocalEnvironmentProps {
   readonly firehoseFaults?: FirehoseFaults;
   /** Firehose buffer interval; AWS's minimum is 60 s, locally shorter keeps runs quick. @default 1000 ms */
   readonly firehoseBufferIntervalMs?: number;
-  /** Extra environment for the dedup function (e.g. `DELIVERY_RECEIPTS`). @default none */
+  /**
+   * Pseudonymize callers as the stack does (`ctr local` turns it on). Off by default here so that tests of
+   * deduplication can compare delivered lines with their input byte for byte.
+   * @default false
+   */
+  readonly pseudonymize?: boolean;
+  /** Key of the dedup function's pseudonymization (at least 32 bytes). @default LOCAL_PSEUDONYMIZATION_KEY */
+  readonly pseudonymizationKey?: string;
+  /** Extra environment for the dedup function (e.g. `DELIVERY_RECEIPTS`, `PSEUDONYMIZE=off`). @default none */
   readonly dedupEnv?: Readonly<Record<string, string>>;
   /** Wraps the dedup handler, e.g. to inject faults in tests. @default none */
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
@@ -84,6 +103,8 @@ export interface LocalEnvironment {
   readonly mapping: EventSourceMapping;
   /** Another mapping on the same stream with its own checkpoints (a second poller, or a replay). */
   newMapping(overrides?: Partial<EventSourceMappingProps>): EventSourceMapping;
+  /** What the dedup function does to each delivered line (absent with `PSEUDONYMIZE=off`). */
+  readonly pseudonymize?: Pseudonymize;
   /** The emulator Lambda handler, loaded with this environment's endpoint. */
   readonly emulator: (event: unknown) => Promise<{ sent: number }>;
   /** The temporary directory holding the servers' data (removed by `stop`). */
@@ -166,9 +187,12 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       [DEDUP_ENV.tableName]: LOCAL_NAMES.tableName,
       [DEDUP_ENV.deliveryStreamName]: LOCAL_NAMES.deliveryStreamName,
       [DEDUP_ENV.quarantineBucketName]: LOCAL_NAMES.bucketName,
+      [DEDUP_ENV.pseudonymize]: props.pseudonymize ? 'on' : 'off',
       ...props.dedupEnv,
     });
-    const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config });
+    const key = keyFromString(props.pseudonymizationKey ?? LOCAL_PSEUDONYMIZATION_KEY, 'the local key');
+    const pseudonymizationKey = staticKey(key);
+    const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config, pseudonymizationKey });
     const emulator = loadEmulator(kinesisServer.endpoint);
 
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: LOCAL_NAMES.streamName }));
@@ -199,6 +223,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       names: LOCAL_NAMES,
       firehose,
       mapping,
+      pseudonymize: config.pseudonymize === 'on' ? createPseudonymizer(key, config.pseudonymizedPaths) : undefined,
       newMapping: (overrides = {}) => {
         // Another poller of the same function: its invocations are planned (and faulted) the same way.
         const other = new EventSourceMapping({ ...mappingProps, ...overrides });

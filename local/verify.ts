@@ -1,3 +1,4 @@
+import type { Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -102,6 +103,7 @@ function latestPerContact(ctrs: Iterable<Ctr>): Map<string, Set<string>> {
  * Compares what a local run wrote under `outDir` (the bucket's layout) with the records sent. Which records
  * are valid comes from the dedup function's documented rules applied to the input; identity is canonical
  * JSON computed here, independently of the function's fingerprint (`FINGERPRINT_MODE=canonical`, the default).
+ * `pseudonymize` is the run's pseudonymizer, applied to the expected records as the function applies it.
  */
 export function verifyDelivery(inputs: readonly Buffer[], outDir: string, options: VerifyOptions = {}): VerifyReport {
   const verifier = new DeliveryVerifier(options);
@@ -113,6 +115,8 @@ export function verifyDelivery(inputs: readonly Buffer[], outDir: string, option
 export interface VerifyOptions {
   /** Whether a duplicate fails the check: it does unless a fault the Guarantees call at-least-once was injected. @default true */
   readonly duplicatesFail?: boolean;
+  /** The run's pseudonymizer, applied to the expected records as the dedup function applies it. @default none */
+  readonly pseudonymize?: Pseudonymize;
 }
 
 /**
@@ -138,8 +142,9 @@ export class DeliveryVerifier {
       entry.count += 1;
       this.expectedRejects.set(id, entry);
     } else {
-      // The line the function delivers (a byte-order mark dropped), not the raw bytes.
-      const ctr = toCtr(JSON.parse(classified.line.toString('utf8')) as Record<string, unknown>);
+      // The line the function delivers (a byte-order mark dropped, pseudonymized when the run does), not the raw bytes.
+      const line = this.options.pseudonymize ? this.options.pseudonymize(classified.line) : classified.line;
+      const ctr = toCtr(JSON.parse(line.toString('utf8')) as Record<string, unknown>);
       this.expected.set(ctr.key, ctr);
     }
   }

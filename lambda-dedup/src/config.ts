@@ -32,6 +32,16 @@ export interface DedupConfig {
    * @default 'batch'
    */
   readonly deliveryReceipts: DeliveryReceipts;
+  /**
+   * `on`: the caller's number (and `pseudonymizedPaths`) is replaced by an HMAC-SHA-256 token before
+   * delivery; the handler then needs a key (the secret `pseudonymizationSecretId` in Lambda).
+   * @default 'on'
+   */
+  readonly pseudonymize: 'on' | 'off';
+  /** Secrets Manager secret (ARN or name) holding the key. @default none */
+  readonly pseudonymizationSecretId?: string;
+  /** More dot-separated JSON paths to pseudonymize, e.g. `Attributes.CallbackNumber`. @default [] */
+  readonly pseudonymizedPaths: readonly string[];
   /** Milliseconds a claim still counts as held after its holder's deadline. @default 10000 */
   readonly leaseMarginMs: number;
 }
@@ -73,6 +83,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
     problems.push(`${DEDUP_ENV.deliveryReceipts} must be one of ${RECEIPT_MODES.join(', ')}, got "${receipts}"`);
   }
 
+  const pseudonymize = (env[DEDUP_ENV.pseudonymize]?.trim() || 'on') as DedupConfig['pseudonymize'];
+  if (pseudonymize !== 'on' && pseudonymize !== 'off') {
+    problems.push(`${DEDUP_ENV.pseudonymize} must be one of on, off, got "${pseudonymize}"`);
+  }
+  const paths = (env[DEDUP_ENV.pseudonymizedPaths] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  for (const path of paths) {
+    if (path.split('.').some((name) => name === '')) problems.push(`${DEDUP_ENV.pseudonymizedPaths} has an empty key in "${path}"`);
+  }
+
   const config: DedupConfig = {
     tableName: required(DEDUP_ENV.tableName),
     deliveryStreamName: required(DEDUP_ENV.deliveryStreamName),
@@ -84,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
     claimConcurrency: integer(DEDUP_ENV.claimConcurrency, DEFAULT_CLAIM_CONCURRENCY, 1, 256),
     deliveryAttempts: integer(DEDUP_ENV.deliveryAttempts, DEFAULT_DELIVERY_ATTEMPTS, 1, 10),
     deliveryReceipts: receipts,
+    pseudonymize,
+    pseudonymizationSecretId: env[DEDUP_ENV.pseudonymizationSecretId]?.trim() || undefined,
+    pseudonymizedPaths: paths,
     leaseMarginMs: integer(DEDUP_ENV.leaseMarginMs, DEFAULT_LEASE_MARGIN_MS, 0, 15 * 60 * 1000),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);

@@ -23,6 +23,12 @@ export const DEDUP_ENV = {
   deliveryAttempts: 'DELIVERY_ATTEMPTS',
   /** `batch` (default) or `off`: whether each invocation writes a batch receipt (see config.ts). */
   deliveryReceipts: 'DELIVERY_RECEIPTS',
+  /** `on` (default) or `off`: whether the caller's number is replaced by a keyed token before delivery. */
+  pseudonymize: 'PSEUDONYMIZE',
+  /** Secrets Manager secret (ARN) holding the pseudonymization key; required in Lambda when on. */
+  pseudonymizationSecretId: 'PSEUDONYMIZATION_SECRET_ID',
+  /** Comma-separated extra JSON paths to pseudonymize (dot-separated keys). Default none. */
+  pseudonymizedPaths: 'PSEUDONYMIZED_PATHS',
   /** Milliseconds a claim still counts as held after its holder's deadline. Default 10 s (see constants). */
   leaseMarginMs: 'LEASE_MARGIN_MS',
 } as const;

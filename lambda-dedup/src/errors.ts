@@ -26,3 +26,10 @@ export class StatementError extends DedupError {
     super(`A batched DynamoDB statement failed with ${code}`);
   }
 }
+
+/** The pseudonymization key could not be had; nothing is delivered in clear, the stream retries the batch. */
+export class PseudonymizationKeyError extends DedupError {
+  public constructor(public readonly source: string, problem: string) {
+    super(`The pseudonymization key in ${source} is unusable: ${problem}. Check the secret and the function's permission to read it.`);
+  }
+}

@@ -6,7 +6,10 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Sleep } from '../../lambda-common/backoff';
 import type { DedupConfig } from './config';
-import { DEDUP_METRICS } from './constants';
+import { DEDUP_ENV, DEDUP_METRICS } from './constants';
+import { ConfigurationError } from './errors';
+import type { KeySource } from './pseudonymization-key';
+import { createPseudonymizer, type Pseudonymize } from './pseudonymize';
 import { processBatch, type BatchReport } from './processBatch';
 
 /** What the dedup handler needs: its AWS clients and its validated configuration. */
@@ -21,6 +24,8 @@ export interface DedupDependencies {
   readonly metrics?: Metrics;
   readonly clock?: () => number;
   readonly sleep?: Sleep;
+  /** The pseudonymization key; required when `config.pseudonymize` is `on`. @default none */
+  readonly pseudonymizationKey?: KeySource;
 }
 
 /** The Lambda handler's type: a Kinesis batch in, the records to retry out. */
@@ -37,6 +42,10 @@ export function createDedupHandler(deps: DedupDependencies): DedupHandler {
   const metrics =
     deps.metrics ?? new Metrics({ serviceName: SERVICE, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CallCenterAnalytics' });
   let coldStart = true;
+  if (deps.config.pseudonymize === 'on' && !deps.pseudonymizationKey) {
+    throw new ConfigurationError([`${DEDUP_ENV.pseudonymizationSecretId} is required while ${DEDUP_ENV.pseudonymize} is on`]);
+  }
+  let pseudonymize: Pseudonymize | undefined;
 
   return async (event, context) => {
     if (context) logger.addContext(context);
@@ -47,7 +56,11 @@ export function createDedupHandler(deps: DedupDependencies): DedupHandler {
     try {
       // The invocation's deadline is the lease of its claims: past it, Lambda has stopped the invocation.
       const deadline = context?.getRemainingTimeInMillis ? (deps.clock ?? Date.now)() + context.getRemainingTimeInMillis() : undefined;
-      const report = await processBatch(event.Records ?? [], { ...deps, log: logger, deadline });
+      // Fail closed: without the key the whole batch fails and the stream retries it; nothing goes out in clear.
+      if (deps.pseudonymizationKey && deps.config.pseudonymize === 'on') {
+        pseudonymize ??= createPseudonymizer(await deps.pseudonymizationKey(), deps.config.pseudonymizedPaths);
+      }
+      const report = await processBatch(event.Records ?? [], { ...deps, log: logger, deadline, pseudonymize });
       emitMetrics(metrics, report);
       logger.info('Batch processed', summary(report));
       return { batchItemFailures: report.batchItemFailures };

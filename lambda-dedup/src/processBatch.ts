@@ -11,6 +11,7 @@ import { mapWithConcurrency } from './concurrency';
 import type { DedupConfig } from './config';
 import { DEFAULT_LEASE_MS } from './constants';
 import { deliver } from './delivery';
+import type { Pseudonymize } from './pseudonymize';
 import { quarantineRecord, type RecordOrigin } from './quarantine';
 
 /** Structured logging, as Powertools' Logger offers it. Never give it payloads. */
@@ -32,6 +33,8 @@ export interface BatchDependencies {
   readonly log?: BatchLog;
   /** Epoch milliseconds at which the invocation is stopped (Lambda's timeout). @default now + 15 minutes */
   readonly deadline?: number;
+  /** Applied to each delivered line after fingerprinting (caller numbers to tokens). @default none */
+  readonly pseudonymize?: Pseudonymize;
 }
 
 /** Where a record failed; the stream will present it again. */
@@ -100,7 +103,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
         sequenceNumber: origin.sequenceNumber,
         claimant: `${origin.shardId}:${origin.sequenceNumber}`,
         fingerprint: classified.fingerprint,
-        line: classified.line,
+        line: deps.pseudonymize ? deps.pseudonymize(classified.line) : classified.line,
       });
     }
   }

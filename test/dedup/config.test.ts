@@ -20,6 +20,9 @@ describe('loadConfig', () => {
       claimConcurrency: 32,
       deliveryAttempts: 4,
       deliveryReceipts: 'batch',
+      pseudonymize: 'on',
+      pseudonymizationSecretId: undefined,
+      pseudonymizedPaths: [],
       leaseMarginMs: 10000,
     });
   });
@@ -34,14 +37,28 @@ describe('loadConfig', () => {
       [DEDUP_ENV.deliveryAttempts]: '2',
       [DEDUP_ENV.deliveryReceipts]: 'off',
       [DEDUP_ENV.leaseMarginMs]: '250',
+      [DEDUP_ENV.pseudonymize]: 'off',
+      [DEDUP_ENV.pseudonymizationSecretId]: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:key',
+      [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber, Attributes.Mobile',
     });
     expect(config).toMatchObject({ leaseMarginMs: 250, quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
+    expect(config).toMatchObject({
+      pseudonymize: 'off',
+      pseudonymizationSecretId: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:key',
+      pseudonymizedPaths: ['Attributes.CallbackNumber', 'Attributes.Mobile'],
+    });
   });
 
   test('names every missing or invalid setting in one error', () => {
     let caught: unknown;
     try {
-      loadConfig({ [DEDUP_ENV.windowSeconds]: '7 days', [DEDUP_ENV.fingerprintMode]: 'md5', [DEDUP_ENV.deliveryReceipts]: 'never' });
+      loadConfig({
+        [DEDUP_ENV.windowSeconds]: '7 days',
+        [DEDUP_ENV.fingerprintMode]: 'md5',
+        [DEDUP_ENV.deliveryReceipts]: 'never',
+        [DEDUP_ENV.pseudonymize]: 'yes',
+        [DEDUP_ENV.pseudonymizedPaths]: 'Attributes..Phone',
+      });
     } catch (error) {
       caught = error;
     }
@@ -50,6 +67,8 @@ describe('loadConfig', () => {
     expect(problems).toEqual([
       `${DEDUP_ENV.fingerprintMode} must be one of canonical, raw, got "md5"`,
       `${DEDUP_ENV.deliveryReceipts} must be one of batch, off, got "never"`,
+      `${DEDUP_ENV.pseudonymize} must be one of on, off, got "yes"`,
+      `${DEDUP_ENV.pseudonymizedPaths} has an empty key in "Attributes..Phone"`,
       `${DEDUP_ENV.tableName} is required`,
       `${DEDUP_ENV.deliveryStreamName} is required`,
       `${DEDUP_ENV.quarantineBucketName} is required`,

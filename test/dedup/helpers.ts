@@ -55,6 +55,9 @@ export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig =>
   claimConcurrency: 4,
   deliveryAttempts: 4,
   deliveryReceipts: 'batch',
+  // Off here: these tests check deduplication; pseudonymization has its own tests.
+  pseudonymize: 'off',
+  pseudonymizedPaths: [],
   leaseMarginMs: 10_000,
   ...overrides,
 });

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../local/cli/main';
+import { localPseudonymizer } from '../../local/environment';
 import { verifyDelivery, inputBytes, type VerifyReport } from '../../local/verify';
 import { generateCorpus } from '../local/corpus';
 import { captureLogs } from './harness';
@@ -66,7 +67,7 @@ describe('ctr local --fault --verify', () => {
     const out = join(dir, 'out');
     const day = readdirSync(join(out, 'ctr')).sort()[0];
     for (const file of readdirSync(join(out, 'ctr', day))) rmSync(join(out, 'ctr', day, file));
-    const report = verifyDelivery(corpus.lines.map(inputBytes), out);
+    const report = verifyDelivery(corpus.lines.map(inputBytes), out, { pseudonymize: localPseudonymizer() });
     expect(report.lost).toBeGreaterThan(0);
     expect(report.latestMismatches).toBeGreaterThan(0);
     expect(report.ok).toBe(false);

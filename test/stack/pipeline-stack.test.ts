@@ -56,6 +56,7 @@ const COMMAND_SERVICE: Record<string, string> = {
   PutRecord: 'kinesis',
   PutRecords: 'kinesis',
   BatchGetItem: 'dynamodb',
+  GetSecretValue: 'secretsmanager',
 };
 
 /**
@@ -197,6 +198,8 @@ describe('dedup function', () => {
         'logs:PutLogEvents',
         's3:ListBucket',
         's3:PutObject',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),

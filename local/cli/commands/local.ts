@@ -137,7 +137,7 @@ interface RunInputs {
 }
 
 async function runPipeline({ values, shards, failureRate, plan, records, reader, outDir, kept }: RunInputs): Promise<number> {
-  const { startLocalEnvironment } = require('../../environment') as typeof import('../../environment');
+  const { localPseudonymizer, startLocalEnvironment } = require('../../environment') as typeof import('../../environment');
   const { runLocalPipeline } = require('../../pipeline') as typeof import('../../pipeline');
   const { exportObjects, listKeys } = require('../../bucket') as typeof import('../../bucket');
   const { DeliveryVerifier } = require('../../verify') as typeof import('../../verify');
@@ -161,12 +161,14 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     detail: `forwarded ${latest.forwarded}`,
     fraction: reader.progress.totalBytes ? reader.progress.bytesRead / reader.progress.totalBytes : undefined,
   }));
-  const verifier = values.verify ? new DeliveryVerifier({ duplicatesFail: plan.exact }) : undefined;
+  // The run pseudonymizes callers as the stack does (local key), so the verifier expects tokens too.
+  const verifier = values.verify ? new DeliveryVerifier({ duplicatesFail: plan.exact, pseudonymize: localPseudonymizer() }) : undefined;
   for (const data of plan.extraInputs) verifier?.add(data);
   try {
     env = await startLocalEnvironment({
       shardCount: shards,
       dataOnDisk: true,
+      pseudonymize: true,
       ...plan.environment,
       firehoseFaults: plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
     });
