@@ -22,13 +22,29 @@ const common = () => ({
 /** Kinesis client for kinesalite. */
 export const localKinesisClient = (endpoint: string) => new KinesisClient({ ...common(), endpoint });
 
+/** Attempts per call of the local DynamoDB client: the SDK's own default for DynamoDB. */
+export const LOCAL_DYNAMODB_MAX_ATTEMPTS = 4;
+
+/**
+ * Backoff of the local DynamoDB client. The SDK waits up to 1 s after a throttle (its base for throttling
+ * errors) so that a real table's capacity can recover; a local server has no capacity to recover, and the
+ * throttles it answers are injected faults, so a run under `--fault dynamodb-throttle` spent most of its
+ * time asleep with the CPUs idle. Attempts and which errors are retried stay as the SDK's.
+ */
+export const LOCAL_DYNAMODB_BACKOFF_MS = { base: 10, max: 200 } as const;
+
 /**
  * DynamoDB client for dynalite or DynamoDB Local. `namespace` is an access key id of its own: DynamoDB Local
  * keeps a separate database per access key and region, so clients of one shared server do not see each
  * other's tables (letters and digits only). @default the shared local key
  */
 export const localDynamoDbClient = (endpoint: string, namespace?: string) =>
-  new DynamoDBClient({ ...common(), endpoint, ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}) });
+  new DynamoDBClient({
+    ...common(),
+    endpoint,
+    retryStrategy: new LocalRetryStrategy(LOCAL_DYNAMODB_MAX_ATTEMPTS, LOCAL_DYNAMODB_BACKOFF_MS.base, LOCAL_DYNAMODB_BACKOFF_MS.max),
+    ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}),
+  });
 
 /** A fresh namespace for `localDynamoDbClient`. */
 export const newDynamoDbNamespace = () => `ns${randomUUID().replace(/-/g, '')}`;

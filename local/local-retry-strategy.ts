@@ -30,8 +30,13 @@ export class LocalRetryStrategy implements RetryStrategyV2 {
   async refreshRetryTokenForRetry(previous: StandardRetryToken, error: RetryErrorInfo): Promise<StandardRetryToken> {
     const count = previous.getRetryCount() + 1;
     if (error.errorType === 'CLIENT_ERROR' || count >= this.maxAttempts) throw new Error('No retry token available');
-    await sleep(Math.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** count));
+    await sleep(this.backoffMs(count));
     return token(count);
+  }
+
+  /** The wait before the given retry (1 = first): full jitter below the capped exponential bound. */
+  backoffMs(retry: number): number {
+    return Math.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** retry);
   }
 
   recordSuccess(): void {}

@@ -20,6 +20,10 @@ export interface RunProgress {
   /** Records taken from the input so far. */
   readonly read: number;
   readonly sent: number;
+  /** Records the event source mapping has read from the stream for this run: the work done. */
+  readonly processed: number;
+  /** Whether the whole input has been read, so that `sent` is the final count. */
+  readonly inputDone: boolean;
   readonly forwarded: number;
   readonly elapsedMs: number;
 }
@@ -131,7 +135,16 @@ export async function runLocalPipeline(
   let tooLarge = 0;
   let producerDone = false;
   const forwardedSoFar = () => env.firehose.stats(env.names.deliveryStreamName).recordsAccepted - before.accepted;
-  const report = () => options.onProgress?.({ total, read, sent, forwarded: forwardedSoFar(), elapsedMs: Date.now() - started });
+  const report = () =>
+    options.onProgress?.({
+      total,
+      read,
+      sent,
+      processed: env.mapping.stats.recordsRead - readBefore,
+      inputDone: producerDone,
+      forwarded: forwardedSoFar(),
+      elapsedMs: Date.now() - started,
+    });
   const ticker = options.onProgress ? setInterval(report, options.progressIntervalMs ?? 250) : undefined;
 
   const send = async (chunk: InputRecord[]) => {

@@ -40,7 +40,8 @@ export class ProgressMeter {
     if (reading.detail) parts.push(reading.detail);
     parts.push(`${Math.round(rate)} records/s`);
     let eta: number | undefined;
-    if (reading.total !== undefined && rate > 0) eta = (reading.total - reading.done) / rate;
+    if (reading.total !== undefined && reading.done >= reading.total) eta = 0;
+    else if (reading.total !== undefined && rate > 0) eta = (reading.total - reading.done) / rate;
     else if (reading.fraction !== undefined && seconds > 0 && reading.fraction > previous.fraction) {
       eta = (1 - reading.fraction) / ((reading.fraction - previous.fraction) / seconds);
     }

@@ -11,6 +11,7 @@ describe('ProgressMeter', () => {
     // A slowdown shows at once: 100 records in the next 10 s.
     now = 20_000;
     expect(meter.line({ done: 600, total: 1000 })).toBe('600/1000 records, 10 records/s, ETA 0:40');
+    expect(meter.line({ done: 1000, total: 1000 })).toMatch(/^1000\/1000 records, .*, ETA 0:00$/);
   });
 
   it('without a record total, estimates from the share of the input read', () => {

@@ -155,10 +155,13 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
       if (!kept) rmSync(outDir, { recursive: true, force: true });
     },
   );
-  let latest = { read: 0, sent: 0, forwarded: 0 };
+  let latest = { read: 0, sent: 0, processed: 0, inputDone: false, forwarded: 0 };
+  // Done is what the pipeline has processed, not what was sent: sending ends long before the run does, and
+  // once the input is read its count is the total the ETA runs to.
   const stopProgress = startProgress(() => ({
-    done: latest.sent,
-    detail: `forwarded ${latest.forwarded}`,
+    done: Math.min(latest.processed, latest.sent),
+    total: latest.inputDone ? latest.sent : undefined,
+    detail: `sent ${latest.sent}, forwarded ${latest.forwarded}`,
     fraction: reader.progress.totalBytes ? reader.progress.bytesRead / reader.progress.totalBytes : undefined,
   }));
   // The run pseudonymizes callers as the stack does (local key), so the verifier expects tokens too.
