@@ -1,6 +1,7 @@
 import { createClaimsTable } from '../local/tables';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DEDUP_SDK_SETTINGS } from '../lambda-dedup/src/clients';
 import { loadConfig } from '../lambda-dedup/src/config';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
@@ -16,6 +17,7 @@ import type { DedupDesign } from './design';
 export const projectDesign: DedupDesign = {
   id: 'project',
   label: 'this project (one conditional PutItem per distinct record, PutRecordBatch)',
+  sdkSettings: DEDUP_SDK_SETTINGS,
   createTable: createClaimsTable,
   build(clients, targets) {
     const config = loadConfig({
