@@ -1,4 +1,5 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { SdkSettings } from '../../local/clients';
 
 // DynamoDB is no longer emulated here: the CPU runs talk to DynamoDB Local in its own process, so the
 // process's CPU is still the client's own. Firehose has no server out of process (the local endpoint runs
@@ -46,27 +47,30 @@ class InMemoryHandler {
   public destroy(): void {}
 }
 
-const stubClientConfig = (endpoint: string, requestHandler: InMemoryHandler) => ({
+const stubClientConfig = (endpoint: string, requestHandler: InMemoryHandler, settings: SdkSettings) => ({
+  ...settings,
   region: 'us-east-1',
   endpoint,
   credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' },
   requestHandler,
 });
 
-/** Records a stub Firehose has accepted. */
+/** Records a stub Firehose has accepted, and the CPU the stub itself spent answering (not the client's). */
 export interface FirehoseStubStats {
   records: number;
   calls: number;
+  /** User + system µs spent inside the stub's answer; the benchmark subtracts it from the client's CPU. */
+  cpuUs: number;
 }
 
 /**
  * A real Firehose client whose PutRecord/PutRecordBatch calls succeed in memory. Entries are counted
  * by scanning the bytes for `"Data":` rather than parsing the body, so the stub adds little CPU of its own.
  */
-export function inMemoryFirehoseClient(): { client: FirehoseClient; stats: FirehoseStubStats } {
-  const stats: FirehoseStubStats = { records: 0, calls: 0 };
+export function inMemoryFirehoseClient(settings: SdkSettings = {}): { client: FirehoseClient; stats: FirehoseStubStats } {
+  const stats: FirehoseStubStats = { records: 0, calls: 0, cpuUs: 0 };
   let nextId = 0;
-  const handler = new InMemoryHandler((operation, body) => {
+  const answer = (operation: string, body: Buffer) => {
     stats.calls++;
     if (operation === 'PutRecord') {
       stats.records++;
@@ -78,6 +82,14 @@ export function inMemoryFirehoseClient(): { client: FirehoseClient; stats: Fireh
     stats.records += entries;
     const responses = Array.from({ length: entries }, () => ({ RecordId: `r${nextId++}` }));
     return { status: 200, json: JSON.stringify({ FailedPutCount: 0, Encrypted: false, RequestResponses: responses }) };
+  };
+  const handler = new InMemoryHandler((operation, body) => {
+    // The answer runs synchronously, so the process's CPU around it is the stub's own.
+    const start = process.cpuUsage();
+    const result = answer(operation, body);
+    const used = process.cpuUsage(start);
+    stats.cpuUs += used.user + used.system;
+    return result;
   });
-  return { client: new FirehoseClient(stubClientConfig('http://firehose.stub', handler)), stats };
+  return { client: new FirehoseClient(stubClientConfig('http://firehose.stub', handler, settings)), stats };
 }
