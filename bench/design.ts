@@ -27,8 +27,6 @@ export interface DedupDesign {
   readonly id: string;
   /** What it is, for the table. */
   readonly label: string;
-  /** SDK settings the design's own clients are built with (the project's are its function's). @default none */
-  readonly sdkSettings?: { readonly cacheMiddleware?: boolean };
   /** Creates the design's table, as its users would define it. */
   createTable(dynamodb: DynamoDBClient, tableName: string): Promise<void>;
   /** Builds the function Lambda would invoke per batch. */

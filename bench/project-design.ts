@@ -1,5 +1,4 @@
 import { createClaimsTable } from '../local/tables';
-import { DEDUP_SDK_SETTINGS } from '../lambda-dedup/src/clients';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { LOCAL_PSEUDONYMIZATION_KEY } from '../local/environment';
 import type { DedupDesign } from './design';
@@ -10,7 +9,6 @@ import * as fromSource from './project-entry';
 const designWith = (modules: () => ProjectBundle): DedupDesign => ({
   id: 'project',
   label: 'this project (claims in batches of 25 statements, PutRecordBatch)',
-  sdkSettings: DEDUP_SDK_SETTINGS,
   createTable: createClaimsTable,
   build(clients, targets) {
     const { createDedupHandler, keyFromString, loadConfig, Logger, Metrics, staticKey } = modules();
@@ -32,7 +30,7 @@ const designWith = (modules: () => ProjectBundle): DedupDesign => ({
 /**
  * This project's dedup handler, unchanged and bundled as the stack deploys it (`project-bundle.ts`), with its
  * default configuration (canonical fingerprints, claims in batches of 25 statements, one batch receipt per
- * invocation) and its function's SDK settings. Logs at WARN and metrics disabled, as the local pipeline runs
+ * invocation). Logs at WARN and metrics disabled, as the local pipeline runs
  * it; the per-batch EMF line is not what is being compared.
  */
 export const projectDesign: DedupDesign = designWith(loadProjectBundle);

@@ -50,12 +50,12 @@ export async function runDesign(
   let s3: S3Client;
   let standIn: FirehoseStubStats | undefined;
   if (backend.kind === 'local') {
-    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint, undefined, design.sdkSettings);
-    firehose = localFirehoseClient(backend.firehoseEndpoint, design.sdkSettings);
+    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
+    firehose = localFirehoseClient(backend.firehoseEndpoint);
     s3 = localS3Client(backend.s3Endpoint);
   } else {
-    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint, undefined, design.sdkSettings);
-    ({ client: firehose, stats: standIn } = inMemoryFirehoseClient(design.sdkSettings));
+    dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
+    ({ client: firehose, stats: standIn } = inMemoryFirehoseClient());
     // No design writes to S3 on this corpus (no malformed records); a client that would fail is enough.
     s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://s3.stub.invalid', credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' } });
   }

@@ -27,17 +27,14 @@ export const localKinesisClient = (endpoint: string) => new KinesisClient({ ...c
  * keeps a separate database per access key and region, so clients of one shared server do not see each
  * other's tables (letters and digits only). @default the shared local key
  */
-export const localDynamoDbClient = (endpoint: string, namespace?: string, settings: SdkSettings = {}) =>
-  new DynamoDBClient({ ...common(), ...settings, endpoint, ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}) });
-
-/** SDK settings a caller may add to a local client (the benchmark gives a design its function's own). */
-export type SdkSettings = { readonly cacheMiddleware?: boolean };
+export const localDynamoDbClient = (endpoint: string, namespace?: string) =>
+  new DynamoDBClient({ ...common(), endpoint, ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}) });
 
 /** A fresh namespace for `localDynamoDbClient`. */
 export const newDynamoDbNamespace = () => `ns${randomUUID().replace(/-/g, '')}`;
 
 /** Firehose client for the local Firehose-compatible endpoint. */
-export const localFirehoseClient = (endpoint: string, settings: SdkSettings = {}) => new FirehoseClient({ ...common(), ...settings, endpoint });
+export const localFirehoseClient = (endpoint: string) => new FirehoseClient({ ...common(), endpoint });
 
 /**
  * How many attempts the local S3 client makes per call. s3rver answers HTTP 500 `InternalError` now and then

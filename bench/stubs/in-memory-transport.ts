@@ -1,5 +1,4 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
-import type { SdkSettings } from '../../local/clients';
 
 // DynamoDB is no longer emulated here: the CPU runs talk to DynamoDB Local in its own process, so the
 // process's CPU is still the client's own. Firehose has no server out of process (the local endpoint runs
@@ -47,8 +46,7 @@ class InMemoryHandler {
   public destroy(): void {}
 }
 
-const stubClientConfig = (endpoint: string, requestHandler: InMemoryHandler, settings: SdkSettings) => ({
-  ...settings,
+const stubClientConfig = (endpoint: string, requestHandler: InMemoryHandler) => ({
   region: 'us-east-1',
   endpoint,
   credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' },
@@ -67,7 +65,7 @@ export interface FirehoseStubStats {
  * A real Firehose client whose PutRecord/PutRecordBatch calls succeed in memory. Entries are counted
  * by scanning the bytes for `"Data":` rather than parsing the body, so the stub adds little CPU of its own.
  */
-export function inMemoryFirehoseClient(settings: SdkSettings = {}): { client: FirehoseClient; stats: FirehoseStubStats } {
+export function inMemoryFirehoseClient(): { client: FirehoseClient; stats: FirehoseStubStats } {
   const stats: FirehoseStubStats = { records: 0, calls: 0, cpuUs: 0 };
   let nextId = 0;
   const answer = (operation: string, body: Buffer) => {
@@ -91,5 +89,5 @@ export function inMemoryFirehoseClient(settings: SdkSettings = {}): { client: Fi
     stats.cpuUs += used.user + used.system;
     return result;
   });
-  return { client: new FirehoseClient(stubClientConfig('http://firehose.stub', handler, settings)), stats };
+  return { client: new FirehoseClient(stubClientConfig('http://firehose.stub', handler)), stats };
 }

@@ -11,14 +11,6 @@ export const REQUEST_TIMEOUTS_MS = { dynamodb: 5_000, firehose: 15_000, s3: 15_0
 /** Time to open a connection. */
 export const CONNECTION_TIMEOUT_MS = 3_000;
 
-/**
- * SDK settings of every client of the function. `cacheMiddleware` resolves each command's middleware stack
- * once per client instead of on every call (the SDK rebuilds and sorts it per request by default, a share
- * of the per-request CPU the profile in docs/performance.md shows). Safe here: nothing adds middleware to
- * these clients after their first call, which such a cache would not see.
- */
-export const DEDUP_SDK_SETTINGS = { cacheMiddleware: true } as const;
-
 /** Overrides for tests and local runs; in Lambda everything comes from the standard SDK chain. */
 export interface DedupClientOptions {
   readonly endpoint?: string;
@@ -34,7 +26,6 @@ export interface DedupClientOptions {
 export function createDedupClients(options: DedupClientOptions = {}) {
   const { requestTimeoutsMs = {}, maxAttempts, ...common } = options;
   const handler = (service: keyof typeof REQUEST_TIMEOUTS_MS) => ({
-    ...DEDUP_SDK_SETTINGS,
     requestHandler: {
       requestTimeout: requestTimeoutsMs[service] ?? REQUEST_TIMEOUTS_MS[service],
       connectionTimeout: CONNECTION_TIMEOUT_MS,
