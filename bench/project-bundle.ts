@@ -1,4 +1,5 @@
 import { buildSync } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The project's handler module, as `project-entry.ts` exports it. */
@@ -16,7 +17,8 @@ let loaded: ProjectBundle | undefined;
 export function loadProjectBundle(): ProjectBundle {
   if (!loaded) {
     const root = join(__dirname, '..');
-    const outfile = join(root, 'node_modules', '.cache', 'ctr-bench', 'project-handler.js');
+    // One file per process, removed once loaded: two benchmark runs at once do not write over each other.
+    const outfile = join(root, 'node_modules', '.cache', 'ctr-bench', `project-handler-${process.pid}.js`);
     buildSync({
       entryPoints: [join(__dirname, 'project-entry.ts')],
       outfile,
@@ -32,6 +34,7 @@ export function loadProjectBundle(): ProjectBundle {
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file built at run time
     loaded = require(outfile) as ProjectBundle;
+    rmSync(outfile, { force: true });
   }
   return loaded;
 }
