@@ -1,23 +1,17 @@
 import { createClaimsTable } from '../local/tables';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { loadConfig } from '../lambda-dedup/src/config';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
-import { createDedupHandler } from '../lambda-dedup/src/handler';
-import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
 import { LOCAL_PSEUDONYMIZATION_KEY } from '../local/environment';
 import type { DedupDesign } from './design';
+import { loadProjectBundle, type ProjectBundle } from './project-bundle';
+import * as fromSource from './project-entry';
 
-/**
- * This project's dedup handler, unchanged, with its default configuration (canonical fingerprints,
- * 16 claims in flight, one batch receipt per invocation). Logs at WARN and metrics disabled,
- * as the local pipeline runs it; the per-batch EMF line is not what is being compared.
- */
-export const projectDesign: DedupDesign = {
+/** The project's design, its handler taken from `modules` (loaded on first build). */
+const designWith = (modules: () => ProjectBundle): DedupDesign => ({
   id: 'project',
-  label: 'this project (one conditional PutItem per distinct record, PutRecordBatch)',
+  label: 'this project (claims in batches of 25 statements, PutRecordBatch)',
   createTable: createClaimsTable,
   build(clients, targets) {
+    const { createDedupHandler, keyFromString, loadConfig, Logger, Metrics, staticKey } = modules();
     const config = loadConfig({
       [DEDUP_ENV.tableName]: targets.tableName,
       [DEDUP_ENV.deliveryStreamName]: targets.deliveryStreamName,
@@ -31,4 +25,15 @@ export const projectDesign: DedupDesign = {
       metrics: new Metrics({ serviceName: 'ctr-dedup-bench', namespace: 'Bench' }),
     });
   },
-};
+});
+
+/**
+ * This project's dedup handler, unchanged and bundled as the stack deploys it (`project-bundle.ts`), with its
+ * default configuration (canonical fingerprints, claims in batches of 25 statements, one batch receipt per
+ * invocation). Logs at WARN and metrics disabled, as the local pipeline runs
+ * it; the per-batch EMF line is not what is being compared.
+ */
+export const projectDesign: DedupDesign = designWith(loadProjectBundle);
+
+/** The same handler run from its sources (under tsx), for CPU profiles: their breakdown goes by source file. */
+export const projectDesignFromSource: DedupDesign = designWith(() => fromSource);

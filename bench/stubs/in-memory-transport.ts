@@ -53,10 +53,12 @@ const stubClientConfig = (endpoint: string, requestHandler: InMemoryHandler) => 
   requestHandler,
 });
 
-/** Records a stub Firehose has accepted. */
+/** Records a stub Firehose has accepted, and the CPU the stub itself spent answering (not the client's). */
 export interface FirehoseStubStats {
   records: number;
   calls: number;
+  /** User + system µs spent inside the stub's answer; the benchmark subtracts it from the client's CPU. */
+  cpuUs: number;
 }
 
 /**
@@ -64,9 +66,9 @@ export interface FirehoseStubStats {
  * by scanning the bytes for `"Data":` rather than parsing the body, so the stub adds little CPU of its own.
  */
 export function inMemoryFirehoseClient(): { client: FirehoseClient; stats: FirehoseStubStats } {
-  const stats: FirehoseStubStats = { records: 0, calls: 0 };
+  const stats: FirehoseStubStats = { records: 0, calls: 0, cpuUs: 0 };
   let nextId = 0;
-  const handler = new InMemoryHandler((operation, body) => {
+  const answer = (operation: string, body: Buffer) => {
     stats.calls++;
     if (operation === 'PutRecord') {
       stats.records++;
@@ -78,6 +80,14 @@ export function inMemoryFirehoseClient(): { client: FirehoseClient; stats: Fireh
     stats.records += entries;
     const responses = Array.from({ length: entries }, () => ({ RecordId: `r${nextId++}` }));
     return { status: 200, json: JSON.stringify({ FailedPutCount: 0, Encrypted: false, RequestResponses: responses }) };
+  };
+  const handler = new InMemoryHandler((operation, body) => {
+    // The answer runs synchronously, so the process's CPU around it is the stub's own.
+    const start = process.cpuUsage();
+    const result = answer(operation, body);
+    const used = process.cpuUsage(start);
+    stats.cpuUs += used.user + used.system;
+    return result;
   });
   return { client: new FirehoseClient(stubClientConfig('http://firehose.stub', handler)), stats };
 }

@@ -28,6 +28,8 @@ export interface ValidCtr {
   readonly fingerprint: string;
   /** The record as received without line breaks, plus one newline (Firehose adds no delimiter). */
   readonly line: Buffer;
+  /** The record parsed (after fingerprinting; pseudonymizing reuses it rather than parsing `line` again). */
+  readonly ctr: Record<string, unknown>;
 }
 
 /** A record that must not reach the CTR data. */
@@ -104,5 +106,5 @@ export function classifyRecord(data: Buffer, mode: FingerprintMode, nowMs: numbe
   const line = Buffer.allocUnsafe(lineBytes);
   body.copy(line);
   line[body.length] = LF;
-  return { kind: 'ctr', fingerprint: fp, line };
+  return { kind: 'ctr', fingerprint: fp, line, ctr };
 }

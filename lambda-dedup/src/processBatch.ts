@@ -103,7 +103,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
         sequenceNumber: origin.sequenceNumber,
         claimant: `${origin.shardId}:${origin.sequenceNumber}`,
         fingerprint: classified.fingerprint,
-        line: deps.pseudonymize ? deps.pseudonymize(classified.line) : classified.line,
+        line: deps.pseudonymize ? deps.pseudonymize(classified.line, classified.ctr) : classified.line,
       });
     }
   }

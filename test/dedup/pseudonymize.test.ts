@@ -9,6 +9,7 @@ import { ConfigurationError, PseudonymizationKeyError } from '../../lambda-dedup
 import { keyFromString, secretsManagerKey, staticKey } from '../../lambda-dedup/src/pseudonymization-key';
 import { callerToken, createPseudonymizer } from '../../lambda-dedup/src/pseudonymize';
 import { fingerprint } from '../../lambda-dedup/src/fingerprint';
+import { classifyRecord } from '../../lambda-dedup/src/classifyRecord';
 import { fakeFirehose, fakeS3 } from './fakes';
 import { ctr, duplicatedSamples, kinesisEvent, startDynamoDb, testConfig } from './helpers';
 
@@ -59,6 +60,15 @@ describe('createPseudonymizer', () => {
       const input = line(ctr('c-2', undefined, { CustomerEndpoint: endpoint, Attributes: null }));
       expect(pseudonymize(input)).toBe(input);
     }
+  });
+
+  test('given the record already parsed by classifyRecord, gives the same bytes as from the line alone', () => {
+    const record = ctr('c-4', undefined, { CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' }, Attributes: { CallbackNumber: '+15550100' } });
+    const classified = classifyRecord(Buffer.from(record), 'canonical');
+    if (classified.kind !== 'ctr') throw new Error(`not a CTR: ${classified.reason}`);
+    const fromLine = pseudonymize(classified.line);
+    expect(pseudonymize(classified.line, classified.ctr).equals(fromLine)).toBe(true);
+    expect(fromLine.toString()).not.toContain(NUMBER);
   });
 
   test('reads a line that starts with a byte order mark', () => {
