@@ -29,15 +29,20 @@ export interface ClaimsServer {
 /**
  * Starts the claims table's server for a run. With `auto`, a DynamoDB Local that cannot start (no Java)
  * falls back to dynalite with a note; asked for by name, it fails the run with its reason.
+ * `start` starts DynamoDB Local. @default startDynamoDbLocal
  */
-export async function startClaimsServer(choice: ClaimsServerChoice, inputBytes: number | undefined): Promise<ClaimsServer> {
+export async function startClaimsServer(
+  choice: ClaimsServerChoice,
+  inputBytes: number | undefined,
+  start?: (options: import('./dynamodb-local').DynamoDbLocalOptions) => Promise<RunningServer>,
+): Promise<ClaimsServer> {
   const kind = resolveClaimsServer(choice, inputBytes);
   if (kind === 'dynalite') return { kind };
   // Required here, not at the top: the CLI reads CLAIMS_SERVERS for --help, which must not load the SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DynamoDbLocalStartError, LEAN_JVM_OPTIONS, startDynamoDbLocal } = require('./dynamodb-local') as typeof import('./dynamodb-local');
   try {
-    return { kind, server: await startDynamoDbLocal({ javaOptions: LEAN_JVM_OPTIONS }) };
+    return { kind, server: await (start ?? startDynamoDbLocal)({ javaOptions: LEAN_JVM_OPTIONS }) };
   } catch (err) {
     if (choice === 'auto' && err instanceof DynamoDbLocalStartError) return { kind: 'dynalite', fallback: err.message };
     throw err;
