@@ -20,9 +20,9 @@ const faultHelp = () =>
 
 const help = () => `Usage: ctr local --input FILE... [--out DIR [--replace]] [--json] [--fault NAME[=VALUE]]... [--verify]
 
-Runs CTRs through the whole pipeline on local servers started in this process: the emulator Lambda
+Runs CTRs through the whole pipeline on local servers started for the run: the emulator Lambda
 puts them into Kinesis (kinesalite), the dedup Lambda reads them through a local event source mapping,
-claims fingerprints in DynamoDB (dynalite) and forwards first-seen records to a local Firehose endpoint
+claims fingerprints in DynamoDB (see --dynamodb) and forwards first-seen records to a local Firehose endpoint
 that writes GZIP objects to S3 (s3rver). DuckDB then counts contacts per day.
 
 Options:
