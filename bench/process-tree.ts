@@ -59,9 +59,8 @@ export function sampleProcessTree(root: number): ProcessSample[] {
 export class ProcessTreeSampler {
   /** Highest sum of RSS over the tree seen in one sample. */
   peakTotalRssBytes = 0;
-  /** Highest RSS per process name, and its CPU seconds when last seen. */
-  readonly byName = new Map<string, { peakRssBytes: number; cpuSeconds: number }>();
-  private readonly lastCpu = new Map<number, { name: string; cpuSeconds: number }>();
+  /** Per process (`name pid`): its highest RSS, and its CPU seconds when last seen. */
+  readonly byProcess = new Map<string, { peakRssBytes: number; cpuSeconds: number }>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -75,13 +74,11 @@ export class ProcessTreeSampler {
     const tree = sampleProcessTree(this.root);
     this.peakTotalRssBytes = Math.max(this.peakTotalRssBytes, tree.reduce((n, p) => n + p.rssBytes, 0));
     for (const p of tree) {
-      this.lastCpu.set(p.pid, { name: p.name, cpuSeconds: p.cpuSeconds });
-      const entry = this.byName.get(p.name) ?? { peakRssBytes: 0, cpuSeconds: 0 };
+      const key = `${p.name} ${p.pid}`;
+      const entry = this.byProcess.get(key) ?? { peakRssBytes: 0, cpuSeconds: 0 };
       entry.peakRssBytes = Math.max(entry.peakRssBytes, p.rssBytes);
-      this.byName.set(p.name, entry);
-    }
-    for (const [name, entry] of this.byName) {
-      entry.cpuSeconds = [...this.lastCpu.values()].filter((c) => c.name === name).reduce((n, c) => n + c.cpuSeconds, 0);
+      entry.cpuSeconds = p.cpuSeconds;
+      this.byProcess.set(key, entry);
     }
   }
 

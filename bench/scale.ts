@@ -101,12 +101,14 @@ async function main(): Promise<void> {
     const [maxRssKiB, userSeconds, systemSeconds] = readFileSync(join(dir, 'rss'), 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
     const peakRss = Math.max(tree.peakTotalRssBytes, maxRssKiB * 1024);
     const cpuSeconds = userSeconds + systemSeconds;
+    // On failure `ctr --json` prints only `error` (and the exit code).
     const summary = JSON.parse(stdout) as {
-      delivered: number;
-      claimsServer: string;
-      verify: { ok: boolean; lost: number; duplicated: number; expectedDistinct: number };
+      error?: string;
+      delivered?: number;
+      claimsServer?: string;
+      verify?: { ok: boolean; lost: number; duplicated: number; expectedDistinct: number };
     };
-    const processes = [...tree.byName].filter(([name]) => name !== 'time');
+    const processes = [...tree.byProcess].filter(([name]) => !name.startsWith('time '));
     const rate = records / seconds;
     const row = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(24)}${value}\n`);
     process.stdout.write(`\nctr local --verify on ${records} CTRs (${(bytes / 1024 ** 2).toFixed(0)} MiB, ${distinct} distinct)\n`);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     row('exit code', String(code));
     row('elapsed', `${seconds.toFixed(0)} s`);
     row('records/s', `${rate.toFixed(0)} (target >= ${TARGETS.recordsPerSecond}: ${rate >= TARGETS.recordsPerSecond ? 'met' : 'not met'})`);
-    row('claims table', summary.claimsServer);
+    row('claims table', summary.claimsServer ?? 'unknown (the run failed)');
     row('CPU', `${cpuSeconds.toFixed(0)} s (user ${userSeconds.toFixed(0)}, system ${systemSeconds.toFixed(0)}): ${((cpuSeconds / records) * 1000).toFixed(2)} s per 1,000 records, ${(cpuSeconds / seconds).toFixed(2)} cores busy`);
     for (const [name, p] of processes) row(`  ${name}`, `${p.cpuSeconds.toFixed(0)} s CPU (last sample), peak RSS ${(p.peakRssBytes / 1024 ** 2).toFixed(0)} MiB`);
     // On 2 idle cores a run can go no faster than its CPU allows: the total spread over both cores, and no
@@ -122,8 +124,10 @@ async function main(): Promise<void> {
     const bound = Math.max(cpuSeconds / 2, ...processes.map(([, p]) => p.cpuSeconds));
     row('CPU bound, 2 idle cores', `<= ${(records / bound).toFixed(0)} records/s (records / max(CPU / 2, busiest process's CPU))`);
     row('peak RSS', `${(peakRss / 1024 ** 2).toFixed(0)} MiB, all processes (target <= 1024: ${peakRss <= TARGETS.peakRssBytes ? 'met' : 'not met'})`);
-    row('delivered', `${summary.delivered} of ${summary.verify.expectedDistinct} expected`);
-    row('verify', `${summary.verify.ok ? 'OK' : 'FAILED'}: lost ${summary.verify.lost}, duplicated ${summary.verify.duplicated}`);
+    if (summary.verify) {
+      row('delivered', `${summary.delivered} of ${summary.verify.expectedDistinct} expected`);
+      row('verify', `${summary.verify.ok ? 'OK' : 'FAILED'}: lost ${summary.verify.lost}, duplicated ${summary.verify.duplicated}`);
+    } else row('verify', `not reached: ${summary.error ?? 'no summary'}`);
   } finally {
     if (values.keep) process.stderr.write(`kept ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
