@@ -27,7 +27,7 @@ import type { FirehoseFaults } from './firehose/faults';
 import { EventSourceMapping, type EventSourceMappingProps, type KinesisHandler } from './poller/event-source-mapping';
 import { s3FailureDestination } from './poller/failure-destination';
 import { startDynamoDb } from './servers/dynamodb';
-import { startKinesis } from './servers/kinesis';
+import { startKinesis, startKinesisProcess } from './servers/kinesis';
 import type { RunningServer } from './servers/listen';
 import { startS3 } from './servers/s3';
 import { createClaimsTable } from './tables';
@@ -82,6 +82,8 @@ export interface LocalEnvironmentProps {
    * memory: a run of hundreds of MB then needs little memory. @default false
    */
   readonly dataOnDisk?: boolean;
+  /** Run kinesalite in a Node process of its own, so that its work uses another core (`ctr local` does). @default false */
+  readonly kinesisProcess?: boolean;
   /**
    * A DynamoDB server already running (DynamoDB Local, shared by a test run); the environment gets a
    * database of its own on it and leaves the server running. @default a fresh dynalite
@@ -151,7 +153,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
     const onDisk = (name: string) => (props.dataOnDisk ? join(s3Dir, name) : undefined);
     const external = props.dynamodbEndpoint;
     const [kinesisServer, dynamoServer, s3Server] = await Promise.all([
-      startKinesis(onDisk('.kinesis')),
+      (props.kinesisProcess ? startKinesisProcess : startKinesis)(onDisk('.kinesis')),
       external ? { endpoint: external, close: async () => undefined } : startDynamoDb(onDisk('.dynamodb')),
       startS3(s3Dir),
     ]);

@@ -76,6 +76,18 @@ describe('ctr local (spawned)', () => {
     expect(summary).toMatchObject({ recordsIn: 8, delivered: 4 });
   });
 
+  it('keeps the claims table in DynamoDB Local with --dynamodb dynamodb-local, delivering exactly; refuses an unknown server', async () => {
+    const run = await ctr(['local', '--input', samples, '--dynamodb', 'dynamodb-local', '--json', '--verify']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as { claimsServer: string; delivered: number; verify: { ok: boolean; duplicated: number } };
+    expect(summary).toMatchObject({ claimsServer: 'dynamodb-local', delivered: 3, verify: { ok: true, duplicated: 0 } });
+    expectPlainError(await ctr(['local', '--input', samples, '--dynamodb', 'mysql']), 2, /--dynamodb must be one of auto, dynalite, dynamodb-local/);
+    // No java on the PATH: the run fails at once and says what to install.
+    mkdirSync(path('no-java'));
+    const noJava = await ctr(['local', '--input', samples, '--dynamodb', 'dynamodb-local'], { env: { PATH: path('no-java') } });
+    expectPlainError(noJava, 1, /DynamoDB Local could not be started \(java was not found\); install Java 17/);
+  });
+
   it('quarantines a record too large for Kinesis with its reason, delivers the rest, and logs no error about them', async () => {
     const huge = { ...sample, ContactId: 'huge', Attributes: { blob: 'x'.repeat(1100 * 1024) } };
     const input = path('huge.ndjson');

@@ -7,6 +7,7 @@ import { CliError, EXIT, UsageError } from '../errors';
 import { handleInterrupt } from '../interrupt';
 import { claimOutDir, type OutDir } from '../out-dir';
 import { startProgress } from '../progress';
+import { CLAIMS_SERVERS, type ClaimsServerChoice } from '../../servers/claims-server';
 
 // Heavy modules (the SDK, the local servers, DuckDB) are required inside `run`, so that `--help` is quick.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -19,9 +20,9 @@ const faultHelp = () =>
 
 const help = () => `Usage: ctr local --input FILE... [--out DIR [--replace]] [--json] [--fault NAME[=VALUE]]... [--verify]
 
-Runs CTRs through the whole pipeline on local servers started in this process: the emulator Lambda
+Runs CTRs through the whole pipeline on local servers started for the run: the emulator Lambda
 puts them into Kinesis (kinesalite), the dedup Lambda reads them through a local event source mapping,
-claims fingerprints in DynamoDB (dynalite) and forwards first-seen records to a local Firehose endpoint
+claims fingerprints in DynamoDB (see --dynamodb) and forwards first-seen records to a local Firehose endpoint
 that writes GZIP objects to S3 (s3rver). DuckDB then counts contacts per day.
 
 Options:
@@ -38,6 +39,11 @@ Options:
       --json           Print one JSON summary object on stdout (with "error" on failure); progress and
                        logs go to stderr.
       --shards N       Shards of the local stream. Default: 2.
+      --dynamodb SERVER
+                       Where the claims table lives: dynalite (in this process, starts at once),
+                       dynamodb-local (AWS's DynamoDB Local, a Java process: seconds to start, several
+                       times faster on big inputs) or auto: dynamodb-local for inputs of 16 MiB or more
+                       when Java is installed, else dynalite. Default: auto.
       --firehose-failure-rate F
                        Fraction (0-1) of Firehose entries the local endpoint fails, to watch the
                        resends work. Default: 0.
@@ -65,6 +71,7 @@ function parse(argv: readonly string[]) {
       replace: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       shards: { type: 'string' },
+      dynamodb: { type: 'string', default: 'auto' },
       'firehose-failure-rate': { type: 'string' },
       fault: { type: 'string', multiple: true },
       verify: { type: 'boolean', default: false },
@@ -91,6 +98,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (inputs.length === 0) throw new UsageError('--input FILE is required (a file, a directory, or - for standard input)');
   if (!Number.isInteger(shards) || shards < 1 || shards > 50) throw new UsageError('--shards must be an integer from 1 to 50');
   if (!(failureRate >= 0 && failureRate < 1)) throw new UsageError('--firehose-failure-rate must be from 0 to below 1');
+  if (!(CLAIMS_SERVERS as readonly string[]).includes(values.dynamodb)) throw new UsageError(`--dynamodb must be one of ${CLAIMS_SERVERS.join(', ')}`);
   if (values.replace && !values.out) throw new UsageError('--replace goes with --out DIR');
   const { parseFaultSpec, planFaults } = faultsModule();
   let plan: ReturnType<typeof planFaults>;
@@ -139,6 +147,7 @@ interface RunInputs {
 async function runPipeline({ values, shards, failureRate, plan, records, reader, outDir, kept }: RunInputs): Promise<number> {
   const { localPseudonymizer, startLocalEnvironment } = require('../../environment') as typeof import('../../environment');
   const { runLocalPipeline } = require('../../pipeline') as typeof import('../../pipeline');
+  const { startClaimsServer } = require('../../servers/claims-server') as typeof import('../../servers/claims-server');
   const { exportObjects, listKeys } = require('../../bucket') as typeof import('../../bucket');
   const { DeliveryVerifier } = require('../../verify') as typeof import('../../verify');
   const { formatFaultRun, formatSummary } = require('../format') as typeof import('../format');
@@ -167,10 +176,15 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
   // The run pseudonymizes callers as the stack does (local key), so the verifier expects tokens too.
   const verifier = values.verify ? new DeliveryVerifier({ duplicatesFail: plan.exact, pseudonymize: localPseudonymizer() }) : undefined;
   for (const data of plan.extraInputs) verifier?.add(data);
+  let claims: import('../../servers/claims-server').ClaimsServer | undefined;
   try {
+    claims = await startClaimsServer(values.dynamodb as ClaimsServerChoice, reader.progress.totalBytes);
+    if (claims.fallback) process.stderr.write(`ctr: using dynalite for the claims table: ${claims.fallback}\n`);
     env = await startLocalEnvironment({
+      dynamodbEndpoint: claims.server?.endpoint,
       shardCount: shards,
       dataOnDisk: true,
+      kinesisProcess: true,
       pseudonymize: true,
       ...plan.environment,
       firehoseFaults: plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
@@ -194,7 +208,7 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     const report = reports ? await reports.saveReport({ kind: 'local', out: outDir }, values.report!) : undefined;
     const location = kept ? outDir : 'temporary directory, removed (use --out DIR to keep them)';
     if (values.json) {
-      stdoutWrite(`${JSON.stringify({ ...summary, outDir: kept ? outDir : null, ...(faults ? { faults } : {}), ...(verify ? { verify } : {}) })}\n`);
+      stdoutWrite(`${JSON.stringify({ ...summary, outDir: kept ? outDir : null, claimsServer: claims.kind, ...(faults ? { faults } : {}), ...(verify ? { verify } : {}) })}\n`);
     } else {
       stdoutWrite(`${formatSummary(summary, location)}\n`);
       if (faults || verify) stdoutWrite(`${formatFaultRun(faults, verify)}\n`);
@@ -211,6 +225,7 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     stopProgress();
     uninstall();
     await env?.stop();
+    await claims?.server?.close();
     process.stdout.write = stdoutWrite;
   }
 }

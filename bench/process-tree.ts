@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** One process of a tree, as /proc shows it now. */
+export interface ProcessSample {
+  readonly pid: number;
+  /** The executable's name (`node`, `java`). */
+  readonly name: string;
+  readonly rssBytes: number;
+  /** User plus system CPU seconds so far (its threads included). */
+  readonly cpuSeconds: number;
+}
+
+const TICKS_PER_SECOND = 100;
+const PAGE_BYTES = 4096;
+
+/** Parses /proc/<pid>/stat; the name is in parentheses and may hold spaces. */
+function readStat(pid: number): { ppid: number; name: string; cpuSeconds: number; rssBytes: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // it exited meanwhile
+  }
+  const close = text.lastIndexOf(')');
+  const name = text.slice(text.indexOf('(') + 1, close);
+  const fields = text.slice(close + 2).split(' ');
+  // Fields after the name, from field 3 (state): ppid is 4, utime 14, stime 15, rss 24 (pages).
+  return {
+    ppid: Number(fields[1]),
+    name,
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+    rssBytes: Number(fields[21]) * PAGE_BYTES,
+  };
+}
+
+/** `root` and every process under it (Linux /proc): what a run costs when its servers are processes of their own. */
+export function sampleProcessTree(root: number): ProcessSample[] {
+  const children = new Map<number, number[]>();
+  const stats = new Map<number, NonNullable<ReturnType<typeof readStat>>>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (!stat) continue;
+    stats.set(pid, stat);
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), pid]);
+  }
+  const out: ProcessSample[] = [];
+  const visit = (pid: number) => {
+    const stat = stats.get(pid);
+    if (stat) out.push({ pid, name: stat.name, rssBytes: stat.rssBytes, cpuSeconds: stat.cpuSeconds });
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
+/** Peaks of a process tree sampled on a timer: the sum of RSS (what the machine must hold) and each process's last CPU. */
+export class ProcessTreeSampler {
+  /** Highest sum of RSS over the tree seen in one sample. */
+  peakTotalRssBytes = 0;
+  /** Per process (`name pid`): its highest RSS, and its CPU seconds when last seen. */
+  readonly byProcess = new Map<string, { peakRssBytes: number; cpuSeconds: number }>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly root: number,
+    intervalMs = 250,
+  ) {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  sample(): void {
+    const tree = sampleProcessTree(this.root);
+    this.peakTotalRssBytes = Math.max(this.peakTotalRssBytes, tree.reduce((n, p) => n + p.rssBytes, 0));
+    for (const p of tree) {
+      const key = `${p.name} ${p.pid}`;
+      const entry = this.byProcess.get(key) ?? { peakRssBytes: 0, cpuSeconds: 0 };
+      entry.peakRssBytes = Math.max(entry.peakRssBytes, p.rssBytes);
+      entry.cpuSeconds = p.cpuSeconds;
+      this.byProcess.set(key, entry);
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,13 @@
+// Entry point of the child process that `startKinesisProcess` forks: kinesalite on a port of its own, so that
+// its CPU (JSON, base64, LevelDB) runs beside the handler's instead of on the same thread.
+import { startKinesis } from './kinesis';
+
+// The parent's IPC channel closes when it exits, even when killed: the server must not outlive it.
+process.on('disconnect', () => process.exit(0));
+startKinesis(process.argv[2] || undefined).then(
+  ({ endpoint }) => process.send?.({ endpoint }),
+  (err: unknown) => {
+    process.stderr.write(`kinesalite could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);
