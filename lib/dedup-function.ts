@@ -12,10 +12,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   DEDUP_ENV,
+  DEDUP_SERVICE_NAME,
   DEFAULT_CLAIM_CONCURRENCY,
   DEFAULT_DELIVERY_ATTEMPTS,
   DEFAULT_QUARANTINE_PREFIX,
   DEFAULT_WINDOW_SECONDS,
+  METRICS_NAMESPACE,
 } from '../lambda-dedup/src/constants';
 import type { DeliveryReceipts } from '../lambda-dedup/src/config';
 import { InvalidSettingError } from './errors';
@@ -23,11 +25,6 @@ import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './event-sour
 import { createProjectFunction } from './project-function';
 import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
 import { S3FailureDestination } from './s3-failure-destination';
-
-/** Powertools service name of the dedup function: the `service` dimension of its metrics. */
-export const DEDUP_SERVICE_NAME = 'ctr-dedup';
-/** CloudWatch namespace of the custom metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
-export const METRICS_NAMESPACE = 'CallCenterAnalytics';
 
 /** Props of {@link DedupFunction}. */
 export interface DedupFunctionProps {

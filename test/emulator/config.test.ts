@@ -15,6 +15,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('lists every problem in the error', () => {
+    let caught: unknown;
+    try {
+      loadConfig({});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    expect((caught as ConfigurationError).problems).toEqual([
+      'STREAM_NAME is not set: it must name the Kinesis Data Stream that receives the CTRs',
+    ]);
+  });
 });
 
 describe('handler module', () => {

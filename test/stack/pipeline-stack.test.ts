@@ -6,7 +6,7 @@ import { EMULATOR_ENV } from '../../lambda-emulator/src/constants';
 import { FAILED_BATCHES_METRICS_FILTER } from '../../lib/call-center-analytics-stack';
 import { ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME } from '../../lib/ctr-catalog';
 import { CTR_COLUMNS, toGlueType } from '../../lib/ctr-schema';
-import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lib/dedup-function';
+import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lambda-dedup/src/constants';
 import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
 import { DEFAULT_EVENT_SOURCE_SETTINGS } from '../../lib/event-source-settings';
 import { logicalId, resources, roleActions, roleStatements, synthStack } from './synth';
