@@ -197,40 +197,7 @@ export class CallCenterAnalyticsStack extends Stack {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     refuseRetentionBeyondWindow(props.streamRetention, props.dedupWindow);
 
-    const accessLogs = new SecureBucket(this, 'AccessLogs', {
-      destroyOnRemoval,
-      lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
-    }).bucket;
-    const bucket = (bucketId: string, rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {}) =>
-      new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
-    this.buckets = {
-      accessLogs,
-      data: bucket('Data', {
-        lifecycleRules: [
-          {
-            id: 'ctr-to-cheaper-storage',
-            prefix: DELIVERY_LAYOUT.dataRoot,
-            transitions: [
-              {
-                storageClass: props.dataTransitionStorageClass ?? s3.StorageClass.INFREQUENT_ACCESS,
-                transitionAfter: props.dataTransitionAfter ?? Duration.days(90),
-              },
-            ],
-          },
-        ],
-      }),
-      quarantine: bucket('Quarantine'),
-      failedBatches: bucket('FailedBatches', { metrics: [{ id: FAILED_BATCHES_METRICS_FILTER }] }),
-      athenaResults: bucket('AthenaResults', {
-        lifecycleRules: [
-          {
-            id: 'expire-query-results',
-            prefix: ATHENA_RESULTS_PREFIX,
-            expiration: props.athenaResultsExpiration ?? Duration.days(7),
-          },
-        ],
-      }),
-    };
+    this.buckets = this.createBuckets(props, destroyOnRemoval);
 
     this.ctrStream = new CtrStream(this, 'CtrStream', {
       shardCount: props.shardCount,
@@ -275,7 +242,58 @@ export class CallCenterAnalyticsStack extends Stack {
       destroyOnRemoval,
       timeZone: props.timeZone,
     });
-    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+    this.monitoring = this.createMonitoring(props, destroyOnRemoval);
+    if (props.connectInstanceArn) {
+      this.connectStorage = new ConnectStorage(this, 'ConnectStorage', {
+        instanceArn: props.connectInstanceArn,
+        stream: this.ctrStream.stream,
+      });
+    }
+
+    this.addOutputs();
+  }
+
+  /** Every bucket logs its access to the access-log bucket; data and results have lifecycle rules. */
+  private createBuckets(props: CallCenterAnalyticsStackProps, destroyOnRemoval: boolean): CallCenterAnalyticsStack['buckets'] {
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      destroyOnRemoval,
+      lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
+    }).bucket;
+    const bucket = (bucketId: string, rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {}) =>
+      new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
+    return {
+      accessLogs,
+      data: bucket('Data', {
+        lifecycleRules: [
+          {
+            id: 'ctr-to-cheaper-storage',
+            prefix: DELIVERY_LAYOUT.dataRoot,
+            transitions: [
+              {
+                storageClass: props.dataTransitionStorageClass ?? s3.StorageClass.INFREQUENT_ACCESS,
+                transitionAfter: props.dataTransitionAfter ?? Duration.days(90),
+              },
+            ],
+          },
+        ],
+      }),
+      quarantine: bucket('Quarantine'),
+      failedBatches: bucket('FailedBatches', { metrics: [{ id: FAILED_BATCHES_METRICS_FILTER }] }),
+      athenaResults: bucket('AthenaResults', {
+        lifecycleRules: [
+          {
+            id: 'expire-query-results',
+            prefix: ATHENA_RESULTS_PREFIX,
+            expiration: props.athenaResultsExpiration ?? Duration.days(7),
+          },
+        ],
+      }),
+    };
+
+  }
+
+  private createMonitoring(props: CallCenterAnalyticsStackProps, destroyOnRemoval: boolean): PipelineMonitoring {
+    return new PipelineMonitoring(this, 'Monitoring', {
       dedupFunction: this.dedup.function,
       serviceName: DEDUP_SERVICE_NAME,
       metricsNamespace: METRICS_NAMESPACE,
@@ -292,14 +310,6 @@ export class CallCenterAnalyticsStack extends Stack {
       freshnessThreshold: props.freshnessAlarmThreshold,
       destroyOnRemoval,
     });
-    if (props.connectInstanceArn) {
-      this.connectStorage = new ConnectStorage(this, 'ConnectStorage', {
-        instanceArn: props.connectInstanceArn,
-        stream: this.ctrStream.stream,
-      });
-    }
-
-    this.addOutputs();
   }
 
   private addOutputs(): void {

@@ -93,9 +93,31 @@ export class CtrCatalog extends Construct {
       databaseInput: { name: this.databaseName, description: 'Deduplicated Amazon Connect contact trace records' },
     });
 
+    this.table = this.createTable(props);
+    this.table.node.addDependency(this.database);
+
+    this.workGroup = this.createWorkGroup(props);
+
+    const timeZone = stackTimeZone(props.timeZone);
+    this.views = new CtrViews(this, 'Views', {
+      database: this.database,
+      databaseName: this.databaseName,
+      views: VIEWS.map((v) => withTimeZone(v, timeZone)),
+      dependsOn: [this.table],
+    });
+    this.namedQueries = new CtrNamedQueries(this, 'NamedQueries', {
+      workGroup: this.workGroup,
+      databaseName: this.databaseName,
+      queries: NAMED_QUERIES.map((q) => withTimeZone(q, timeZone)),
+      dependsOn: [this.database],
+    });
+  }
+
+  /** The CTR table: JSON (gzip) under the data root, partitioned by contact date through partition projection. */
+  private createTable(props: CtrCatalogProps): glue.CfnTable {
     const { partitionColumn, dataRoot } = DELIVERY_LAYOUT;
     const location = `s3://${props.dataBucket.bucketName}/${dataRoot}`;
-    this.table = new glue.CfnTable(this, 'Table', {
+    return new glue.CfnTable(this, 'Table', {
       catalogId: Aws.ACCOUNT_ID,
       databaseName: this.databaseName,
       tableInput: {
@@ -135,9 +157,10 @@ export class CtrCatalog extends Construct {
         },
       },
     });
-    this.table.node.addDependency(this.database);
+  }
 
-    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+  private createWorkGroup(props: CtrCatalogProps): athena.CfnWorkGroup {
+    return new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: 'Queries over deduplicated CTRs',
       state: 'ENABLED',
@@ -154,20 +177,6 @@ export class CtrCatalog extends Construct {
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },
-    });
-
-    const timeZone = stackTimeZone(props.timeZone);
-    this.views = new CtrViews(this, 'Views', {
-      database: this.database,
-      databaseName: this.databaseName,
-      views: VIEWS.map((v) => withTimeZone(v, timeZone)),
-      dependsOn: [this.table],
-    });
-    this.namedQueries = new CtrNamedQueries(this, 'NamedQueries', {
-      workGroup: this.workGroup,
-      databaseName: this.databaseName,
-      queries: NAMED_QUERIES.map((q) => withTimeZone(q, timeZone)),
-      dependsOn: [this.database],
     });
   }
 }

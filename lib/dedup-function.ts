@@ -141,25 +141,16 @@ export class DedupFunction extends Construct {
       timeout: props.timeout ?? Duration.minutes(1),
       logRetention: props.logRetention,
       destroyOnRemoval: props.destroyOnRemoval,
-      environment: {
-        [DEDUP_ENV.tableName]: props.table.tableName,
-        [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
-        [DEDUP_ENV.quarantineBucketName]: props.quarantineBucket.bucketName,
-        [DEDUP_ENV.quarantinePrefix]: quarantinePrefix,
-        [DEDUP_ENV.windowSeconds]: String(windowSeconds),
-        [DEDUP_ENV.fingerprintMode]: props.fingerprintMode ?? 'canonical',
-        [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
-        [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
-        [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
-        [DEDUP_ENV.pseudonymize]: props.pseudonymizationSecret ? 'on' : 'off',
-        ...(props.pseudonymizationSecret ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn } : {}),
-        ...(props.pseudonymizedPaths?.length ? { [DEDUP_ENV.pseudonymizedPaths]: props.pseudonymizedPaths.join(',') } : {}),
-        POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+      environment: dedupEnvironment(props, quarantinePrefix, windowSeconds),
     }));
+    this.grantAccess(props, quarantinePrefix);
+    this.eventSource = this.connectStream(props, settings);
+    this.acknowledgeFindings(props, quarantinePrefix);
+  }
 
-    // Exactly the calls the function makes, on its own resources only. GetItem: claims.ts reads an
+  /** Exactly the calls the function makes, on its own resources only. */
+  private grantAccess(props: DedupFunctionProps, quarantinePrefix: string): void {
+    // GetItem: claims.ts reads an
     // existing claim when the failed condition check returns no item, and reads batch receipts. PartiQL*:
     // the statements of BatchExecuteStatement (claims, marks, releases; IAM authorizes each statement by
     // its verb, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html); BatchGetItem
@@ -184,6 +175,9 @@ export class DedupFunction extends Construct {
       }),
     );
 
+  }
+
+  private connectStream(props: DedupFunctionProps, settings: EventSourceSettings): sources.KinesisEventSource {
     const source = new sources.KinesisEventSource(props.stream, {
       // Never skip records that arrived before the mapping existed.
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -197,8 +191,11 @@ export class DedupFunction extends Construct {
       onFailure: new S3FailureDestination(props.failureBucket),
     });
     this.function.addEventSource(source);
-    this.eventSource = source;
+    return source;
 
+  }
+
+  private acknowledgeFindings(props: DedupFunctionProps, quarantinePrefix: string): void {
     const policy = this.role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_WILDCARD_REASON });
     Validations.of(policy).acknowledge({
@@ -218,4 +215,24 @@ export class DedupFunction extends Construct {
         'invocations. Failed batches go to the mapping\'s S3 on-failure destination instead, records included.',
     });
   }
+}
+
+/** The function's environment: every setting by its DEDUP_ENV name, defaults resolved here. */
+function dedupEnvironment(props: DedupFunctionProps, quarantinePrefix: string, windowSeconds: number): Record<string, string> {
+  return {
+    [DEDUP_ENV.tableName]: props.table.tableName,
+    [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
+    [DEDUP_ENV.quarantineBucketName]: props.quarantineBucket.bucketName,
+    [DEDUP_ENV.quarantinePrefix]: quarantinePrefix,
+    [DEDUP_ENV.windowSeconds]: String(windowSeconds),
+    [DEDUP_ENV.fingerprintMode]: props.fingerprintMode ?? 'canonical',
+    [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
+    [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
+    [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
+    [DEDUP_ENV.pseudonymize]: props.pseudonymizationSecret ? 'on' : 'off',
+    ...(props.pseudonymizationSecret ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn } : {}),
+    ...(props.pseudonymizedPaths?.length ? { [DEDUP_ENV.pseudonymizedPaths]: props.pseudonymizedPaths.join(',') } : {}),
+    POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  };
 }
