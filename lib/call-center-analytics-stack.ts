@@ -4,16 +4,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { DeliveryReceipts } from '../lambda-dedup/src/config';
+import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
 import { DEDUP_SERVICE_NAME, DEFAULT_QUARANTINE_PREFIX, DEFAULT_WINDOW_SECONDS, METRICS_NAMESPACE } from '../lambda-dedup/src/constants';
-import { ATHENA_RESULTS_PREFIX, CtrCatalog } from './ctr-catalog';
+import { CtrCatalog } from './ctr-catalog';
+import { ATHENA_RESULTS_PREFIX } from './definitions/catalog-names';
 import { CtrDeliveryStream } from './ctr-delivery-stream';
 import { CtrStream } from './ctr-stream';
 import { ConnectStorage } from './connect-storage';
 import { DedupFunction } from './dedup-function';
 import { DedupTable } from './dedup-table';
-import { DELIVERY_LAYOUT } from './delivery-layout';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { EmulatorFunction } from './emulator-function';
-import { EventSourceSettings } from './event-source-settings';
+import { EventSourceSettings } from './definitions/event-source-settings';
 import { PipelineMonitoring } from './pipeline-monitoring';
 import { SecureBucket } from './secure-bucket';
 import { PseudonymizationKey } from './pseudonymization-key';
@@ -61,12 +64,12 @@ export interface CallCenterAnalyticsStackProps extends StackProps {
    * Fingerprint mode of the dedup function.
    * @default 'canonical'
    */
-  readonly fingerprintMode?: 'canonical' | 'raw';
+  readonly fingerprintMode?: FingerprintMode;
   /**
    * Batch receipts of the dedup function (`batch`, or `off` for exactly one write per distinct record).
    * @default 'batch'
    */
-  readonly deliveryReceipts?: 'batch' | 'off';
+  readonly deliveryReceipts?: DeliveryReceipts;
   /**
    * Firehose buffering interval (60-900 s).
    * @default Duration.seconds(60)

@@ -3,30 +3,14 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../analytics/definitions';
+import { NAMED_QUERIES, VIEWS } from '../analytics/definitions';
 import { DEFAULT_TIME_ZONE, InvalidTimeZoneError, checkTimeZone, withTimeZone } from '../analytics/time-zone';
-import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './ctr-schema';
+import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './definitions/ctr-schema';
+import { ATHENA_ENGINE_VERSION, ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME, catalogNames } from './definitions/catalog-names';
 import { CtrViews } from './ctr-views';
-import { DELIVERY_LAYOUT } from './delivery-layout';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { CtrNamedQueries } from './named-queries';
-
-/** Name of the CTR table in the stack's Glue database. */
-export const CTR_TABLE_NAME = RAW_TABLE_NAME;
-
-/** Key prefix of Athena query results in the results bucket. */
-export const ATHENA_RESULTS_PREFIX = 'athena-results/';
-
-/** Athena engine the workgroup is pinned to (a `ListEngineVersions` name). */
-export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
-
-/** Glue database and Athena workgroup names of a stack: derived from its name so that two stacks cannot collide. */
-export function catalogNames(stackName: string): { readonly databaseName: string; readonly workGroupName: string } {
-  return {
-    databaseName: `${stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_ctr`,
-    workGroupName: `${stackName}-ctr`,
-  };
-}
 
 /** Props of {@link CtrCatalog}. */
 export interface CtrCatalogProps {

@@ -4,7 +4,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DELIVERY_LAYOUT } from './delivery-layout';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { nagArn } from './nag-ids';
 

@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
 import {
   DEDUP_ENV,
   DEDUP_SERVICE_NAME,
@@ -21,7 +22,7 @@ import {
 } from '../lambda-dedup/src/constants';
 import type { DeliveryReceipts } from '../lambda-dedup/src/config';
 import { InvalidSettingError } from './errors';
-import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './event-source-settings';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './definitions/event-source-settings';
 import { createProjectFunction } from './project-function';
 import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
 import { S3FailureDestination } from './s3-failure-destination';
@@ -57,7 +58,7 @@ export interface DedupFunctionProps {
    * `canonical` hashes canonical JSON (key order and whitespace ignored); `raw` hashes the bytes.
    * @default 'canonical'
    */
-  readonly fingerprintMode?: 'canonical' | 'raw';
+  readonly fingerprintMode?: FingerprintMode;
   /**
    * Claims in flight at once per invocation.
    * @default 32

@@ -1,4 +1,4 @@
-import { NamedError } from '../lambda-common/named-error';
+import { NamedError } from '../../lambda-common/named-error';
 
 /**
  * The CTR table's columns, defined once: the Glue table (Athena) and the local SQL engine (DuckDB)

@@ -10,7 +10,7 @@ import {
   PartitioningError,
   renderFirehosePrefix,
   type JqPathQuery,
-} from '../../lib/firehose-partitioning';
+} from './partitioning';
 
 const gzipAsync = promisify(gzip);
 

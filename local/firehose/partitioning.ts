@@ -1,4 +1,4 @@
-import { NamedError } from '../lambda-common/named-error';
+import { NamedError } from '../../lambda-common/named-error';
 
 /**
  * Firehose's dynamic partitioning, played locally from the same definition the stack deploys

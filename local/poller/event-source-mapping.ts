@@ -8,7 +8,7 @@ import {
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { EventSourceSettings } from '../../lib/event-source-settings';
+import type { EventSourceSettings } from '../../lib/definitions/event-source-settings';
 import type { FailureCondition, FailureDestination } from './failure-destination';
 import { toLambdaEvent, toLambdaRecord, type EventSourceIdentity } from './kinesis-event';
 import { invoke, lambdaContext, type InvocationPlanner } from './invocation';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { VIEWS } from '../../analytics/definitions';
 import { withTimeZone } from '../../analytics/time-zone';
-import { ATHENA_ENGINE_VERSION } from '../../lib/ctr-catalog';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { ATHENA_ENGINE_VERSION } from '../../lib/definitions/catalog-names';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { evaluate, fullTemplate, ofType, PSEUDO } from './template';
 

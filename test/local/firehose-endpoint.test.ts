@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PutRecordBatchCommand, PutRecordCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
 import { localFirehoseClient, localS3Client } from '../../local/clients';
 import { startFirehoseEndpoint, type FirehoseEndpoint } from '../../local/firehose/endpoint';

@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import {
   evaluateJqPathQuery,
   JqEvaluationError,
   parseJqPathQuery,
   renderFirehosePrefix,
   UnsupportedJqQueryError,
-} from '../../lib/firehose-partitioning';
+} from '../../local/firehose/partitioning';
 
 const JQ = '/usr/bin/jq';
 const samples = ['case1.json', 'case2.json', 'case3.json'].map((f) =>
