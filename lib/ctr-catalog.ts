@@ -1,7 +1,7 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NAMED_QUERIES, VIEWS } from '../analytics/definitions';
 import { DEFAULT_TIME_ZONE, InvalidTimeZoneError, checkTimeZone, withTimeZone } from '../analytics/time-zone';

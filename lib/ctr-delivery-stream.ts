@@ -2,7 +2,7 @@ import { Aws, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';

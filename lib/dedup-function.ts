@@ -1,14 +1,14 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../lambda-dedup/src/constants';
 import type { DeliveryReceipts } from '../lambda-dedup/src/config';
 import { InvalidSettingError } from './errors';
-import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './definitions/event-source-settings';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from './definitions/event-source-settings';
 import { createProjectFunction } from './project-function';
 import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
 import { S3FailureDestination } from './s3-failure-destination';

@@ -64,7 +64,7 @@ export function evaluateJqPathQuery(query: JqPathQuery, input: unknown): unknown
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new JqEvaluationError(`Cannot index ${jqTypeName(value)} with "${key}"`);
     }
-    value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : null;
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : null;
   }
   if (!query.slice || value === null) return value;
   if (typeof value === 'string') {

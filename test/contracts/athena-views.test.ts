@@ -72,7 +72,7 @@ describe('Glue view tables are what Athena writes for CREATE VIEW', () => {
 });
 
 /** A Trino type (as in the view JSON) in DuckDB's spelling, field names lowercased (Glue lowercases them). */
-export function trinoToDuckDb(type: string): string {
+function trinoToDuckDb(type: string): string {
   let at = 0;
   const parse = (): string => {
     const name = /^[a-z]+/.exec(type.slice(at))![0];

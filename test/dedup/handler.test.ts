@@ -72,7 +72,11 @@ describe('dedup handler', () => {
     const samples = [readSample('case1.json'), readSample('case2.json'), readSample('case3.json')];
     // The first record's claim is throttled on every attempt, so its failure is logged.
     let victim: string | undefined;
-    failWrites(db.client, (w) => (w.verb === 'INSERT' && (victim ??= w.key) === w.key ? throttled() : undefined));
+    failWrites(db.client, (w) => {
+      if (w.verb !== 'INSERT') return undefined;
+      victim ??= w.key;
+      return victim === w.key ? throttled() : undefined;
+    });
     firehose.state.reject = (line) => (line.includes('2022-01-11T04:09:47Z') ? 'InternalFailure' : undefined);
 
     const lines = await captureOutput(async () => {

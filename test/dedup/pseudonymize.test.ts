@@ -112,7 +112,11 @@ describe('dedup handler with pseudonymization on', () => {
       logger: new Logger({ serviceName: 'ctr-dedup', logLevel: 'ERROR' }),
       metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
     });
-    return { handler, firehose, s3, restore: () => [firehose.mock, s3.mock].forEach((m) => m.restore()) };
+    return { handler, firehose, s3, restore: () => {
+        firehose.mock.restore();
+        s3.mock.restore();
+      },
+    };
   };
 
   test('is refused without a key', () => {

@@ -47,7 +47,7 @@ describe('local Firehose endpoint', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('buffers by partition, writes GZIP objects on flush, and sends unpartitionable records to the error prefix', async () => {
+  test('buffers by partition, writes GZIP objects on flush, and sends unpartitionable records to the error prefix', async () => {
     const out = await firehose.send(
       new PutRecordBatchCommand({
         DeliveryStreamName: 'stream',
@@ -77,7 +77,7 @@ describe('local Firehose endpoint', () => {
     expect(Buffer.from(errorDoc.rawData, 'base64').toString()).toBe('{"n":4}\n');
   });
 
-  it('answers API errors as Firehose does', async () => {
+  test('answers API errors as Firehose does', async () => {
     await expect(
       firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'nope', Records: [data('{}')] })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -95,7 +95,7 @@ describe('local Firehose endpoint', () => {
     ).rejects.toMatchObject({ name: 'InvalidArgumentException' });
   });
 
-  it('injects entry and call failures deterministically from a seed', async () => {
+  test('injects entry and call failures deterministically from a seed', async () => {
     const failedIndexes = async () => {
       endpoint.setFaults({ failEntryFraction: 0.5, seed: 42 });
       const out = await firehose.send(

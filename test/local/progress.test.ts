@@ -2,7 +2,7 @@ import { ProgressMeter } from '../../local/cli/progress';
 
 // Progress lines: the rate over the last interval (not since the start) and an ETA.
 describe('ProgressMeter', () => {
-  it('reports the rate over the last interval and the ETA from the remaining records', () => {
+  test('reports the rate over the last interval and the ETA from the remaining records', () => {
     let now = 0;
     const meter = new ProgressMeter(() => now);
     meter.line({ done: 0, total: 1000 });
@@ -13,7 +13,7 @@ describe('ProgressMeter', () => {
     expect(meter.line({ done: 600, total: 1000 })).toBe('600/1000 records, 10 records/s, ETA 0:40');
   });
 
-  it('without a record total, estimates from the share of the input read', () => {
+  test('without a record total, estimates from the share of the input read', () => {
     let now = 0;
     const meter = new ProgressMeter(() => now);
     meter.line({ done: 0, fraction: 0 });

@@ -1,7 +1,7 @@
-import { type App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
-import { CallCenterAnalyticsStack, CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
+import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import { CallCenterAnalyticsStack, type CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
 import { synthStack } from './synth';
 import { testApp } from '../setup/temp-dirs';
 

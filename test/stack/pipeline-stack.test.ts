@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CLAIM_ATTR, DEDUP_ENV, DEDUP_METRICS } from '../../lambda-dedup/src/constants';
 import { EMULATOR_ENV } from '../../lambda-emulator/src/constants';
 import { FAILED_BATCHES_METRICS_FILTER } from '../../lib/call-center-analytics-stack';

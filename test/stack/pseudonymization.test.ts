@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import { stackPropsFromContext } from '../../lib/stack-context';
 import { logicalId, resources, synthStack } from './synth';

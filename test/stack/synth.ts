@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { CallCenterAnalyticsStack, CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
+import { CallCenterAnalyticsStack, type CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
 import { testApp } from '../setup/temp-dirs';
 
 /** Options of {@link synthStack}. */
