@@ -1,8 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createDedupHandler } from '../../lambda-dedup/src/handler';
 import { DEDUP_METRICS } from '../../lambda-dedup/src/constants';
-import { fakeFirehose, fakeS3 } from './fakes';
+import { handlerWithFakes } from './fakes';
 import { duplicatedSamples, failWrites, kinesisEvent, readSample, startDynamoDb, testConfig, throttled } from './helpers';
 
 let db: Awaited<ReturnType<typeof startDynamoDb>>;
@@ -31,17 +28,7 @@ async function captureOutput(fn: () => Promise<void>): Promise<string[]> {
 
 /** A handler as the Lambda builds it, on the real claims store, with fault-injecting Firehose and S3. */
 function makeHandler(logLevel: 'INFO' | 'DEBUG') {
-  const firehose = fakeFirehose();
-  const s3 = fakeS3();
-  const handler = createDedupHandler({
-    dynamodb: db.client,
-    firehose: firehose.client,
-    s3: s3.client,
-    config: testConfig(),
-    logger: new Logger({ serviceName: 'ctr-dedup', logLevel }),
-    metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
-  });
-  return { handler, firehose, s3 };
+  return handlerWithFakes(db.client, logLevel, { config: testConfig() });
 }
 
 describe('dedup handler', () => {
