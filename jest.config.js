@@ -19,4 +19,6 @@ module.exports = {
   // One DynamoDB Local (Java, seconds to start) for the whole run; the batched claim path runs against it.
   globalSetup: '<rootDir>/test/setup/dynamodb-local.ts',
   globalTeardown: '<rootDir>/test/setup/dynamodb-local-teardown.ts',
+  // Removes the folders test/setup/temp-dirs.ts made (CDK output, synth homes) after each test file.
+  setupFilesAfterEnv: ['<rootDir>/test/setup/remove-temp-dirs.ts'],
 };

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CTR_COLUMNS, type ColumnType, type Field } from '../lib/ctr-schema';
-import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
+import { CTR_COLUMNS, type ColumnType, type Field } from '../lib/definitions/ctr-schema';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { UnknownQueryError } from './errors';
 import { readSqlFile, type SqlDefinition } from './sql-file';
 

@@ -1,10 +1,7 @@
+import { NamedError } from '../lambda-common/named-error';
+
 /** Base class of every error the analytics layer (views, named queries, query runners) raises. */
-export class AnalyticsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class AnalyticsError extends NamedError {}
 
 /** No named query or view has this name. */
 export class UnknownQueryError extends AnalyticsError {

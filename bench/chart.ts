@@ -54,5 +54,5 @@ export function renderBarChart(title: string, unit: string, groups: readonly Cha
     out.push(`<text x="${plot.x + plot.w + 40}" y="${ly + 1}">${escapeXml(name)}</text>`);
   });
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

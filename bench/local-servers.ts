@@ -8,7 +8,7 @@ import { startDynamoDbLocal } from '../local/servers/dynamodb-local';
 import { startKinesis } from '../local/servers/kinesis';
 import type { RunningServer } from '../local/servers/listen';
 import { startS3 } from '../local/servers/s3';
-import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 
 /** Names the benchmark gives its local resources. */
 export const BENCH_NAMES = { deliveryStreamName: 'ctr-bench', bucketName: 'ctr-bench' } as const;

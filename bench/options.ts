@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { NamedError } from '../lambda-common/named-error';
 
 /** Command-line options of `npm run bench`. */
 export interface BenchOptions {
@@ -19,12 +20,7 @@ export interface BenchOptions {
 }
 
 /** A bad command line. */
-export class BenchUsageError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class BenchUsageError extends NamedError {}
 
 export const BENCH_HELP = `Usage: npm run bench -- [options]
 

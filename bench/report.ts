@@ -195,5 +195,5 @@ export function formatReport(report: BenchReport): string {
   out.push('');
   out.push('Targets (informative; the benchmark does not fail on them):');
   out.push(markdownTable(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO'])));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

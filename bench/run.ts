@@ -38,7 +38,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   const targets = { deliveryStreamName: BENCH_NAMES.deliveryStreamName, bucketName: BENCH_NAMES.bucketName };
   const figures: DesignFigures[] = [];
   const copies: Record<string, { inBatch: number; crossBatch: number }> = {};
-  let replay;
+  let replay: Awaited<ReturnType<typeof measureEmulatorReplay>> | undefined;
   try {
     for (const batchSize of options.batchSizes) {
       const events = toKinesisEvents(corpus.records, batchSize);
@@ -128,7 +128,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   const handlerLogic = measureHandlerLogic(corpus.records, options.repeats);
   log('bundle size');
   const bundle = await measureBundleSize();
-  let localDemo;
+  let localDemo: Awaited<ReturnType<typeof timeLocalDemo>> | undefined;
   if (!options.skipDemo) {
     log('local demo (npm start)');
     localDemo = await timeLocalDemo();
@@ -163,7 +163,7 @@ async function main(): Promise<number> {
   }
   const report = await bench(options);
   process.stdout.write(formatReport(report));
-  if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2) + '\n');
+  if (options.json) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.chart) {
     const svg = renderBarChart(
       `Records/s per design (${report.corpus.records} CTRs, ${report.options.latencyMs} ms DynamoDB latency)`,

@@ -1,19 +1,22 @@
-import { CfnOutput, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type Size, Stack, type StackProps } from 'aws-cdk-lib';
 import { InvalidSettingError } from './errors';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
-import { DEFAULT_QUARANTINE_PREFIX, DEFAULT_WINDOW_SECONDS } from '../lambda-dedup/src/constants';
-import { ATHENA_RESULTS_PREFIX, CtrCatalog } from './ctr-catalog';
+import type { Construct } from 'constructs';
+import type { DeliveryReceipts } from '../lambda-dedup/src/config';
+import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
+import { DEDUP_SERVICE_NAME, DEFAULT_QUARANTINE_PREFIX, DEFAULT_WINDOW_SECONDS, METRICS_NAMESPACE } from '../lambda-dedup/src/constants';
+import { CtrCatalog } from './ctr-catalog';
+import { ATHENA_RESULTS_PREFIX } from './definitions/catalog-names';
 import { CtrDeliveryStream } from './ctr-delivery-stream';
 import { CtrStream } from './ctr-stream';
 import { ConnectStorage } from './connect-storage';
-import { DEDUP_SERVICE_NAME, DedupFunction, METRICS_NAMESPACE } from './dedup-function';
+import { DedupFunction } from './dedup-function';
 import { DedupTable } from './dedup-table';
-import { DELIVERY_LAYOUT } from './delivery-layout';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { EmulatorFunction } from './emulator-function';
-import { EventSourceSettings } from './event-source-settings';
+import type { EventSourceSettings } from './definitions/event-source-settings';
 import { PipelineMonitoring } from './pipeline-monitoring';
 import { SecureBucket } from './secure-bucket';
 import { PseudonymizationKey } from './pseudonymization-key';
@@ -61,12 +64,12 @@ export interface CallCenterAnalyticsStackProps extends StackProps {
    * Fingerprint mode of the dedup function.
    * @default 'canonical'
    */
-  readonly fingerprintMode?: 'canonical' | 'raw';
+  readonly fingerprintMode?: FingerprintMode;
   /**
    * Batch receipts of the dedup function (`batch`, or `off` for exactly one write per distinct record).
    * @default 'batch'
    */
-  readonly deliveryReceipts?: 'batch' | 'off';
+  readonly deliveryReceipts?: DeliveryReceipts;
   /**
    * Firehose buffering interval (60-900 s).
    * @default Duration.seconds(60)
@@ -197,40 +200,7 @@ export class CallCenterAnalyticsStack extends Stack {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     refuseRetentionBeyondWindow(props.streamRetention, props.dedupWindow);
 
-    const accessLogs = new SecureBucket(this, 'AccessLogs', {
-      destroyOnRemoval,
-      lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
-    }).bucket;
-    const bucket = (bucketId: string, rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {}) =>
-      new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
-    this.buckets = {
-      accessLogs,
-      data: bucket('Data', {
-        lifecycleRules: [
-          {
-            id: 'ctr-to-cheaper-storage',
-            prefix: DELIVERY_LAYOUT.dataRoot,
-            transitions: [
-              {
-                storageClass: props.dataTransitionStorageClass ?? s3.StorageClass.INFREQUENT_ACCESS,
-                transitionAfter: props.dataTransitionAfter ?? Duration.days(90),
-              },
-            ],
-          },
-        ],
-      }),
-      quarantine: bucket('Quarantine'),
-      failedBatches: bucket('FailedBatches', { metrics: [{ id: FAILED_BATCHES_METRICS_FILTER }] }),
-      athenaResults: bucket('AthenaResults', {
-        lifecycleRules: [
-          {
-            id: 'expire-query-results',
-            prefix: ATHENA_RESULTS_PREFIX,
-            expiration: props.athenaResultsExpiration ?? Duration.days(7),
-          },
-        ],
-      }),
-    };
+    this.buckets = this.createBuckets(props, destroyOnRemoval);
 
     this.ctrStream = new CtrStream(this, 'CtrStream', {
       shardCount: props.shardCount,
@@ -275,7 +245,58 @@ export class CallCenterAnalyticsStack extends Stack {
       destroyOnRemoval,
       timeZone: props.timeZone,
     });
-    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+    this.monitoring = this.createMonitoring(props, destroyOnRemoval);
+    if (props.connectInstanceArn) {
+      this.connectStorage = new ConnectStorage(this, 'ConnectStorage', {
+        instanceArn: props.connectInstanceArn,
+        stream: this.ctrStream.stream,
+      });
+    }
+
+    this.addOutputs();
+  }
+
+  /** Every bucket logs its access to the access-log bucket; data and results have lifecycle rules. */
+  private createBuckets(props: CallCenterAnalyticsStackProps, destroyOnRemoval: boolean): CallCenterAnalyticsStack['buckets'] {
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      destroyOnRemoval,
+      lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
+    }).bucket;
+    const bucket = (bucketId: string, rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {}) =>
+      new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
+    return {
+      accessLogs,
+      data: bucket('Data', {
+        lifecycleRules: [
+          {
+            id: 'ctr-to-cheaper-storage',
+            prefix: DELIVERY_LAYOUT.dataRoot,
+            transitions: [
+              {
+                storageClass: props.dataTransitionStorageClass ?? s3.StorageClass.INFREQUENT_ACCESS,
+                transitionAfter: props.dataTransitionAfter ?? Duration.days(90),
+              },
+            ],
+          },
+        ],
+      }),
+      quarantine: bucket('Quarantine'),
+      failedBatches: bucket('FailedBatches', { metrics: [{ id: FAILED_BATCHES_METRICS_FILTER }] }),
+      athenaResults: bucket('AthenaResults', {
+        lifecycleRules: [
+          {
+            id: 'expire-query-results',
+            prefix: ATHENA_RESULTS_PREFIX,
+            expiration: props.athenaResultsExpiration ?? Duration.days(7),
+          },
+        ],
+      }),
+    };
+
+  }
+
+  private createMonitoring(props: CallCenterAnalyticsStackProps, destroyOnRemoval: boolean): PipelineMonitoring {
+    return new PipelineMonitoring(this, 'Monitoring', {
       dedupFunction: this.dedup.function,
       serviceName: DEDUP_SERVICE_NAME,
       metricsNamespace: METRICS_NAMESPACE,
@@ -292,14 +313,6 @@ export class CallCenterAnalyticsStack extends Stack {
       freshnessThreshold: props.freshnessAlarmThreshold,
       destroyOnRemoval,
     });
-    if (props.connectInstanceArn) {
-      this.connectStorage = new ConnectStorage(this, 'ConnectStorage', {
-        instanceArn: props.connectInstanceArn,
-        stream: this.ctrStream.stream,
-      });
-    }
-
-    this.addOutputs();
   }
 
   private addOutputs(): void {

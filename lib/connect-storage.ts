@@ -1,5 +1,5 @@
 import * as connect from 'aws-cdk-lib/aws-connect';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { InvalidSettingError } from './errors';
 

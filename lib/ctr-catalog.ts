@@ -1,32 +1,16 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../analytics/definitions';
+import { NAMED_QUERIES, VIEWS } from '../analytics/definitions';
 import { DEFAULT_TIME_ZONE, InvalidTimeZoneError, checkTimeZone, withTimeZone } from '../analytics/time-zone';
-import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './ctr-schema';
+import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './definitions/ctr-schema';
+import { ATHENA_ENGINE_VERSION, ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME, catalogNames } from './definitions/catalog-names';
 import { CtrViews } from './ctr-views';
-import { DELIVERY_LAYOUT } from './delivery-layout';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { CtrNamedQueries } from './named-queries';
-
-/** Name of the CTR table in the stack's Glue database. */
-export const CTR_TABLE_NAME = RAW_TABLE_NAME;
-
-/** Key prefix of Athena query results in the results bucket. */
-export const ATHENA_RESULTS_PREFIX = 'athena-results/';
-
-/** Athena engine the workgroup is pinned to (a `ListEngineVersions` name). */
-export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
-
-/** Glue database and Athena workgroup names of a stack: derived from its name so that two stacks cannot collide. */
-export function catalogNames(stackName: string): { readonly databaseName: string; readonly workGroupName: string } {
-  return {
-    databaseName: `${stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_ctr`,
-    workGroupName: `${stackName}-ctr`,
-  };
-}
 
 /** Props of {@link CtrCatalog}. */
 export interface CtrCatalogProps {
@@ -93,9 +77,31 @@ export class CtrCatalog extends Construct {
       databaseInput: { name: this.databaseName, description: 'Deduplicated Amazon Connect contact trace records' },
     });
 
+    this.table = this.createTable(props);
+    this.table.node.addDependency(this.database);
+
+    this.workGroup = this.createWorkGroup(props);
+
+    const timeZone = stackTimeZone(props.timeZone);
+    this.views = new CtrViews(this, 'Views', {
+      database: this.database,
+      databaseName: this.databaseName,
+      views: VIEWS.map((v) => withTimeZone(v, timeZone)),
+      dependsOn: [this.table],
+    });
+    this.namedQueries = new CtrNamedQueries(this, 'NamedQueries', {
+      workGroup: this.workGroup,
+      databaseName: this.databaseName,
+      queries: NAMED_QUERIES.map((q) => withTimeZone(q, timeZone)),
+      dependsOn: [this.database],
+    });
+  }
+
+  /** The CTR table: JSON (gzip) under the data root, partitioned by contact date through partition projection. */
+  private createTable(props: CtrCatalogProps): glue.CfnTable {
     const { partitionColumn, dataRoot } = DELIVERY_LAYOUT;
     const location = `s3://${props.dataBucket.bucketName}/${dataRoot}`;
-    this.table = new glue.CfnTable(this, 'Table', {
+    return new glue.CfnTable(this, 'Table', {
       catalogId: Aws.ACCOUNT_ID,
       databaseName: this.databaseName,
       tableInput: {
@@ -135,9 +141,10 @@ export class CtrCatalog extends Construct {
         },
       },
     });
-    this.table.node.addDependency(this.database);
+  }
 
-    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+  private createWorkGroup(props: CtrCatalogProps): athena.CfnWorkGroup {
+    return new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: 'Queries over deduplicated CTRs',
       state: 'ENABLED',
@@ -154,20 +161,6 @@ export class CtrCatalog extends Construct {
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },
-    });
-
-    const timeZone = stackTimeZone(props.timeZone);
-    this.views = new CtrViews(this, 'Views', {
-      database: this.database,
-      databaseName: this.databaseName,
-      views: VIEWS.map((v) => withTimeZone(v, timeZone)),
-      dependsOn: [this.table],
-    });
-    this.namedQueries = new CtrNamedQueries(this, 'NamedQueries', {
-      workGroup: this.workGroup,
-      databaseName: this.databaseName,
-      queries: NAMED_QUERIES.map((q) => withTimeZone(q, timeZone)),
-      dependsOn: [this.database],
     });
   }
 }

@@ -2,9 +2,9 @@ import { Aws, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DELIVERY_LAYOUT } from './delivery-layout';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { nagArn } from './nag-ids';
 
@@ -68,36 +68,12 @@ export class CtrDeliveryStream extends Construct {
       removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
-    // Own role and policy: the L2 destination grants its role read, write and delete on the whole bucket.
-    // Handing it an immutable view of this role turns that grant into a no-op; the policy below lists
-    // the actions Firehose documents for an S3 destination, on the two prefixes it writes.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
         conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
       }),
     });
-    const errorRoot = DELIVERY_LAYOUT.errorOutputPrefix.slice(0, DELIVERY_LAYOUT.errorOutputPrefix.indexOf('!{'));
-    const objectRoots = [DELIVERY_LAYOUT.dataRoot, errorRoot];
-    const policy = new iam.Policy(this, 'RolePolicy', {
-      roles: [this.role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-          resources: [props.bucket.bucketArn],
-        }),
-        new iam.PolicyStatement({
-          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-          resources: objectRoots.map((root) => props.bucket.arnForObjects(`${root}*`)),
-        }),
-        new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-      ],
-    });
-    for (const root of objectRoots) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${nagArn(props.bucket)}/${root}*]`,
-        reason: `Firehose writes objects with generated names under ${root}; access is limited to that prefix.`,
-      });
-    }
+    const policy = this.grantWrites(props);
 
     this.deliveryStream = new firehose.DeliveryStream(this, 'DeliveryStream', {
       encryption: firehose.StreamEncryption.awsOwnedKey(),
@@ -121,5 +97,36 @@ export class CtrDeliveryStream extends Construct {
       id: 'CloudFormation-Validate::W7001',
       reason: 'Unused mapping awscdkawskinesisfirehoseCidrBlocks is emitted by the Firehose L2 for every delivery stream; an S3 destination never reads it.',
     });
+  }
+
+  /**
+   * Own role and policy: the L2 destination grants its role read, write and delete on the whole bucket.
+   * Handing it an immutable view of this role turns that grant into a no-op; the policy lists the actions
+   * Firehose documents for an S3 destination, on the two prefixes it writes.
+   */
+  private grantWrites(props: CtrDeliveryStreamProps): iam.Policy {
+    const errorRoot = DELIVERY_LAYOUT.errorOutputPrefix.slice(0, DELIVERY_LAYOUT.errorOutputPrefix.indexOf('!{'));
+    const objectRoots = [DELIVERY_LAYOUT.dataRoot, errorRoot];
+    const policy = new iam.Policy(this, 'RolePolicy', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          resources: [props.bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+          resources: objectRoots.map((root) => props.bucket.arnForObjects(`${root}*`)),
+        }),
+        new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      ],
+    });
+    for (const root of objectRoots) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArn(props.bucket)}/${root}*]`,
+        reason: `Firehose writes objects with generated names under ${root}; access is limited to that prefix.`,
+      });
+    }
+    return policy;
   }
 }

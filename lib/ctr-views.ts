@@ -2,7 +2,7 @@ import { Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import type { ViewDefinition } from '../analytics/definitions';
-import { toGlueType, toPrestoType } from './ctr-schema';
+import { toGlueType, toPrestoType } from './definitions/ctr-schema';
 import { StackConfigError } from './errors';
 
 /** Props of {@link CtrViews}. */

@@ -1,33 +1,31 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
 import {
   DEDUP_ENV,
+  DEDUP_SERVICE_NAME,
   DEFAULT_CLAIM_CONCURRENCY,
   DEFAULT_DELIVERY_ATTEMPTS,
   DEFAULT_QUARANTINE_PREFIX,
   DEFAULT_WINDOW_SECONDS,
+  METRICS_NAMESPACE,
 } from '../lambda-dedup/src/constants';
 import type { DeliveryReceipts } from '../lambda-dedup/src/config';
 import { InvalidSettingError } from './errors';
-import { DEFAULT_EVENT_SOURCE_SETTINGS, EventSourceSettings } from './event-source-settings';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from './definitions/event-source-settings';
 import { createProjectFunction } from './project-function';
 import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
 import { S3FailureDestination } from './s3-failure-destination';
-
-/** Powertools service name of the dedup function: the `service` dimension of its metrics. */
-export const DEDUP_SERVICE_NAME = 'ctr-dedup';
-/** CloudWatch namespace of the custom metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
-export const METRICS_NAMESPACE = 'CallCenterAnalytics';
 
 /** Props of {@link DedupFunction}. */
 export interface DedupFunctionProps {
@@ -60,7 +58,7 @@ export interface DedupFunctionProps {
    * `canonical` hashes canonical JSON (key order and whitespace ignored); `raw` hashes the bytes.
    * @default 'canonical'
    */
-  readonly fingerprintMode?: 'canonical' | 'raw';
+  readonly fingerprintMode?: FingerprintMode;
   /**
    * Claims in flight at once per invocation.
    * @default 32
@@ -144,25 +142,16 @@ export class DedupFunction extends Construct {
       timeout: props.timeout ?? Duration.minutes(1),
       logRetention: props.logRetention,
       destroyOnRemoval: props.destroyOnRemoval,
-      environment: {
-        [DEDUP_ENV.tableName]: props.table.tableName,
-        [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
-        [DEDUP_ENV.quarantineBucketName]: props.quarantineBucket.bucketName,
-        [DEDUP_ENV.quarantinePrefix]: quarantinePrefix,
-        [DEDUP_ENV.windowSeconds]: String(windowSeconds),
-        [DEDUP_ENV.fingerprintMode]: props.fingerprintMode ?? 'canonical',
-        [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
-        [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
-        [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
-        [DEDUP_ENV.pseudonymize]: props.pseudonymizationSecret ? 'on' : 'off',
-        ...(props.pseudonymizationSecret ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn } : {}),
-        ...(props.pseudonymizedPaths?.length ? { [DEDUP_ENV.pseudonymizedPaths]: props.pseudonymizedPaths.join(',') } : {}),
-        POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+      environment: dedupEnvironment(props, quarantinePrefix, windowSeconds),
     }));
+    this.grantAccess(props, quarantinePrefix);
+    this.eventSource = this.connectStream(props, settings);
+    this.acknowledgeFindings(props, quarantinePrefix);
+  }
 
-    // Exactly the calls the function makes, on its own resources only. GetItem: claims.ts reads an
+  /** Exactly the calls the function makes, on its own resources only. */
+  private grantAccess(props: DedupFunctionProps, quarantinePrefix: string): void {
+    // GetItem: claims.ts reads an
     // existing claim when the failed condition check returns no item, and reads batch receipts. PartiQL*:
     // the statements of BatchExecuteStatement (claims, marks, releases; IAM authorizes each statement by
     // its verb, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html); BatchGetItem
@@ -187,6 +176,9 @@ export class DedupFunction extends Construct {
       }),
     );
 
+  }
+
+  private connectStream(props: DedupFunctionProps, settings: EventSourceSettings): sources.KinesisEventSource {
     const source = new sources.KinesisEventSource(props.stream, {
       // Never skip records that arrived before the mapping existed.
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -200,8 +192,11 @@ export class DedupFunction extends Construct {
       onFailure: new S3FailureDestination(props.failureBucket),
     });
     this.function.addEventSource(source);
-    this.eventSource = source;
+    return source;
 
+  }
+
+  private acknowledgeFindings(props: DedupFunctionProps, quarantinePrefix: string): void {
     const policy = this.role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_WILDCARD_REASON });
     Validations.of(policy).acknowledge({
@@ -221,4 +216,24 @@ export class DedupFunction extends Construct {
         'invocations. Failed batches go to the mapping\'s S3 on-failure destination instead, records included.',
     });
   }
+}
+
+/** The function's environment: every setting by its DEDUP_ENV name, defaults resolved here. */
+function dedupEnvironment(props: DedupFunctionProps, quarantinePrefix: string, windowSeconds: number): Record<string, string> {
+  return {
+    [DEDUP_ENV.tableName]: props.table.tableName,
+    [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
+    [DEDUP_ENV.quarantineBucketName]: props.quarantineBucket.bucketName,
+    [DEDUP_ENV.quarantinePrefix]: quarantinePrefix,
+    [DEDUP_ENV.windowSeconds]: String(windowSeconds),
+    [DEDUP_ENV.fingerprintMode]: props.fingerprintMode ?? 'canonical',
+    [DEDUP_ENV.claimConcurrency]: String(props.claimConcurrency ?? DEFAULT_CLAIM_CONCURRENCY),
+    [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
+    [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
+    [DEDUP_ENV.pseudonymize]: props.pseudonymizationSecret ? 'on' : 'off',
+    ...(props.pseudonymizationSecret ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn } : {}),
+    ...(props.pseudonymizedPaths?.length ? { [DEDUP_ENV.pseudonymizedPaths]: props.pseudonymizedPaths.join(',') } : {}),
+    POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  };
 }

@@ -1,10 +1,7 @@
+import { NamedError } from '../lambda-common/named-error';
+
 /** Base class of every error the CDK app raises for a bad prop or context value. */
-export class StackConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class StackConfigError extends NamedError {}
 
 /** A prop is outside the range the service accepts (raised at synth, not at deploy). */
 export class InvalidSettingError extends StackConfigError {

@@ -1,5 +1,5 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 
 /**
  * Renders a construct's ARN the way cdk-nag names it in a finding id (`<LogicalId.Arn>`), so that an

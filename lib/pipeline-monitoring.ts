@@ -3,11 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -79,6 +79,211 @@ export class PipelineMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
     super(scope, id);
+    const metrics = pipelineMetrics(props);
+    this.alarms = this.createAlarms(props, metrics);
+    this.alarmTopic = this.notify(props);
+    this.dashboard = this.createDashboard(props, metrics);
+  }
+
+  private createAlarms(props: PipelineMonitoringProps, m: PipelineMetrics): PipelineMonitoring['alarms'] {
+    const { iteratorAgeMs, freshnessSeconds } = thresholds(props);
+    const quarantined = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: DEDUP_METRICS.quarantined,
+      dimensionsMap: { service: props.serviceName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+    });
+    const atLeastOne = { threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD };
+    const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    return {
+      iteratorAge: this.alarm(m.iteratorAge, 'IteratorAgeAlarm', {
+        alarmDescription: `Dedup function is more than ${iteratorAgeMs / 1000} s behind the CTR stream`,
+        threshold: iteratorAgeMs,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        comparisonOperator: above,
+      }),
+      lambdaErrors: this.alarm(m.errors, 'LambdaErrorsAlarm', {
+        alarmDescription: 'Dedup function invocations failed (the batch is retried, then sent to the failure bucket)',
+        ...atLeastOne,
+      }),
+      failedBatches: this.alarm(m.failedBatchPuts, 'FailedBatchesAlarm', {
+        alarmDescription: 'Records gave up retrying and were written to the failure bucket: replay them',
+        ...atLeastOne,
+      }),
+      quarantined: this.alarm(quarantined, 'QuarantineAlarm', { alarmDescription: 'Malformed or oversized CTRs were quarantined', ...atLeastOne }),
+      deliveryFreshness: this.alarm(m.freshness, 'DeliveryFreshnessAlarm', {
+        alarmDescription: `Firehose has held records for more than ${freshnessSeconds} s without delivering them to S3`,
+        threshold: freshnessSeconds,
+        evaluationPeriods: 1,
+        comparisonOperator: above,
+      }),
+    };
+  }
+
+  /** An alarm that treats missing data as fine: no traffic is not a failure. */
+  private alarm(metric: cloudwatch.Metric, id: string, options: Omit<cloudwatch.CreateAlarmOptions, 'treatMissingData'>): cloudwatch.Alarm {
+    return metric.createAlarm(this, id, { ...options, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+  }
+
+  /** Sends alarm and OK notifications to the given topic, or to one created for `alarmEmail`. */
+  private notify(props: PipelineMonitoringProps): sns.ITopic | undefined {
+    const createdTopic = props.alarmTopic ? undefined : props.alarmEmail ? this.createTopic(props.destroyOnRemoval ?? false) : undefined;
+    const topic = props.alarmTopic ?? createdTopic;
+    if (createdTopic) allowAlarmsToPublish(createdTopic, Object.values(this.alarms));
+    if (topic) {
+      if (props.alarmEmail) {
+        const subscription = topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+        Validations.of(subscription).acknowledge({
+          id: 'Serverless-SNSRedrivePolicy',
+          reason:
+            'Email notification of an alarm: SNS retries email delivery itself, and a missed email loses no ' +
+            'data (the alarm state stays on the dashboard), so a dead-letter queue would add cost for nothing.',
+        });
+      }
+      const action = new actions.SnsAction(topic);
+      for (const alarm of Object.values(this.alarms)) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+
+    return topic;
+  }
+
+  private createDashboard(props: PipelineMonitoringProps, m: PipelineMetrics): cloudwatch.Dashboard {
+    const fn = props.dedupFunction;
+    const { counters } = m;
+    const { iteratorAgeMs, freshnessSeconds } = thresholds(props);
+    return new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Dedup: records',
+            width: 12,
+            left: counters,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Stream: incoming records',
+            width: 12,
+            left: [props.stream.metricIncomingRecords({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) })],
+          }),
+        ],
+        this.functionRow(fn, m, iteratorAgeMs),
+        this.deliveryRow(props, m, freshnessSeconds),
+        [
+          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) }),
+        ],
+      ],
+    });
+  }
+
+  private functionRow(fn: lambda.IFunction, m: PipelineMetrics, iteratorAgeMs: number): cloudwatch.IWidget[] {
+    const { errors, iteratorAge } = m;
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Dedup function: errors and throttles',
+        width: 8,
+        left: [errors, fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dedup function: duration',
+        width: 8,
+        left: [
+          fn.metricDuration({ statistic: cloudwatch.Stats.percentile(50) }),
+          fn.metricDuration({ statistic: cloudwatch.Stats.percentile(99) }),
+          fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dedup function: iterator age (ms)',
+        width: 8,
+        left: [iteratorAge],
+        leftAnnotations: [{ value: iteratorAgeMs, label: 'alarm' }],
+      }),
+    ];
+  }
+
+  private deliveryRow(props: PipelineMonitoringProps, m: PipelineMetrics, freshnessSeconds: number): cloudwatch.IWidget[] {
+    const { deliverySuccess, resends, freshness } = m;
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'DynamoDB: throttled claims',
+        width: 8,
+        left: [
+          props.table.metricThrottledRequestsForOperations({
+            operations: [dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM],
+            period: Duration.minutes(5),
+          }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Firehose: delivery to S3 success',
+        width: 8,
+        left: [deliverySuccess, resends],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Firehose: data freshness (s)',
+        width: 8,
+        left: [freshness],
+        leftAnnotations: [{ value: freshnessSeconds, label: 'alarm' }],
+      }),
+    ];
+  }
+
+  /** Alarm topic encrypted with its own key: CloudWatch cannot publish to a topic under `aws/sns`. */
+  private createTopic(destroyOnRemoval: boolean): sns.Topic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the CTR pipeline alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    return new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+  }
+}
+
+/**
+ * Lets CloudWatch publish these alarms' notifications to `topic`. A topic policy replaces the topic's default
+ * policy (the one that let the account's alarms publish), and `enforceSSL` creates one holding only its TLS
+ * deny: without this statement every alarm action fails with "not authorized to perform SNS:Publish".
+ * Conditioned on this account and these alarms, against the confused-deputy problem.
+ */
+export function allowAlarmsToPublish(topic: sns.Topic, alarms: readonly cloudwatch.Alarm[]): void {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnEquals: { 'aws:SourceArn': alarms.map((a) => a.alarmArn) },
+      },
+    }),
+  );
+}
+
+/** The metrics the alarms and the dashboard share. */
+type PipelineMetrics = ReturnType<typeof pipelineMetrics>;
+
+function thresholds(props: PipelineMonitoringProps) {
+  return {
+    iteratorAgeMs: (props.iteratorAgeThreshold ?? Duration.minutes(5)).toMilliseconds(),
+    freshnessSeconds: (props.freshnessThreshold ?? Duration.minutes(15)).toSeconds(),
+  };
+}
+
+function pipelineMetrics(props: PipelineMonitoringProps) {
     const fn = props.dedupFunction;
     // Labels only on graph copies: a labelled metric turns an alarm into a metric-math alarm.
     const custom = (metricName: string, label: string) =>
@@ -121,176 +326,5 @@ export class PipelineMonitoring extends Construct {
       period: Duration.minutes(5),
     });
 
-    const iteratorAgeMs = (props.iteratorAgeThreshold ?? Duration.minutes(5)).toMilliseconds();
-    const freshnessSeconds = (props.freshnessThreshold ?? Duration.minutes(15)).toSeconds();
-    this.alarms = {
-      iteratorAge: iteratorAge.createAlarm(this, 'IteratorAgeAlarm', {
-        alarmDescription: `Dedup function is more than ${iteratorAgeMs / 1000} s behind the CTR stream`,
-        threshold: iteratorAgeMs,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      lambdaErrors: errors.createAlarm(this, 'LambdaErrorsAlarm', {
-        alarmDescription: 'Dedup function invocations failed (the batch is retried, then sent to the failure bucket)',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      failedBatches: failedBatchPuts.createAlarm(this, 'FailedBatchesAlarm', {
-        alarmDescription: 'Records gave up retrying and were written to the failure bucket: replay them',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      quarantined: new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName: DEDUP_METRICS.quarantined,
-        dimensionsMap: { service: props.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }).createAlarm(this, 'QuarantineAlarm', {
-        alarmDescription: 'Malformed or oversized CTRs were quarantined',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      deliveryFreshness: freshness.createAlarm(this, 'DeliveryFreshnessAlarm', {
-        alarmDescription: `Firehose has held records for more than ${freshnessSeconds} s without delivering them to S3`,
-        threshold: freshnessSeconds,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    };
-
-    const createdTopic = props.alarmTopic ? undefined : props.alarmEmail ? this.createTopic(props.destroyOnRemoval ?? false) : undefined;
-    this.alarmTopic = props.alarmTopic ?? createdTopic;
-    if (createdTopic) allowAlarmsToPublish(createdTopic, Object.values(this.alarms));
-    if (this.alarmTopic) {
-      if (props.alarmEmail) {
-        const subscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-        Validations.of(subscription).acknowledge({
-          id: 'Serverless-SNSRedrivePolicy',
-          reason:
-            'Email notification of an alarm: SNS retries email delivery itself, and a missed email loses no ' +
-            'data (the alarm state stays on the dashboard), so a dead-letter queue would add cost for nothing.',
-        });
-      }
-      const action = new actions.SnsAction(this.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
-
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      defaultInterval: Duration.hours(3),
-      widgets: [
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Dedup: records',
-            width: 12,
-            left: counters,
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Stream: incoming records',
-            width: 12,
-            left: [props.stream.metricIncomingRecords({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) })],
-          }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'Dedup function: errors and throttles',
-            width: 8,
-            left: [errors, fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) })],
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Dedup function: duration',
-            width: 8,
-            left: [
-              fn.metricDuration({ statistic: cloudwatch.Stats.percentile(50) }),
-              fn.metricDuration({ statistic: cloudwatch.Stats.percentile(99) }),
-              fn.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM }),
-            ],
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Dedup function: iterator age (ms)',
-            width: 8,
-            left: [iteratorAge],
-            leftAnnotations: [{ value: iteratorAgeMs, label: 'alarm' }],
-          }),
-        ],
-        [
-          new cloudwatch.GraphWidget({
-            title: 'DynamoDB: throttled claims',
-            width: 8,
-            left: [
-              props.table.metricThrottledRequestsForOperations({
-                operations: [dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM],
-                period: Duration.minutes(5),
-              }),
-            ],
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Firehose: delivery to S3 success',
-            width: 8,
-            left: [deliverySuccess, resends],
-          }),
-          new cloudwatch.GraphWidget({
-            title: 'Firehose: data freshness (s)',
-            width: 8,
-            left: [freshness],
-            leftAnnotations: [{ value: freshnessSeconds, label: 'alarm' }],
-          }),
-        ],
-        [
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) }),
-        ],
-      ],
-    });
-  }
-
-  /** Alarm topic encrypted with its own key: CloudWatch cannot publish to a topic under `aws/sns`. */
-  private createTopic(destroyOnRemoval: boolean): sns.Topic {
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the CTR pipeline alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
-    return new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
-  }
-}
-
-/**
- * Lets CloudWatch publish these alarms' notifications to `topic`. A topic policy replaces the topic's default
- * policy (the one that let the account's alarms publish), and `enforceSSL` creates one holding only its TLS
- * deny: without this statement every alarm action fails with "not authorized to perform SNS:Publish".
- * Conditioned on this account and these alarms, against the confused-deputy problem.
- */
-export function allowAlarmsToPublish(topic: sns.Topic, alarms: readonly cloudwatch.Alarm[]): void {
-  topic.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnEquals: { 'aws:SourceArn': alarms.map((a) => a.alarmArn) },
-      },
-    }),
-  );
+    return { counters, resends, iteratorAge, errors, freshness, deliverySuccess, failedBatchPuts };
 }

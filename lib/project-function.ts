@@ -1,10 +1,10 @@
-import * as path from 'path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { BUNDLING, FUNCTION_RUNTIME, PROJECT_ROOT } from './lambda-bundling';
 
 /** What {@link createProjectFunction} builds a function from. */

@@ -30,7 +30,7 @@ export class PseudonymizationKey extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'Not rotated automatically on purpose: a new key gives every caller a new token, which breaks repeat-caller ' +
-        'linkage across the rotation. Rotation is a deliberate manual step, documented in the README (Privacy).',
+        'linkage across the rotation. Rotation is a deliberate manual step, documented in docs/privacy.md.',
     });
   }
 }

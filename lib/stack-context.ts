@@ -1,8 +1,8 @@
 import { Duration, Size } from 'aws-cdk-lib';
-import { Node } from 'constructs';
-import { CallCenterAnalyticsStackProps } from './call-center-analytics-stack';
+import type { Node } from 'constructs';
+import type { CallCenterAnalyticsStackProps } from './call-center-analytics-stack';
 import { InvalidSettingError } from './errors';
-import { EventSourceSettings } from './event-source-settings';
+import type { EventSourceSettings } from './definitions/event-source-settings';
 
 /** Context keys the app reads (`cdk deploy -c key=value` or `context` in cdk.json), with their meaning. */
 export const CONTEXT_KEYS = {

@@ -11,8 +11,8 @@ import { createDedupHandler } from '../lambda-dedup/src/handler';
 import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
 import { createPseudonymizer, type Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
-import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
-import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/event-source-settings';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/definitions/event-source-settings';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
 import { sendRecords } from '../lambda-emulator/src/sendRecords';
 import { exportObjects, listKeys } from './bucket';

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { classifyRecord } from '../lambda-dedup/src/classifyRecord';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
-import { DELIVERY_LAYOUT } from '../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { bytesOf, type InputRecord } from './input';
 
 /** How the delivered set compares with the input (`ctr local --verify`). */

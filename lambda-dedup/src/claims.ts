@@ -11,29 +11,7 @@ import { ClaimContentionError } from './errors';
 
 /**
  * The claim protocol: one conditional PutItem per distinct record on the normal path, plus one batch
- * receipt per invocation.
- *
- * Why not Powertools' idempotency utility: it closes the "claimed but not delivered" gap with an
- * in-progress item and a second write per record on completion. Here the claim records which stream
- * record made it (`claimedBy` = `<shardId>:<sequenceNumber>`), which invocation holds it (`batchId`) and
- * until when that invocation may run (`leaseUntil`, its deadline). When the stream presents the same
- * record again, the failed condition returns the existing claim; it is this record's own, so the question
- * is whether it was delivered:
- * - the holder's batch receipt covers it, or the claim carries `deliveredAt`: drop it;
- * - otherwise, while the holder's lease runs, the holder may be delivering it right now (two consumers
- *   of one shard): wait, or let the stream retry it;
- * - once the lease is over the holder is dead (Lambda stops an invocation at its timeout): take the claim
- *   over with a conditional update and deliver the record. A record claimed and not delivered is never lost.
- * A copy arriving as another stream record finds someone else's claim and is dropped, unless that claim is
- * stale: its lease is over and neither `deliveredAt` nor the holder's receipt says it was delivered (the
- * holder died and its record may never come back, e.g. it went to the failure destination). Then the copy
- * takes the claim over, recording itself as the claimant, and is delivered. This needs batch receipts:
- * without them a delivered claim looks the same as a stale one, so with receipts off a copy is always dropped.
- * "Over" means past `leaseUntil` plus a margin, for clock skew between hosts and for a request the holder
- * sent just before its deadline that is still landing.
- *
- * The window is enforced in the condition, because DynamoDB's TTL deletes expired items only within
- * days; `expiresAt` is also the TTL attribute, so claims and receipts do not accumulate.
+ * receipt per invocation. It is told once, with why each rule is there, in docs/dedup-protocol.md.
  */
 
 /**

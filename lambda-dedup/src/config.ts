@@ -1,3 +1,4 @@
+import { EnvReader } from '../../lambda-common/config-reader';
 import {
   DEDUP_ENV,
   DEFAULT_CLAIM_CONCURRENCY,
@@ -51,63 +52,37 @@ export type DeliveryReceipts = 'batch' | 'off';
 const RECEIPT_MODES: readonly DeliveryReceipts[] = ['batch', 'off'];
 
 const FINGERPRINT_MODES: readonly FingerprintMode[] = ['canonical', 'raw'];
+const ON_OFF: readonly ('on' | 'off')[] = ['on', 'off'];
 
 /**
  * Reads the configuration from environment variables (names in `DEDUP_ENV`) and reports every problem at
  * once, so a misconfigured deployment fails its first invocation with one clear message.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DedupConfig {
-  const problems: string[] = [];
-  const required = (name: string): string => {
-    const value = env[name]?.trim();
-    if (!value) problems.push(`${name} is required`);
-    return value ?? '';
-  };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    }
-    return value;
-  };
-
-  const mode = (env[DEDUP_ENV.fingerprintMode]?.trim() || 'canonical') as FingerprintMode;
-  if (!FINGERPRINT_MODES.includes(mode)) {
-    problems.push(`${DEDUP_ENV.fingerprintMode} must be one of ${FINGERPRINT_MODES.join(', ')}, got "${mode}"`);
-  }
-
-  const receipts = (env[DEDUP_ENV.deliveryReceipts]?.trim() || 'batch') as DeliveryReceipts;
-  if (!RECEIPT_MODES.includes(receipts)) {
-    problems.push(`${DEDUP_ENV.deliveryReceipts} must be one of ${RECEIPT_MODES.join(', ')}, got "${receipts}"`);
-  }
-
-  const pseudonymize = (env[DEDUP_ENV.pseudonymize]?.trim() || 'on') as DedupConfig['pseudonymize'];
-  if (pseudonymize !== 'on' && pseudonymize !== 'off') {
-    problems.push(`${DEDUP_ENV.pseudonymize} must be one of on, off, got "${pseudonymize}"`);
-  }
-  const paths = (env[DEDUP_ENV.pseudonymizedPaths] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const read = new EnvReader(env);
+  const paths = (env[DEDUP_ENV.pseudonymizedPaths] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   for (const path of paths) {
-    if (path.split('.').some((name) => name === '')) problems.push(`${DEDUP_ENV.pseudonymizedPaths} has an empty key in "${path}"`);
+    read.check(!path.split('.').includes(''), `${DEDUP_ENV.pseudonymizedPaths} has an empty key in "${path}"`);
   }
-
   const config: DedupConfig = {
-    tableName: required(DEDUP_ENV.tableName),
-    deliveryStreamName: required(DEDUP_ENV.deliveryStreamName),
-    quarantineBucketName: required(DEDUP_ENV.quarantineBucketName),
+    tableName: read.required(DEDUP_ENV.tableName),
+    deliveryStreamName: read.required(DEDUP_ENV.deliveryStreamName),
+    quarantineBucketName: read.required(DEDUP_ENV.quarantineBucketName),
     quarantinePrefix: env[DEDUP_ENV.quarantinePrefix] ?? DEFAULT_QUARANTINE_PREFIX,
     // Up to a year: longer windows only grow the table, as Connect's redeliveries come within hours.
-    windowSeconds: integer(DEDUP_ENV.windowSeconds, DEFAULT_WINDOW_SECONDS, 1, 366 * 24 * 3600),
-    fingerprintMode: mode,
-    claimConcurrency: integer(DEDUP_ENV.claimConcurrency, DEFAULT_CLAIM_CONCURRENCY, 1, 256),
-    deliveryAttempts: integer(DEDUP_ENV.deliveryAttempts, DEFAULT_DELIVERY_ATTEMPTS, 1, 10),
-    deliveryReceipts: receipts,
-    pseudonymize,
-    pseudonymizationSecretId: env[DEDUP_ENV.pseudonymizationSecretId]?.trim() || undefined,
+    windowSeconds: read.integer(DEDUP_ENV.windowSeconds, DEFAULT_WINDOW_SECONDS, 1, 366 * 24 * 3600),
+    fingerprintMode: read.oneOf(DEDUP_ENV.fingerprintMode, FINGERPRINT_MODES, 'canonical'),
+    claimConcurrency: read.integer(DEDUP_ENV.claimConcurrency, DEFAULT_CLAIM_CONCURRENCY, 1, 256),
+    deliveryAttempts: read.integer(DEDUP_ENV.deliveryAttempts, DEFAULT_DELIVERY_ATTEMPTS, 1, 10),
+    deliveryReceipts: read.oneOf(DEDUP_ENV.deliveryReceipts, RECEIPT_MODES, 'batch'),
+    pseudonymize: read.oneOf(DEDUP_ENV.pseudonymize, ON_OFF, 'on'),
+    pseudonymizationSecretId: read.optional(DEDUP_ENV.pseudonymizationSecretId),
     pseudonymizedPaths: paths,
-    leaseMarginMs: integer(DEDUP_ENV.leaseMarginMs, DEFAULT_LEASE_MARGIN_MS, 0, 15 * 60 * 1000),
+    leaseMarginMs: read.integer(DEDUP_ENV.leaseMarginMs, DEFAULT_LEASE_MARGIN_MS, 0, 15 * 60 * 1000),
   };
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  read.finish((problems) => new ConfigurationError(problems));
   return config;
 }

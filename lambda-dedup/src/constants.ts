@@ -77,6 +77,11 @@ export const FIREHOSE_LIMITS = {
   maxRecordBytes: 1000 * 1024,
 } as const;
 
+/** Powertools service name of the dedup function: the `service` dimension of its metrics. */
+export const DEDUP_SERVICE_NAME = 'ctr-dedup';
+/** CloudWatch namespace of the custom metrics (Powertools `POWERTOOLS_METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'CallCenterAnalytics';
+
 /** Metric names emitted through Powertools Metrics (namespace set by POWERTOOLS_METRICS_NAMESPACE). */
 export const DEDUP_METRICS = {
   recordsIn: 'RecordsIn',

@@ -1,5 +1,7 @@
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { backoffDelay, sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
+import type { Sleep } from '../../lambda-common/backoff';
+import { chunkBySize } from '../../lambda-common/chunk';
+import { type EntryOutcome, sendWithResend } from '../../lambda-common/resend';
 import { FIREHOSE_LIMITS } from './constants';
 
 /** A record to deliver, under an id the caller uses to match results. */
@@ -43,68 +45,39 @@ export async function deliver(
   items: readonly DeliveryItem[],
   options: DeliveryOptions,
 ): Promise<DeliveryResult> {
-  const sleep = options.sleep ?? defaultSleep;
-  const delivered: string[] = [];
-  let pending: DeliveryItem[] = [...items];
-  let lastError = new Map<string, string>();
-  let resends = 0;
-  let calls = 0;
-
-  for (let attempt = 0; attempt < options.maxAttempts && pending.length > 0; attempt++) {
-    if (attempt > 0) {
-      resends += pending.length;
-      await sleep(backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2000, random: options.random }));
-    }
-    const retry: DeliveryItem[] = [];
-    lastError = new Map();
-    for (const chunk of chunkForFirehose(pending)) {
-      calls++;
-      try {
-        const response = await client.send(
-          new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: chunk.map((item) => ({ Data: item.data })) }),
-        );
-        const entries = response.RequestResponses ?? [];
-        chunk.forEach((item, i) => {
-          const entry = entries[i];
-          if (entry?.RecordId && !entry.ErrorCode) {
-            delivered.push(item.id);
-          } else {
-            retry.push(item);
-            lastError.set(item.id, entry?.ErrorCode ?? 'MissingResponseEntry');
-          }
-        });
-      } catch (error) {
-        const code = (error as Error).name || 'Error';
-        for (const item of chunk) {
-          retry.push(item);
-          lastError.set(item.id, code);
-        }
-      }
-    }
-    pending = retry;
-  }
+  const result = await sendWithResend(items, chunkForFirehose, (chunk) => putChunk(client, deliveryStreamName, chunk), {
+    ...RESEND_BACKOFF,
+    maxAttempts: options.maxAttempts,
+    sleep: options.sleep,
+    random: options.random,
+  });
   return {
-    delivered,
-    failed: pending.map((item) => ({ id: item.id, errorCode: lastError.get(item.id) ?? 'NotAttempted' })),
-    resends,
-    calls,
+    delivered: result.accepted.map((item) => item.id),
+    failed: result.rejected.map((r) => ({ id: r.item.id, errorCode: r.code })),
+    resends: result.resends,
+    calls: result.calls,
   };
+}
+
+const RESEND_BACKOFF = { baseDelayMs: 100, maxDelayMs: 2000 } as const;
+
+async function putChunk(client: FirehoseClient, deliveryStreamName: string, chunk: readonly DeliveryItem[]): Promise<EntryOutcome[]> {
+  try {
+    const response = await client.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: chunk.map((item) => ({ Data: item.data })) }),
+    );
+    const entries = response.RequestResponses ?? [];
+    return chunk.map((_, i) =>
+      entries[i]?.RecordId && !entries[i].ErrorCode ? { ok: true } : { ok: false, code: entries[i]?.ErrorCode ?? 'MissingResponseEntry' },
+    );
+  } catch (error) {
+    // Sent again like a rejected entry: the SDK's retries of a whole call are short, a record's chance is not.
+    const code = (error as Error).name || 'Error';
+    return chunk.map(() => ({ ok: false, code }));
+  }
 }
 
 /** Splits items into PutRecordBatch calls of at most 500 records and 4 MiB, keeping their order. */
 export function chunkForFirehose(items: readonly DeliveryItem[]): DeliveryItem[][] {
-  const chunks: DeliveryItem[][] = [];
-  let current: DeliveryItem[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length === FIREHOSE_LIMITS.maxRecordsPerCall || (current.length > 0 && bytes + item.data.length > FIREHOSE_LIMITS.maxBytesPerCall)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.data.length;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBySize(items, FIREHOSE_LIMITS, (item) => item.data.length);
 }

@@ -1,10 +1,7 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /** Base class of every error the dedup function raises on purpose. */
-export class DedupError extends Error {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class DedupError extends NamedError {}
 
 /** The function's environment is missing or invalid; raised at cold start, so nothing is processed. */
 export class ConfigurationError extends DedupError {

@@ -6,7 +6,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Sleep } from '../../lambda-common/backoff';
 import type { DedupConfig } from './config';
-import { DEDUP_ENV, DEDUP_METRICS } from './constants';
+import { DEDUP_ENV, DEDUP_METRICS, DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from './constants';
 import { ConfigurationError } from './errors';
 import type { KeySource } from './pseudonymization-key';
 import { createPseudonymizer, type Pseudonymize } from './pseudonymize';
@@ -31,16 +31,14 @@ export interface DedupDependencies {
 /** The Lambda handler's type: a Kinesis batch in, the records to retry out. */
 export type DedupHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse>;
 
-const SERVICE = 'ctr-dedup';
-
 /**
  * Builds the dedup Lambda handler around injected clients; the Lambda entry point injects clients from
  * the default credential and endpoint chain, the local pipeline injects its own.
  */
 export function createDedupHandler(deps: DedupDependencies): DedupHandler {
-  const logger = deps.logger ?? new Logger({ serviceName: SERVICE });
+  const logger = deps.logger ?? new Logger({ serviceName: DEDUP_SERVICE_NAME });
   const metrics =
-    deps.metrics ?? new Metrics({ serviceName: SERVICE, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CallCenterAnalytics' });
+    deps.metrics ?? new Metrics({ serviceName: DEDUP_SERVICE_NAME, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE });
   let coldStart = true;
   if (deps.config.pseudonymize === 'on' && !deps.pseudonymizationKey) {
     throw new ConfigurationError([`${DEDUP_ENV.pseudonymizationSecretId} is required while ${DEDUP_ENV.pseudonymize} is on`]);

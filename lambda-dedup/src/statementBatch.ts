@@ -1,4 +1,4 @@
-import { BatchExecuteStatementCommand, type AttributeValue, type BatchStatementRequest, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, type BatchExecuteStatementCommandOutput, type AttributeValue, type BatchStatementRequest, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { backoffDelay, sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
 import { mapWithConcurrency } from './concurrency';
 import { DedupError } from './errors';
@@ -48,7 +48,7 @@ export async function runStatements(client: DynamoDBClient, statements: readonly
     for (let i = 0; i < pending.length; i += MAX_STATEMENTS) chunks.push(pending.slice(i, i + MAX_STATEMENTS));
     const retry: number[] = [];
     await mapWithConcurrency(chunks, options.concurrency, async (chunk) => {
-      let responses;
+      let responses: BatchExecuteStatementCommandOutput['Responses'];
       try {
         ({ Responses: responses } = await client.send(new BatchExecuteStatementCommand({ Statements: chunk.map((i) => statements[i]) })));
       } catch (error) {

@@ -33,3 +33,6 @@ export const EMULATOR_ERROR_CODES = {
   /** `PutRecords` answered without a result entry for the record. */
   missingResult: 'MissingResultEntry',
 } as const;
+
+/** Powertools service name of the emulator function's logs. */
+export const EMULATOR_SERVICE_NAME = 'ctr-emulator';

@@ -1,16 +1,15 @@
+import { NamedError } from '../../lambda-common/named-error';
 import type { SendResult } from './sendRecords';
 
 /** Base class of every error the emulator throws on purpose. */
-export class EmulatorError extends Error {
-  constructor(message: string) {
-    super(message);
-    // Lambda reports `name` as errorType: make it the subclass name, not "Error".
-    this.name = new.target.name;
-  }
-}
+export class EmulatorError extends NamedError {}
 
 /** The function's environment is missing or has an invalid setting; thrown at cold start. */
-export class ConfigurationError extends EmulatorError {}
+export class ConfigurationError extends EmulatorError {
+  public constructor(public readonly problems: readonly string[]) {
+    super(`Invalid emulator function configuration: ${problems.join('; ')}`);
+  }
+}
 
 /** The invocation event is not one CTR object, an array of CTRs, or `{"records": [...]}`. */
 export class InvalidEventError extends EmulatorError {}

@@ -41,7 +41,7 @@ export function parseEvent(event: unknown): EmulatorRecord[] {
   if (Array.isArray(event)) return checkEntries(event, 'event');
   if (!isJsonObject(event)) throw new InvalidEventError(`Invalid event: got ${describe(event)}; ${EXPECTED}.`);
   // A CTR has PascalCase fields only, so a `records` key marks the wrapper shape.
-  if (Object.prototype.hasOwnProperty.call(event, 'records')) {
+  if (Object.hasOwn(event, 'records')) {
     const records = event.records;
     if (!Array.isArray(records)) {
       throw new InvalidEventError(`Invalid event: "records" is ${describe(records)}; ${EXPECTED}.`);

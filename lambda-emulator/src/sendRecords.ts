@@ -1,7 +1,7 @@
 import { PutRecordsCommand, type KinesisClient, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { backoffDelay, sleep as realSleep } from '../../lambda-common/backoff';
-import { chunkRecords } from './chunkRecords';
+import { chunkBySize } from '../../lambda-common/chunk';
+import { type EntryOutcome, sendWithResend } from '../../lambda-common/resend';
 import { EMULATOR_ERROR_CODES, KINESIS_LIMITS, RESEND_DEFAULTS } from './constants';
 import { prepareRecord, type PreparedRecord, type SendableRecord } from './prepareRecord';
 
@@ -38,17 +38,8 @@ export interface SendResult {
   readonly failed: FailedRecord[];
 }
 
-interface Pending {
-  readonly record: PreparedRecord;
-  readonly error: { readonly code: string; readonly message: string };
-}
-
-/** Sends one chunk; returns the entries Kinesis rejected, and those of a failed call as final failures. */
-async function putChunk(
-  client: KinesisClient,
-  streamName: string,
-  chunk: readonly PreparedRecord[],
-): Promise<{ sent: number; rejected: Pending[]; failed: FailedRecord[] }> {
+/** Sends one chunk; the entries of a call that throws fail for good (the SDK has already retried it). */
+async function putChunk(client: KinesisClient, streamName: string, chunk: readonly PreparedRecord[]): Promise<EntryOutcome[]> {
   let results: PutRecordsResultEntry[];
   try {
     const response = await client.send(
@@ -59,31 +50,20 @@ async function putChunk(
     );
     results = response.Records ?? [];
   } catch (error) {
-    // The SDK has already retried the call: give up on this chunk and let the others go.
     const { name, message } = error instanceof Error ? error : new Error(String(error));
-    return { sent: 0, rejected: [], failed: chunk.map((r) => ({ index: r.index, errorCode: name, errorMessage: message })) };
+    return chunk.map(() => ({ ok: false, code: name, message, final: true }));
   }
-  let sent = 0;
-  const rejected: Pending[] = [];
-  chunk.forEach((record, i) => {
+  return chunk.map((_, i): EntryOutcome => {
     const result = results[i];
-    if (result?.ErrorCode) {
-      rejected.push({ record, error: { code: result.ErrorCode, message: result.ErrorMessage ?? '' } });
-    } else if (result?.SequenceNumber) {
-      sent += 1;
-    } else {
-      const message = 'PutRecords returned no result for this record';
-      rejected.push({ record, error: { code: EMULATOR_ERROR_CODES.missingResult, message } });
-    }
+    if (result?.ErrorCode) return { ok: false, code: result.ErrorCode, message: result.ErrorMessage ?? '' };
+    if (result?.SequenceNumber) return { ok: true };
+    return { ok: false, code: EMULATOR_ERROR_CODES.missingResult, message: 'PutRecords returned no result for this record' };
   });
-  return { sent, rejected, failed: [] };
 }
 
-/** Counts of each error code, for logs that must not carry payloads. */
-function countCodes(pending: readonly Pending[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const p of pending) counts[p.error.code] = (counts[p.error.code] ?? 0) + 1;
-  return counts;
+/** Splits records into PutRecords calls (500 records, 5 MiB counting partition keys), keeping their order. */
+export function chunkForKinesis(records: readonly PreparedRecord[]): PreparedRecord[][] {
+  return chunkBySize(records, KINESIS_LIMITS, (r) => r.size);
 }
 
 /**
@@ -100,54 +80,25 @@ export async function sendRecords(
   records: readonly SendableRecord[],
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? RESEND_DEFAULTS.maxAttempts);
-  const backoff = {
+  const failed: FailedRecord[] = [];
+  const pending: PreparedRecord[] = [];
+  records.forEach((record, index) => {
+    const prepared = prepareRecord(record, index);
+    if (prepared.size <= KINESIS_LIMITS.maxRecordBytes) pending.push(prepared);
+    else failed.push({ index, errorCode: EMULATOR_ERROR_CODES.recordTooLarge, errorMessage: tooLarge(prepared.size) });
+  });
+  const result = await sendWithResend(pending, chunkForKinesis, (chunk) => putChunk(client, streamName, chunk), {
+    maxAttempts: options.maxAttempts ?? RESEND_DEFAULTS.maxAttempts,
     baseDelayMs: options.baseDelayMs ?? RESEND_DEFAULTS.baseDelayMs,
     maxDelayMs: options.maxDelayMs ?? RESEND_DEFAULTS.maxDelayMs,
     random: options.random,
-  };
-  const wait = options.sleep ?? realSleep;
-
-  const failed: FailedRecord[] = [];
-  let pending: PreparedRecord[] = [];
-  records.forEach((record, index) => {
-    const prepared = prepareRecord(record, index);
-    if (prepared.size > KINESIS_LIMITS.maxRecordBytes) {
-      failed.push({
-        index,
-        errorCode: EMULATOR_ERROR_CODES.recordTooLarge,
-        errorMessage: `Record is ${prepared.size} bytes with its partition key; Kinesis accepts at most ${KINESIS_LIMITS.maxRecordBytes}.`,
-      });
-    } else {
-      pending.push(prepared);
-    }
+    sleep: options.sleep,
+    onResend: ({ attempt, items, codes, delayMs }) =>
+      options.logger?.warn('Resending records that Kinesis rejected', { attempt, records: items, errorCodes: codes, delayMs }),
   });
-
-  let sent = 0;
-  let rejected: Pending[] = [];
-  for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
-    if (attempt > 1) {
-      const delayMs = backoffDelay(attempt - 1, backoff);
-      options.logger?.warn('Resending records that Kinesis rejected', {
-        attempt,
-        records: pending.length,
-        errorCodes: countCodes(rejected),
-        delayMs,
-      });
-      await wait(delayMs);
-    }
-    rejected = [];
-    for (const chunk of chunkRecords(pending)) {
-      const outcome = await putChunk(client, streamName, chunk);
-      sent += outcome.sent;
-      rejected.push(...outcome.rejected);
-      failed.push(...outcome.failed);
-    }
-    pending = rejected.map((p) => p.record);
-  }
-  for (const { record, error } of rejected) {
-    failed.push({ index: record.index, errorCode: error.code, errorMessage: error.message });
-  }
+  for (const { item, code, message } of result.rejected) failed.push({ index: item.index, errorCode: code, errorMessage: message });
   failed.sort((a, b) => a.index - b.index);
-  return { sent, failed };
+  return { sent: result.accepted.length, failed };
 }
+
+const tooLarge = (size: number) => `Record is ${size} bytes with its partition key; Kinesis accepts at most ${KINESIS_LIMITS.maxRecordBytes}.`;

@@ -5,7 +5,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lib/dedup-function';
+import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lambda-dedup/src/constants';
 import { DoctorError, setupProblem } from '../doctor/errors';
 import { formatReport } from '../doctor/format';
 import { runDoctor, type DoctorReport } from '../doctor/run';

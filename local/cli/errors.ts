@@ -1,20 +1,16 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /** A usage error: bad or missing options (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class UsageError extends NamedError {}
 
 /** A problem the user can fix, already said in words with the next step (exit code 1). */
-export class CliError extends Error {
+export class CliError extends NamedError {
   constructor(
     message: string,
     /** The exit code. @default 1 */
     readonly exitCode = 1,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 

@@ -54,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`ctr ${version()}\n`);
       return EXIT.ok;
     }
-    const entry = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!entry) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return await entry.load().run(rest);
   } catch (err) {

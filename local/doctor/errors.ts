@@ -1,10 +1,7 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /** Base class of the doctor's errors: each message is one sentence saying what is wrong and what to do next. */
-export class DoctorError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class DoctorError extends NamedError {}
 
 /** The doctor cannot start: no credentials, no region, no such stack, or a stack from an older version. */
 export class DoctorSetupError extends DoctorError {}

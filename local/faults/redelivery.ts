@@ -1,4 +1,4 @@
-import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../../lib/event-source-settings';
+import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../../lib/definitions/event-source-settings';
 import type { LocalEnvironment } from '../environment';
 import { mulberry32 } from '../firehose/faults';
 import type { KinesisHandler, MappingStats } from '../poller/event-source-mapping';

@@ -10,7 +10,7 @@ import {
   PartitioningError,
   renderFirehosePrefix,
   type JqPathQuery,
-} from '../../lib/firehose-partitioning';
+} from './partitioning';
 
 const gzipAsync = promisify(gzip);
 
@@ -91,14 +91,14 @@ export class DeliveryStream {
       });
       // Firehose's error document: the record in base64 plus why it failed.
       body = Buffer.from(
-        JSON.stringify({
+        `${JSON.stringify({
           attemptsMade: 1,
           arrivalTimestamp: arrival.getTime(),
           errorCode: 'DynamicPartitioning.MetadataExtractionFailed',
           errorMessage: (err as Error).message,
           attemptEndingTimestamp: Date.now(),
           rawData: data.toString('base64'),
-        }) + '\n',
+        })}\n`,
       );
       this.stats.recordsToErrorPrefix += 1;
     }

@@ -1,5 +1,7 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /** Base class of errors the local Firehose endpoint answers with, in the JSON 1.1 error shape. */
-export class FirehoseApiError extends Error {
+export class FirehoseApiError extends NamedError {
   constructor(
     /** The `__type` the SDK maps to an exception class. */
     readonly code: string,
@@ -8,7 +10,6 @@ export class FirehoseApiError extends Error {
     readonly status: number,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 
   /** The response body, as Firehose sends it. */

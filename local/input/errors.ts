@@ -1,10 +1,7 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /** An input the CLI cannot read; the message says what is wrong and what to do, in words. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class InputError extends NamedError {}
 
 /** Words for the file system errors a user can cause, instead of an errno code. */
 export function describeFsError(err: unknown, path: string): string {

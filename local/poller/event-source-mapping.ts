@@ -8,13 +8,13 @@ import {
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { EventSourceSettings } from '../../lib/event-source-settings';
+import type { EventSourceSettings } from '../../lib/definitions/event-source-settings';
 import type { FailureCondition, FailureDestination } from './failure-destination';
 import { toLambdaEvent, toLambdaRecord, type EventSourceIdentity } from './kinesis-event';
 import { invoke, lambdaContext, type InvocationPlanner } from './invocation';
 
 /** A function the mapping invokes: a Kinesis handler that may report partial batch failures. */
-export type KinesisHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse | void>;
+export type KinesisHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse | undefined>;
 
 /** Options of the local event source mapping. */
 export interface EventSourceMappingProps {
@@ -149,7 +149,7 @@ export class EventSourceMapping {
       if (invokeCount > 0) await sleep((this.props.retryDelayMs ?? 20) * invokeCount);
       invokeCount += 1;
       this.stats.invocations += 1;
-      let response: KinesisStreamBatchResponse | void;
+      let response: KinesisStreamBatchResponse | undefined;
       try {
         const event = toLambdaEvent(pending);
         response = await invoke(pending.length, this.planInvocation, (deadline) => handler(event, lambdaContext(this.props.functionArn, deadline)));

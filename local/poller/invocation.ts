@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { NamedError } from '../../lambda-common/named-error';
 
 /** One function invocation as the local event source mapping runs it. */
 export interface Invocation {
@@ -17,10 +18,9 @@ export interface Invocation {
 }
 
 /** The invocation timed out (Lambda's `Task timed out`); the mapping treats it as a function error. */
-export class FunctionTimeoutError extends Error {
+export class FunctionTimeoutError extends NamedError {
   constructor(timeoutMs: number) {
     super(`Task timed out after ${timeoutMs} ms`);
-    this.name = new.target.name;
   }
 }
 
@@ -44,10 +44,9 @@ export interface InvocationPlan {
 export type InvocationPlanner = (invocation: Invocation) => InvocationPlan;
 
 /** The invocation's runtime exited (an injected crash); the mapping treats it as a function error. */
-export class FunctionCrashError extends Error {
+export class FunctionCrashError extends NamedError {
   constructor() {
     super('Runtime exited before the invocation completed');
-    this.name = new.target.name;
   }
 }
 

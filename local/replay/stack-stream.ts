@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { CliError } from '../cli/errors';
 
 /** The stack output that names the CTR stream (lib/call-center-analytics-stack.ts). */
@@ -9,7 +9,7 @@ export const STREAM_OUTPUT_KEY = 'StreamName';
  * @throws CliError in words when the stack or the output is missing.
  */
 export async function streamFromStack(cloudformation: CloudFormationClient, stackName: string): Promise<string> {
-  let outputs;
+  let outputs: Output[];
   try {
     const response = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
     outputs = response.Stacks?.[0]?.Outputs ?? [];

@@ -1,4 +1,4 @@
-import { AthenaClient } from '@aws-sdk/client-athena';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import { namedQuery } from '../../analytics/definitions';
 import { DEFAULT_TIME_ZONE, checkTimeZone, withTimeZone } from '../../analytics/time-zone';
 import { runAthenaQuery, type AthenaQueryOptions } from '../sql/athena-query';

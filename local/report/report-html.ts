@@ -15,7 +15,7 @@ export interface ReportHeading {
   readonly builtAt: string;
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `
@@ -30,11 +30,11 @@ figure h2 { font-size: 1.05rem; margin: 0 0 0.2rem; } figcaption { color: #555; 
 
 function figure(rendered: RenderedChart): string {
   const { chart } = rendered;
-  const head = `<h2>${escape(chart.title)}</h2><figcaption>${escape(chart.caption)} <code>${escape(chart.query)}</code></figcaption>`;
-  const attrs = `id="${escape(chart.id)}" data-query="${escape(chart.query)}" data-mark="${chart.mark}" data-status="${rendered.status}"`;
+  const head = `<h2>${escapeHtml(chart.title)}</h2><figcaption>${escapeHtml(chart.caption)} <code>${escapeHtml(chart.query)}</code></figcaption>`;
+  const attrs = `id="${escapeHtml(chart.id)}" data-query="${escapeHtml(chart.query)}" data-mark="${chart.mark}" data-status="${rendered.status}"`;
   if (rendered.status === 'drawn') return `<figure class="chart" ${attrs}>${head}${rendered.svg}</figure>`;
   if (rendered.status === 'empty') return `<figure class="chart empty" ${attrs}>${head}<p>No rows: the query found nothing to draw.</p></figure>`;
-  return `<figure class="chart missing" ${attrs}>${head}<p>Missing: ${escape(rendered.reason)}</p></figure>`;
+  return `<figure class="chart missing" ${attrs}>${head}<p>Missing: ${escapeHtml(rendered.reason)}</p></figure>`;
 }
 
 /** The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched. */
@@ -50,7 +50,7 @@ export function reportHtml(charts: readonly RenderedChart[], heading: ReportHead
 </head>
 <body>
 <h1>Contact center report</h1>
-<p class="meta">Source: ${escape(heading.source)} · Time zone: ${escape(heading.timeZone)} · Built ${escape(heading.builtAt)}${
+<p class="meta">Source: ${escapeHtml(heading.source)} · Time zone: ${escapeHtml(heading.timeZone)} · Built ${escapeHtml(heading.builtAt)}${
     missing > 0 ? ` · <strong>${missing} chart${missing === 1 ? '' : 's'} missing</strong>` : ''
   }</p>
 <div class="charts">

@@ -1,5 +1,5 @@
 import {
-  AthenaClient,
+  type AthenaClient,
   GetQueryExecutionCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,

@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { CTR_COLUMNS, toDuckDbType } from '../../lib/ctr-schema';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { CTR_COLUMNS, toDuckDbType } from '../../lib/definitions/ctr-schema';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 
 /** One row of the daily-contacts table. */
 export interface DailyContacts {

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { RAW_TABLE_NAME, VIEWS, namedQuery } from '../../analytics/definitions';
 import { AnalyticsError } from '../../analytics/errors';
 import { DEFAULT_TIME_ZONE, checkTimeZone, withTimeZone } from '../../analytics/time-zone';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { ctrTableSql } from './daily-contacts';
 import { TRINO_MACROS } from './trino-compat';
 

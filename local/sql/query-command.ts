@@ -2,7 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { NAMED_QUERIES, namedQuery } from '../../analytics/definitions';
 import { AnalyticsError } from '../../analytics/errors';
 import { DEFAULT_TIME_ZONE, withTimeZone } from '../../analytics/time-zone';
-import { catalogNames } from '../../lib/ctr-catalog';
+import { catalogNames } from '../../lib/definitions/catalog-names';
 import { formatTable } from '../cli/format';
 import { runAthenaQuery } from './athena-query';
 import { LocalAnalytics, type QueryResult } from './local-analytics';

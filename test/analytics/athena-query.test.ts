@@ -93,8 +93,14 @@ describe('ctr query --athena', () => {
   beforeEach(() => {
     out = '';
     err = '';
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-    stderr = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
   });
   afterEach(() => {
     stdout.mockRestore();

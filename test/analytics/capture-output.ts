@@ -20,11 +20,19 @@ export function captureOutput(): CapturedOutput {
     out = '';
     err = '';
     spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true)),
-      jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true)),
+      jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+        out += String(s);
+        return true;
+      }),
+      jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
+        err += String(s);
+        return true;
+      }),
     ];
   });
-  afterEach(() => spies.forEach((s) => s.mockRestore()));
+  afterEach(() => {
+    for (const s of spies) s.mockRestore();
+  });
   return {
     get out() {
       return out;

@@ -227,6 +227,10 @@ export function generateAnalyticsCorpus(contacts: number, seed = 11): AnalyticsC
     [lines[i], lines[j]] = [lines[j], lines[i]];
   }
   const seen = new Set(distinct.map((r) => JSON.stringify(r)));
-  for (const r of seedRecords()) if (!seen.has(JSON.stringify(r))) (seen.add(JSON.stringify(r)), distinct.push(r));
+  for (const r of seedRecords()) {
+    if (seen.has(JSON.stringify(r))) continue;
+    seen.add(JSON.stringify(r));
+    distinct.push(r);
+  }
   return { lines, distinct };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import type { Ctr } from './corpus';
 
 /**

@@ -272,7 +272,9 @@ function repeatCallers(m: readonly Measures[]): Row[] {
   const gap = new Map<Measures, number | null>();
   for (const [, xs] of byCaller) {
     const sorted = [...xs].sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
-    sorted.forEach((x, i) => gap.set(x, i + 1 < sorted.length ? (sorted[i + 1].startMs - x.startMs) / 1000 : null));
+    sorted.forEach((x, i) => {
+      gap.set(x, i + 1 < sorted.length ? (sorted[i + 1].startMs - x.startMs) / 1000 : null);
+    });
   }
   const within = (x: Measures, seconds: number) => gap.get(x) !== null && gap.get(x)! <= seconds;
   return groupBy(inbound, (x) => [x.date, x.queue]).map(([[d, q], xs]) => {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAMED_QUERIES, VIEWS } from '../../analytics/definitions';
-import { CTR_COLUMNS, toDuckDbType, type ColumnType } from '../../lib/ctr-schema';
+import { CTR_COLUMNS, toDuckDbType, type ColumnType } from '../../lib/definitions/ctr-schema';
 import { startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { LocalAnalytics } from '../../local/sql/local-analytics';

@@ -15,8 +15,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // Set to a path to keep the sample-data screenshot (the README's docs/report.png is made this way).
 const SAMPLE_SCREENSHOT = process.env.REPORT_SCREENSHOT;
-// The full-corpus screenshot is kept here after the run, to look at.
-const CORPUS_SCREENSHOT = join(tmpdir(), 'ctr-report-corpus.png');
+// Set to a path to keep the full-corpus screenshot, to look at; otherwise it goes with the work folder.
+const KEEP_CORPUS_SCREENSHOT = process.env.REPORT_CORPUS_SCREENSHOT;
 
 /** What the browser saw of one chart figure. */
 interface SeenChart {
@@ -73,7 +73,8 @@ describe('the report in headless Chromium', () => {
     const file = join(work, 'corpus.html');
     writeFileSync(file, (await buildReport({ kind: 'local', out: data }, { timeZone: 'America/New_York' })).html);
 
-    const seen = await open(file, CORPUS_SCREENSHOT);
+    const png = join(work, 'corpus.png');
+    const seen = await open(file, png);
     expect(seen.errors).toEqual([]);
     expect(seen.requests).toEqual([]);
     expect(seen.charts.map((c) => c.id)).toEqual(REPORT_CHARTS.map((c) => c.id));
@@ -83,7 +84,8 @@ describe('the report in headless Chromium', () => {
       expect(chart.svgHeight).toBeGreaterThan(100);
       expect(chart.marks).toBeGreaterThan(0);
     }
-    expect(existsSync(CORPUS_SCREENSHOT)).toBe(true);
+    expect(existsSync(png)).toBe(true);
+    if (KEEP_CORPUS_SCREENSHOT) copyFileSync(png, KEEP_CORPUS_SCREENSHOT);
   }, 600_000);
 
   test("the seed's samples: every chart drawn but abandonment (no abandoned contact), shown as a note", async () => {

@@ -28,7 +28,7 @@ async function setUp(design: DedupDesign) {
 }
 
 describe.each([naiveDesign, powertoolsDesign])('baseline $id against dynalite', (design) => {
-  it('forwards each distinct record once and drops exact copies', async () => {
+  test('forwards each distinct record once and drops exact copies', async () => {
     const { fn, firehose } = await setUp(design);
     const [event] = toKinesisEvents(duplicatedSamples(), 100);
     const result = await fn(event);
@@ -36,7 +36,7 @@ describe.each([naiveDesign, powertoolsDesign])('baseline $id against dynalite', 
     expect(firehose.stats.records).toBe(3);
   });
 
-  it('forwards nothing when the same batch is presented again', async () => {
+  test('forwards nothing when the same batch is presented again', async () => {
     const { fn, firehose } = await setUp(design);
     const [event] = toKinesisEvents(duplicatedSamples(), 100);
     await fn(event);
@@ -44,7 +44,7 @@ describe.each([naiveDesign, powertoolsDesign])('baseline $id against dynalite', 
     expect(firehose.stats.records).toBe(3);
   });
 
-  it('sends one Firehose PutRecord per forwarded record', async () => {
+  test('sends one Firehose PutRecord per forwarded record', async () => {
     const { fn, firehose } = await setUp(design);
     await fn(toKinesisEvents(duplicatedSamples(), 100)[0]);
     expect(firehose.stats.calls).toBe(3);
@@ -52,7 +52,7 @@ describe.each([naiveDesign, powertoolsDesign])('baseline $id against dynalite', 
 });
 
 describe('DynamoDB traffic of the baselines', () => {
-  it('naive: one Query per record and one PutItem per distinct record', async () => {
+  test('naive: one Query per record and one PutItem per distinct record', async () => {
     const { fn, counter } = await setUp(naiveDesign);
     counter.reset();
     await fn(toKinesisEvents(duplicatedSamples(), 100)[0]);
@@ -61,7 +61,7 @@ describe('DynamoDB traffic of the baselines', () => {
     expect(counter.counts.writeUnits).toBe(3);
   });
 
-  it('Powertools: INPROGRESS put and COMPLETED update per distinct record, a failed put per copy', async () => {
+  test('Powertools: INPROGRESS put and COMPLETED update per distinct record, a failed put per copy', async () => {
     const { fn, counter } = await setUp(powertoolsDesign);
     counter.reset();
     await fn(toKinesisEvents(duplicatedSamples(), 100)[0]);

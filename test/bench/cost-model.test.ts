@@ -3,13 +3,13 @@ import { costPerMillion, functionSecondsPer1000, PRICES, shardHeadroom, type Des
 const usage: DesignUsage = { batchSize: 100, cpuMicrosPerRecord: 100, waitMillisPerRecord: 0.05, writeUnitsPerRecord: 0.8, readUnitsPerRecord: 0.1 };
 
 describe('cost model', () => {
-  it('scales CPU by the vCPU share of 512 MB (1,769 MB per vCPU) and adds the wait', () => {
+  test('scales CPU by the vCPU share of 512 MB (1,769 MB per vCPU) and adds the wait', () => {
     // 100 µs x 1769/512 = 345.5 µs of function time, plus 50 µs of waiting, per record.
     expect(functionSecondsPer1000(usage)).toBeCloseTo(0.3455 + 0.05, 4);
     expect(shardHeadroom(usage)).toBeCloseTo(1 / 0.3955, 3);
   });
 
-  it('bills writes and reads per unit, Lambda per GB-second at 512 MB, Firehose in 5 KB increments and Kinesis writes in 1 KiB increments', () => {
+  test('bills writes and reads per unit, Lambda per GB-second at 512 MB, Firehose in 5 KB increments and Kinesis writes in 1 KiB increments', () => {
     const cost = costPerMillion(usage, { averageRecordBytes: 3000, distinctShare: 0.5 });
     expect(cost.dynamodbWrites).toBeCloseTo(0.8 * PRICES.dynamodbPerMillionWriteUnits, 6);
     expect(cost.dynamodbReads).toBeCloseTo(0.1 * PRICES.dynamodbPerMillionReadUnits, 6);

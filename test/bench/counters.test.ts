@@ -25,7 +25,7 @@ const conditionalPut = (fp: string) =>
   new PutItemCommand({ TableName: 'counted', Item: { fp: { S: fp } }, ConditionExpression: 'attribute_not_exists(fp)' });
 
 describe('countRequests', () => {
-  it('counts a failed conditional put as a request and a write unit', async () => {
+  test('counts a failed conditional put as a request and a write unit', async () => {
     const counter = countRequests(dynalite.client);
     await dynalite.client.send(conditionalPut('a'));
     await expect(dynalite.client.send(conditionalPut('a'))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
@@ -34,7 +34,7 @@ describe('countRequests', () => {
     expect(counter.counts.failedConditionalWrites).toBe(1);
   });
 
-  it('counts reads apart from writes, and starts again after reset()', async () => {
+  test('counts reads apart from writes, and starts again after reset()', async () => {
     const counter = countRequests(dynalite.client);
     await dynalite.client.send(conditionalPut('b'));
     counter.reset();
@@ -45,7 +45,7 @@ describe('countRequests', () => {
     expect(counter.counts.byCommand.get('GetItemCommand')).toBe(1);
   });
 
-  it('counts each statement of a batch as a write unit, and its failed inserts as failed conditional writes (DynamoDB Local)', async () => {
+  test('counts each statement of a batch as a write unit, and its failed inserts as failed conditional writes (DynamoDB Local)', async () => {
     const client = localDynamoDbClient(sharedDynamoDbLocal(), newDynamoDbNamespace());
     try {
       await createHashKeyTable(client, 'counted', 'fp');
@@ -64,7 +64,7 @@ describe('countRequests', () => {
     }
   });
 
-  it('counts the records Firehose calls carry', async () => {
+  test('counts the records Firehose calls carry', async () => {
     const { client } = inMemoryFirehoseClient();
     const counter = countRequests(client);
     await client.send(new PutRecordBatchCommand({ DeliveryStreamName: 's', Records: [{ Data: Buffer.from('1') }, { Data: Buffer.from('2') }] }));

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { VIEWS } from '../../analytics/definitions';
 import { withTimeZone } from '../../analytics/time-zone';
-import { ATHENA_ENGINE_VERSION } from '../../lib/ctr-catalog';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { ATHENA_ENGINE_VERSION } from '../../lib/definitions/catalog-names';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { evaluate, fullTemplate, ofType, PSEUDO } from './template';
 
@@ -72,7 +72,7 @@ describe('Glue view tables are what Athena writes for CREATE VIEW', () => {
 });
 
 /** A Trino type (as in the view JSON) in DuckDB's spelling, field names lowercased (Glue lowercases them). */
-export function trinoToDuckDb(type: string): string {
+function trinoToDuckDb(type: string): string {
   let at = 0;
   const parse = (): string => {
     const name = /^[a-z]+/.exec(type.slice(at))![0];

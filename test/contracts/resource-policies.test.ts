@@ -35,7 +35,9 @@ const rolePolicies = (roleId: string) =>
 function servicePrincipals(): string[] {
   const found: string[] = [];
   const visit = (where: string, value: unknown) => {
-    if (Array.isArray(value)) value.forEach((v) => visit(where, v));
+    if (Array.isArray(value)) {
+      for (const v of value) visit(where, v);
+    }
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (k === 'Principal' && v && typeof v === 'object' && 'Service' in v) {

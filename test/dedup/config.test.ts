@@ -65,14 +65,14 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigurationError);
     const { problems, message } = caught as ConfigurationError;
     expect(problems).toEqual([
-      `${DEDUP_ENV.fingerprintMode} must be one of canonical, raw, got "md5"`,
-      `${DEDUP_ENV.deliveryReceipts} must be one of batch, off, got "never"`,
-      `${DEDUP_ENV.pseudonymize} must be one of on, off, got "yes"`,
       `${DEDUP_ENV.pseudonymizedPaths} has an empty key in "Attributes..Phone"`,
       `${DEDUP_ENV.tableName} is required`,
       `${DEDUP_ENV.deliveryStreamName} is required`,
       `${DEDUP_ENV.quarantineBucketName} is required`,
       `${DEDUP_ENV.windowSeconds} must be an integer from 1 to 31622400, got "7 days"`,
+      `${DEDUP_ENV.fingerprintMode} must be one of canonical, raw, got "md5"`,
+      `${DEDUP_ENV.deliveryReceipts} must be one of batch, off, got "never"`,
+      `${DEDUP_ENV.pseudonymize} must be one of on, off, got "yes"`,
     ]);
     expect(message).toContain('Invalid dedup function configuration');
   });

@@ -1,6 +1,10 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createDedupHandler, type DedupDependencies } from '../../lambda-dedup/src/handler';
 
 /**
  * A Firehose stand-in for fault injection: keeps every accepted line and rejects the entries `reject`
@@ -44,4 +48,26 @@ export function fakeS3() {
     return {};
   });
   return { mock, objects, state, client: new S3Client({ region: 'us-east-1' }) };
+}
+
+/**
+ * The dedup handler as the Lambda builds it (Powertools logger and metrics), on the given claims store, with
+ * the fault-injecting Firehose and S3 above.
+ */
+export function handlerWithFakes(
+  dynamodb: DynamoDBClient,
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR',
+  deps: Pick<DedupDependencies, 'config'> & Partial<DedupDependencies>,
+) {
+  const firehose = fakeFirehose();
+  const s3 = fakeS3();
+  const handler = createDedupHandler({
+    dynamodb,
+    firehose: firehose.client,
+    s3: s3.client,
+    logger: new Logger({ serviceName: 'ctr-dedup', logLevel }),
+    metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
+    ...deps,
+  });
+  return { handler, firehose, s3 };
 }

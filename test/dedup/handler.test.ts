@@ -1,8 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createDedupHandler } from '../../lambda-dedup/src/handler';
 import { DEDUP_METRICS } from '../../lambda-dedup/src/constants';
-import { fakeFirehose, fakeS3 } from './fakes';
+import { handlerWithFakes } from './fakes';
 import { duplicatedSamples, failWrites, kinesisEvent, readSample, startDynamoDb, testConfig, throttled } from './helpers';
 
 let db: Awaited<ReturnType<typeof startDynamoDb>>;
@@ -31,17 +28,7 @@ async function captureOutput(fn: () => Promise<void>): Promise<string[]> {
 
 /** A handler as the Lambda builds it, on the real claims store, with fault-injecting Firehose and S3. */
 function makeHandler(logLevel: 'INFO' | 'DEBUG') {
-  const firehose = fakeFirehose();
-  const s3 = fakeS3();
-  const handler = createDedupHandler({
-    dynamodb: db.client,
-    firehose: firehose.client,
-    s3: s3.client,
-    config: testConfig(),
-    logger: new Logger({ serviceName: 'ctr-dedup', logLevel }),
-    metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
-  });
-  return { handler, firehose, s3 };
+  return handlerWithFakes(db.client, logLevel, { config: testConfig() });
 }
 
 describe('dedup handler', () => {
@@ -72,7 +59,11 @@ describe('dedup handler', () => {
     const samples = [readSample('case1.json'), readSample('case2.json'), readSample('case3.json')];
     // The first record's claim is throttled on every attempt, so its failure is logged.
     let victim: string | undefined;
-    failWrites(db.client, (w) => (w.verb === 'INSERT' && (victim ??= w.key) === w.key ? throttled() : undefined));
+    failWrites(db.client, (w) => {
+      if (w.verb !== 'INSERT') return undefined;
+      victim ??= w.key;
+      return victim === w.key ? throttled() : undefined;
+    });
     firehose.state.reject = (line) => (line.includes('2022-01-11T04:09:47Z') ? 'InternalFailure' : undefined);
 
     const lines = await captureOutput(async () => {

@@ -4,7 +4,7 @@ import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR, DEDUP_ENV } from '../../lambda-dedup/
 import { createDedupHandler, type DedupHandler } from '../../lambda-dedup/src/handler';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { gunzipSync } from 'node:zlib';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
 import { duplicatedSamples, kinesisEvent } from './helpers';
 

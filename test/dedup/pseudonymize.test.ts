@@ -1,16 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createDedupHandler } from '../../lambda-dedup/src/handler';
 import { ConfigurationError, PseudonymizationKeyError } from '../../lambda-dedup/src/errors';
 import { keyFromString, secretsManagerKey, staticKey } from '../../lambda-dedup/src/pseudonymization-key';
 import { callerToken, createPseudonymizer } from '../../lambda-dedup/src/pseudonymize';
 import { fingerprint } from '../../lambda-dedup/src/fingerprint';
 import { classifyRecord } from '../../lambda-dedup/src/classifyRecord';
-import { fakeFirehose, fakeS3 } from './fakes';
+import { handlerWithFakes } from './fakes';
 import { ctr, duplicatedSamples, kinesisEvent, startDynamoDb, testConfig } from './helpers';
 
 // Quiet: the metrics line is not what these tests check.
@@ -111,18 +108,15 @@ describe('dedup handler with pseudonymization on', () => {
   afterAll(async () => db.stop());
 
   const build = (keySource?: () => Promise<Uint8Array>, fingerprintMode: 'canonical' | 'raw' = 'canonical') => {
-    const firehose = fakeFirehose();
-    const s3 = fakeS3();
-    const handler = createDedupHandler({
-      dynamodb: db.client,
-      firehose: firehose.client,
-      s3: s3.client,
+    const { handler, firehose, s3 } = handlerWithFakes(db.client, 'ERROR', {
       config: testConfig({ tableName: db.tableName, pseudonymize: 'on', fingerprintMode }),
       pseudonymizationKey: keySource,
-      logger: new Logger({ serviceName: 'ctr-dedup', logLevel: 'ERROR' }),
-      metrics: new Metrics({ serviceName: 'ctr-dedup', namespace: 'Test' }),
     });
-    return { handler, firehose, s3, restore: () => [firehose.mock, s3.mock].forEach((m) => m.restore()) };
+    return { handler, firehose, s3, restore: () => {
+        firehose.mock.restore();
+        s3.mock.restore();
+      },
+    };
   };
 
   test('is refused without a key', () => {

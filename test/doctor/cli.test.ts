@@ -21,8 +21,14 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(((c: unknown) => ((stdout += String(c)), true)) as never);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(((c: unknown) => ((stderr += String(c)), true)) as never);
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(((c: unknown) => {
+    stdout += String(c);
+    return true;
+  }) as never);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(((c: unknown) => {
+    stderr += String(c);
+    return true;
+  }) as never);
   try {
     return { code: await fn(), stdout, stderr };
   } finally {

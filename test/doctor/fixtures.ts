@@ -1,7 +1,7 @@
 import { AthenaClient, BatchGetNamedQueryCommand, GetQueryExecutionCommand, GetQueryResultsCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { NAMED_QUERIES } from '../../analytics/definitions';
@@ -81,7 +81,10 @@ export function mockedServices() {
     UnprocessedNamedQueryIds: [],
   });
   let n = 0;
-  mocks.athena.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `qe-${(n += 1)}` }));
+  mocks.athena.on(StartQueryExecutionCommand).callsFake(() => {
+    n += 1;
+    return { QueryExecutionId: `qe-${n}` };
+  });
   mocks.athena.on(GetQueryExecutionCommand).callsFake((input) => ({
     QueryExecution: { QueryExecutionId: input.QueryExecutionId, Status: { State: 'SUCCEEDED', SubmissionDateTime: new Date(), CompletionDateTime: new Date() } },
   }));
@@ -104,7 +107,9 @@ export function mockedServices() {
 /** A clock that only moves when the doctor sleeps: waits take no time and timeouts are reached by polling. */
 export function fakeTiming(overrides: Partial<DoctorTiming> = {}): DoctorTiming {
   let t = Date.now();
-  return { deliveryTimeoutMs: 60_000, metricsTimeoutMs: 60_000, pollIntervalMs: 10_000, now: () => t, sleep: async (ms) => void (t += ms), ...overrides };
+  return { deliveryTimeoutMs: 60_000, metricsTimeoutMs: 60_000, pollIntervalMs: 10_000, now: () => t, sleep: async (ms) => {
+      t += ms;
+    }, ...overrides };
 }
 
 /**

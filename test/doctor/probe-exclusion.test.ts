@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DOCTOR_PROBE_ATTRIBUTE, NOT_A_DOCTOR_PROBE } from '../../analytics/doctor-probe';
 import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../../analytics/definitions';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { probeBatch } from '../../local/doctor/probes';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { generateAnalyticsCorpus, type Ctr } from '../analytics/corpus';

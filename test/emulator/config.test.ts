@@ -1,19 +1,32 @@
 import { loadConfig } from '../../lambda-emulator/src/config';
 import { EMULATOR_ENV } from '../../lambda-emulator/src/constants';
-import { ConfigurationError, EmulatorError } from '../../lambda-emulator/src/errors';
+import { ConfigurationError, type EmulatorError } from '../../lambda-emulator/src/errors';
 
 describe('loadConfig', () => {
-  it('reads the stream name', () => {
+  test('reads the stream name', () => {
     expect(loadConfig({ [EMULATOR_ENV.streamName]: 'ctr-stream' })).toEqual({ streamName: 'ctr-stream' });
   });
 
-  it.each([
+  test.each([
     ['missing', {}, /STREAM_NAME is not set/],
     ['blank', { STREAM_NAME: '  ' }, /STREAM_NAME is not set/],
     ['not a stream name', { STREAM_NAME: 'arn:aws:kinesis:us-east-1:123456789012:stream/x' }, /STREAM_NAME is not a valid Kinesis stream name/],
   ])('fails with ConfigurationError when STREAM_NAME is %s', (_label, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  test('lists every problem in the error', () => {
+    let caught: unknown;
+    try {
+      loadConfig({});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    expect((caught as ConfigurationError).problems).toEqual([
+      'STREAM_NAME is not set: it must name the Kinesis Data Stream that receives the CTRs',
+    ]);
   });
 });
 
@@ -24,7 +37,7 @@ describe('handler module', () => {
     else process.env[EMULATOR_ENV.streamName] = saved;
   });
 
-  it('fails at load (cold start) with a ConfigurationError when STREAM_NAME is missing', () => {
+  test('fails at load (cold start) with a ConfigurationError when STREAM_NAME is missing', () => {
     delete process.env[EMULATOR_ENV.streamName];
     let thrown: unknown;
     let errors: { EmulatorError: typeof EmulatorError; ConfigurationError: typeof ConfigurationError } | undefined;
@@ -43,7 +56,7 @@ describe('handler module', () => {
     expect((thrown as Error).message).toContain('STREAM_NAME');
   });
 
-  it('loads and exports a handler when STREAM_NAME is set', () => {
+  test('loads and exports a handler when STREAM_NAME is set', () => {
     process.env[EMULATOR_ENV.streamName] = 'ctr-stream';
     let mod: { handler?: unknown } = {};
     jest.isolateModules(() => {

@@ -48,7 +48,7 @@ async function captureOutput(run: () => Promise<unknown>): Promise<string> {
 beforeEach(() => kinesisMock.reset());
 
 describe('emulator handler', () => {
-  it('sends the sample CTRs with ContactId as partition key and returns the counts', async () => {
+  test('sends the sample CTRs with ContactId as partition key and returns the counts', async () => {
     acceptExceptFirstCall([]);
     const result = await captureOutput(async () => expect(await makeHandler()(samples)).toEqual({ sent: 6, failed: [] }));
     expect(result).toContain('"sent":6');
@@ -57,7 +57,7 @@ describe('emulator handler', () => {
     expect(entries.map((e) => Buffer.from(e.Data!).toString())).toEqual(samples.map((s) => JSON.stringify(s)));
   });
 
-  it('fails the invocation with RecordsNotSentError carrying the result and naming the counts', async () => {
+  test('fails the invocation with RecordsNotSentError carrying the result and naming the counts', async () => {
     // First call: entries 1 and 4 refused; the resend (maxAttempts 2) is refused as well.
     let calls = 0;
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
@@ -90,7 +90,7 @@ describe('emulator handler', () => {
     expect(kinesisMock.commandCalls(PutRecordsCommand)).toHaveLength(2);
   });
 
-  it('rejects a bad event with InvalidEventError before calling Kinesis', async () => {
+  test('rejects a bad event with InvalidEventError before calling Kinesis', async () => {
     acceptExceptFirstCall([]);
     await expect(makeHandler()('just a string')).rejects.toThrow(InvalidEventError);
     await expect(makeHandler()({ records: 'nope' })).rejects.toThrow(/"records" is a string; expected/);
@@ -102,7 +102,7 @@ describe('emulator logs', () => {
   // Values from the samples that must never reach a log: phone numbers, agent name, attributes, ARNs.
   const secrets = ['+190011112222', '+18003335555', '+18002430000', 'Steve.Lusk', '8477597_002_00002', 'arn:aws:connect'];
 
-  it('holds counts, indexes and error codes only: no payload, no phone number', async () => {
+  test('holds counts, indexes and error codes only: no payload, no phone number', async () => {
     const output = await captureOutput(async () => {
       acceptExceptFirstCall([]);
       await makeHandler()(samples);

@@ -82,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('emulator handler with kinesalite', () => {
-  it('puts the 6 duplicated samples byte for byte, keyed by ContactId, in order, then raw strings as-is', async () => {
+  test('puts the 6 duplicated samples byte for byte, keyed by ContactId, in order, then raw strings as-is', async () => {
     expect(await handler(samples)).toEqual({ sent: 6, failed: [] });
     const raw = ' {"ContactId": "raw-1",  "Note": "Zoë ✓"}\n';
     const notJson = 'definitely { not json';
@@ -103,7 +103,7 @@ describe('emulator handler with kinesalite', () => {
     expect(hashed!.PartitionKey).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('reports every record by index with the exception name when the stream does not exist', async () => {
+  test('reports every record by index with the exception name when the stream does not exist', async () => {
     const result = await sendRecords(reader, 'no-such-stream', [{ ContactId: 'a' }, 'b', { ContactId: 'c' }]);
     expect(result.sent).toBe(0);
     expect(result.failed.map((f) => [f.index, f.errorCode])).toEqual([

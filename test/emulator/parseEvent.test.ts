@@ -4,24 +4,24 @@ import { parseEvent } from '../../lambda-emulator/src/parseEvent';
 describe('parseEvent', () => {
   const ctr = { ContactId: 'c-1', Channel: 'VOICE' };
 
-  it('accepts one CTR object', () => {
+  test('accepts one CTR object', () => {
     expect(parseEvent(ctr)).toEqual([ctr]);
   });
 
-  it('accepts an array of objects and strings, in order', () => {
+  test('accepts an array of objects and strings, in order', () => {
     expect(parseEvent([ctr, 'raw', { ContactId: 'c-2' }])).toEqual([ctr, 'raw', { ContactId: 'c-2' }]);
   });
 
-  it('accepts {"records": [...]}', () => {
+  test('accepts {"records": [...]}', () => {
     expect(parseEvent({ records: ['x', ctr] })).toEqual(['x', ctr]);
   });
 
-  it('accepts an empty list as nothing to send', () => {
+  test('accepts an empty list as nothing to send', () => {
     expect(parseEvent([])).toEqual([]);
     expect(parseEvent({ records: [] })).toEqual([]);
   });
 
-  it.each([
+  test.each([
     ['null', null, /got null; expected one CTR object, an array .*\{"records": \[\.\.\.\]\}/],
     ['undefined', undefined, /got nothing; expected/],
     ['a string', '{"ContactId":"c-1"}', /got a string; expected/],
@@ -46,7 +46,7 @@ describe('parseEvent', () => {
     expect((thrown as Error).message).toMatch(message);
   });
 
-  it('does not echo the event content in the error message', () => {
+  test('does not echo the event content in the error message', () => {
     expect(() => parseEvent('+18005550100')).toThrow(/^(?!.*18005550100)/s);
   });
 });

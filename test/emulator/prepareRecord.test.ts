@@ -4,20 +4,20 @@ import { partitionKeyFor, prepareRecord } from '../../lambda-emulator/src/prepar
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 describe('prepareRecord', () => {
-  it('sends a string entry byte for byte', () => {
+  test('sends a string entry byte for byte', () => {
     const raw = '{ "ContactId" : "c-1",\n  "Name": "Zoë ✓" }  ';
     const prepared = prepareRecord(raw, 3);
     expect(Buffer.from(prepared.data).equals(Buffer.from(raw, 'utf8'))).toBe(true);
     expect(prepared.index).toBe(3);
   });
 
-  it('sends an object entry as compact JSON', () => {
+  test('sends an object entry as compact JSON', () => {
     const ctr = { ContactId: 'c-1', Agent: null, Attributes: { a: '1' }, Queue: { Duration: 5 } };
     const prepared = prepareRecord(ctr, 0);
     expect(Buffer.from(prepared.data).toString('utf8')).toBe('{"ContactId":"c-1","Agent":null,"Attributes":{"a":"1"},"Queue":{"Duration":5}}');
   });
 
-  it('counts data plus UTF-8 partition key bytes', () => {
+  test('counts data plus UTF-8 partition key bytes', () => {
     const prepared = prepareRecord({ ContactId: 'é' }, 0);
     expect(prepared.size).toBe(Buffer.byteLength('{"ContactId":"é"}') + 2);
   });
@@ -26,12 +26,12 @@ describe('prepareRecord', () => {
 describe('partitionKeyFor', () => {
   const key = (record: string | Record<string, unknown>) => prepareRecord(record, 0).partitionKey;
 
-  it('uses the ContactId of an object or of a JSON string', () => {
+  test('uses the ContactId of an object or of a JSON string', () => {
     expect(key({ ContactId: 'abc-123' })).toBe('abc-123');
     expect(key('{"ContactId":"abc-123","x":1}')).toBe('abc-123');
   });
 
-  it('falls back to the SHA-256 hex of the data when there is no usable ContactId', () => {
+  test('falls back to the SHA-256 hex of the data when there is no usable ContactId', () => {
     const cases: Array<string | Record<string, unknown>> = [
       'not json at all',
       '[1,2]',
@@ -46,13 +46,13 @@ describe('partitionKeyFor', () => {
     }
   });
 
-  it('falls back to the hash when ContactId is longer than 256 characters, and accepts exactly 256', () => {
+  test('falls back to the hash when ContactId is longer than 256 characters, and accepts exactly 256', () => {
     expect(key({ ContactId: 'a'.repeat(256) })).toBe('a'.repeat(256));
     const long = { ContactId: 'a'.repeat(257) };
     expect(key(long)).toBe(sha256(JSON.stringify(long)));
   });
 
-  it('gives the same key for the same data across calls, and different keys for different data', () => {
+  test('gives the same key for the same data across calls, and different keys for different data', () => {
     expect(partitionKeyFor('x', Buffer.from('x'))).toBe(partitionKeyFor('x', Buffer.from('x')));
     expect(key('{"a":1}')).toBe(key('{"a":1}'));
     expect(key('{"a":1}')).not.toBe(key('{"a":2}'));

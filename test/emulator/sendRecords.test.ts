@@ -46,7 +46,7 @@ beforeEach(() => {
 });
 
 describe('sendRecords chunking', () => {
-  it('splits 1,201 records into calls of 500, 500 and 201, in input order, to the named stream', async () => {
+  test('splits 1,201 records into calls of 500, 500 and 201, in input order, to the named stream', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(acceptAll);
     const records = Array.from({ length: 1201 }, (_, i) => ({ ContactId: `c-${i}` }));
 
@@ -59,7 +59,7 @@ describe('sendRecords chunking', () => {
     for (const call of kinesisMock.commandCalls(PutRecordsCommand)) expect(call.args[0].input.StreamName).toBe(STREAM);
   });
 
-  it('starts a new call before 5 MiB (data plus partition keys) would be exceeded', async () => {
+  test('starts a new call before 5 MiB (data plus partition keys) would be exceeded', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(acceptAll);
     // 12 records of about 900 KiB: 5 fit in 5 MiB, the 6th would not.
     const body = 'x'.repeat(900 * 1024);
@@ -75,13 +75,13 @@ describe('sendRecords chunking', () => {
     expect(callBytes()[0] + one).toBeGreaterThan(KINESIS_LIMITS.maxBytesPerCall);
   });
 
-  it('makes no call for no records', async () => {
+  test('makes no call for no records', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(acceptAll);
     expect(await sendRecords(client, STREAM, [])).toEqual({ sent: 0, failed: [] });
     expect(kinesisMock.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
-  it('sends raw strings byte for byte and objects as compact JSON', async () => {
+  test('sends raw strings byte for byte and objects as compact JSON', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(acceptAll);
     const raw = ' {"ContactId":"c-raw" ,\t"n": 1}\n';
     await sendRecords(client, STREAM, [raw, { ContactId: 'c-obj', Agent: null }, 'not json']);
@@ -95,7 +95,7 @@ describe('sendRecords chunking', () => {
 });
 
 describe('sendRecords oversize records', () => {
-  it('reports a record over 1 MiB (data plus key) by index without sending it, and sends the rest', async () => {
+  test('reports a record over 1 MiB (data plus key) by index without sending it, and sends the rest', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake(acceptAll);
     const key = 'c-big';
     // Exactly at the limit with its key: allowed. One byte more: refused.
@@ -115,7 +115,7 @@ describe('sendRecords oversize records', () => {
 });
 
 describe('sendRecords resends', () => {
-  it('resends only the entries Kinesis rejected, in a later call, after a bounded backoff', async () => {
+  test('resends only the entries Kinesis rejected, in a later call, after a bounded backoff', async () => {
     // c-1 and c-3 are throttled on their first attempt, c-3 again on its second.
     const failuresLeft: Record<string, number> = { 'c-1': 1, 'c-3': 2 };
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) =>
@@ -143,7 +143,7 @@ describe('sendRecords resends', () => {
     expect(delays[1]).toBeLessThan(200);
   });
 
-  it('gives up after maxAttempts and reports what still fails by original index, with code and message', async () => {
+  test('gives up after maxAttempts and reports what still fails by original index, with code and message', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) =>
       output(
         input.Records!.map((r) =>
@@ -169,7 +169,7 @@ describe('sendRecords resends', () => {
     expect(delays).toHaveLength(3);
   });
 
-  it('grows the backoff ceiling exponentially with full jitter and caps it at maxDelayMs', async () => {
+  test('grows the backoff ceiling exponentially with full jitter and caps it at maxDelayMs', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => output(input.Records!.map(throttled)));
     const { delays, sleep } = noWait();
 
@@ -187,7 +187,7 @@ describe('sendRecords resends', () => {
     expect(kinesisMock.commandCalls(PutRecordsCommand)).toHaveLength(7);
   });
 
-  it('uses bounded default delays when none are configured', async () => {
+  test('uses bounded default delays when none are configured', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => output(input.Records!.map(throttled)));
     const { delays, sleep } = noWait();
 
@@ -197,7 +197,7 @@ describe('sendRecords resends', () => {
     expect(delays.reduce((a, b) => a + b, 0)).toBeLessThan(10_000);
   });
 
-  it('treats a missing result entry as rejected and resends that record', async () => {
+  test('treats a missing result entry as rejected and resends that record', async () => {
     let calls = 0;
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
       calls += 1;
@@ -214,7 +214,7 @@ describe('sendRecords resends', () => {
 });
 
 describe('sendRecords whole-call failure', () => {
-  it('marks every entry of the failed chunk with the exception name, and still sends the other chunks', async () => {
+  test('marks every entry of the failed chunk with the exception name, and still sends the other chunks', async () => {
     kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
       if (input.Records![0].PartitionKey === 'c-500') {
         const error = new Error('Service unavailable, try again');

@@ -31,7 +31,7 @@ describe('ctr local --fault --verify', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('reports lost, duplicated and quarantined counts that match the input, under faults', async () => {
+  test('reports lost, duplicated and quarantined counts that match the input, under faults', async () => {
     const { code, output } = await runCli([
       'local', '--input', join(dir, 'input.ndjson'), '--out', join(dir, 'out'), '--json', '--verify',
       '--fault', 'firehose-entries=0.2', '--fault', 'batch-twice', '--fault', 'bad-inputs=1', '--fault', 'replay',
@@ -63,7 +63,7 @@ describe('ctr local --fault --verify', () => {
     expect(json.faults.batchTwice.redelivered).toBeGreaterThan(0);
   }, 600_000);
 
-  it('verification fails when delivered records are missing', async () => {
+  test('verification fails when delivered records are missing', async () => {
     const out = join(dir, 'out');
     const day = readdirSync(join(out, 'ctr')).sort()[0];
     for (const file of readdirSync(join(out, 'ctr', day))) rmSync(join(out, 'ctr', day, file));
@@ -73,13 +73,13 @@ describe('ctr local --fault --verify', () => {
     expect(report.ok).toBe(false);
   });
 
-  it('rejects an unknown fault or a bad rate as a usage error', async () => {
+  test('rejects an unknown fault or a bad rate as a usage error', async () => {
     expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'gremlins'])).code).toBe(2);
     expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'dynamodb-throttle=2'])).code).toBe(2);
     expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'die-after-claim', '--fault', 'die-mid-batch'])).code).toBe(2);
   });
 
-  it('documents every fault in --help', async () => {
+  test('documents every fault in --help', async () => {
     const { output } = await runCli(['local', '--help']);
     const help = output.join('\n');
     for (const name of ['firehose-entries', 'firehose-outage', 'dynamodb-throttle', 'dynamodb-throttle-persistent', 'dynamodb-errors',

@@ -23,7 +23,7 @@ describe('fault matrix: function death', () => {
   });
   afterAll(() => logs.restore());
 
-  it('die-after-claim: claims written, nothing delivered; the retry recognises its own claims, nothing lost or twice', async () => {
+  test('die-after-claim: claims written, nothing delivered; the retry recognises its own claims, nothing lost or twice', async () => {
     const result = await runWithDeaths('after-claim', 0.3);
     run = result.run;
     await expectSoundRun(run);
@@ -34,7 +34,7 @@ describe('fault matrix: function death', () => {
     expect(result.stats.atRiskLines.size).toBe(0);
   }, RUN_TIMEOUT_MS);
 
-  it('die-after-receipt: delivered and receipt written, never returned; the batch receipt makes the retry exact', async () => {
+  test('die-after-receipt: delivered and receipt written, never returned; the batch receipt makes the retry exact', async () => {
     const result = await runWithDeaths('after-receipt', 0.3);
     run = result.run;
     await expectSoundRun(run);
@@ -44,7 +44,7 @@ describe('fault matrix: function death', () => {
     expect(result.stats.atRiskLines.size).toBe(0);
   }, RUN_TIMEOUT_MS);
 
-  it('die-before-receipt: delivered, receipt never written: duplicates appear, only there; ctr_latest still exact', async () => {
+  test('die-before-receipt: delivered, receipt never written: duplicates appear, only there; ctr_latest still exact', async () => {
     const result = await runWithDeaths('before-receipt', 0.3);
     run = result.run;
     await expectSoundRun(run);
@@ -57,7 +57,7 @@ describe('fault matrix: function death', () => {
     for (const d of duplicates) expect(run.deliveries.get(d)!).toBeLessThanOrEqual(1 + result.stats.kills);
   }, RUN_TIMEOUT_MS);
 
-  it('die-mid-batch: killed before a random request, as a timeout would; duplicates only from deliveries in flight at the kill', async () => {
+  test('die-mid-batch: killed before a random request, as a timeout would; duplicates only from deliveries in flight at the kill', async () => {
     const result = await runWithDeaths('mid-batch', 0.3);
     run = result.run;
     await expectSoundRun(run);
@@ -67,7 +67,7 @@ describe('fault matrix: function death', () => {
     expect(duplicatedRecords(run).filter((d) => !atRisk.has(d))).toEqual([]);
   }, RUN_TIMEOUT_MS);
 
-  it('writes no phone number, CTR body or credential to any log line', () => {
+  test('writes no phone number, CTR body or credential to any log line', () => {
     expect(logs.lines.some((l) => l.includes('Batch processed'))).toBe(true);
     expect(leakingLines(logs.lines)).toEqual([]);
   });

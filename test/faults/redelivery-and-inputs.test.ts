@@ -15,7 +15,7 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
   });
   afterAll(() => logs.restore());
 
-  it('batch-twice: every batch is invoked again after it succeeded; the batch receipts drop the second delivery', async () => {
+  test('batch-twice: every batch is invoked again after it succeeded; the batch receipts drop the second delivery', async () => {
     const twice = deliverBatchesTwice(1);
     run = await runWithFaults({ environment: { wrapHandler: twice.wrap } });
     await expectSoundRun(run);
@@ -23,14 +23,14 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
     expect(twice.stats.redelivered).toBe(run.env.mapping.stats.invocations);
   }, RUN_TIMEOUT_MS);
 
-  it('two-pollers: a second mapping reads the same shards concurrently, with other batch boundaries; nothing lost, nothing twice', async () => {
+  test('two-pollers: a second mapping reads the same shards concurrently, with other batch boundaries; nothing lost, nothing twice', async () => {
     run = await runWithFaults({ run: (env) => ({ alsoDrain: secondPoller(env, { batchSize: 37 }) }) });
     await expectSoundRun(run);
     // A record held by the other poller's live invocation is waited for (its receipt) or retried, never delivered again.
     expect(duplicatedRecords(run)).toEqual([]);
   }, RUN_TIMEOUT_MS);
 
-  it('replay: the whole stream read again from the trim horizon after a full run delivers nothing new', async () => {
+  test('replay: the whole stream read again from the trim horizon after a full run delivers nothing new', async () => {
     run = await runWithFaults({});
     await expectSoundRun(run);
     const accepted = run.env.firehose.stats(run.env.names.deliveryStreamName).recordsAccepted;
@@ -42,7 +42,7 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
     expect(run.env.firehose.stats(run.env.names.deliveryStreamName).recordsDelivered).toBe(run.summary.delivered);
   }, RUN_TIMEOUT_MS);
 
-  it('hostile inputs: every kind is quarantined with its reason or delivered once, mixed into a corpus; no batch throws; --verify reports each', async () => {
+  test('hostile inputs: every kind is quarantined with its reason or delivered once, mixed into a corpus; no batch throws; --verify reports each', async () => {
     run = await runWithFaults({ badPerKind: 3 });
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
@@ -55,7 +55,7 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
     expect(verify).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0, quarantineMissing: 0, quarantineReasons: reasons, ok: true });
   }, RUN_TIMEOUT_MS);
 
-  it('writes no phone number, CTR body or credential to any log line', () => {
+  test('writes no phone number, CTR body or credential to any log line', () => {
     expect(logs.lines.some((l) => l.includes('Record quarantined'))).toBe(true);
     expect(leakingLines(logs.lines)).toEqual([]);
   });

@@ -14,7 +14,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
   });
   afterAll(() => logs.restore());
 
-  it('firehose-entries: a fraction of entries fail (FailedPutCount); nothing lost, nothing twice', async () => {
+  test('firehose-entries: a fraction of entries fail (FailedPutCount); nothing lost, nothing twice', async () => {
     // 0.4: a record fails all 4 delivery attempts with p = 0.4^4, about 30 of the corpus, so some do come back.
     run = await runWithFaults({ environment: { firehoseFaults: { failEntryFraction: 0.4, seed: 3 } } });
     await expectSoundRun(run);
@@ -23,14 +23,14 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
   }, RUN_TIMEOUT_MS);
 
-  it('firehose-outage: every call fails for a while (HTTP 503); nothing lost, nothing twice', async () => {
+  test('firehose-outage: every call fails for a while (HTTP 503); nothing lost, nothing twice', async () => {
     run = await runWithFaults({ environment: { firehoseFaults: { failFirstCalls: 40 } } });
     await expectSoundRun(run);
     expect(duplicatedRecords(run)).toEqual([]);
     expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
   }, RUN_TIMEOUT_MS);
 
-  it('dynamodb-throttle: throttled claims are retried (statements of a batch by the handler, a single call by the SDK); nothing lost, nothing twice', async () => {
+  test('dynamodb-throttle: throttled claims are retried (statements of a batch by the handler, a single call by the SDK); nothing lost, nothing twice', async () => {
     let stats: DynamoDbFaultStats | undefined;
     run = await runWithFaults({ install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { throttleClaims: 0.05, seed: 2 })) });
     await expectSoundRun(run);
@@ -40,7 +40,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(stats!.statementsRetried).toBeGreaterThan(0);
   }, RUN_TIMEOUT_MS);
 
-  it('dynamodb-throttle-persistent: throttling that outlasts the retries comes back through batchItemFailures, never as a duplicate', async () => {
+  test('dynamodb-throttle-persistent: throttling that outlasts the retries comes back through batchItemFailures, never as a duplicate', async () => {
     let stats: DynamoDbFaultStats | undefined;
     run = await runWithFaults({
       install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { throttleClaimsPersistently: 0.01 })),
@@ -51,7 +51,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
   }, RUN_TIMEOUT_MS);
 
-  it('dynamodb-errors: any DynamoDB call fails (HTTP 500); nothing lost, a duplicate only where a delivery mark was lost', async () => {
+  test('dynamodb-errors: any DynamoDB call fails (HTTP 500); nothing lost, a duplicate only where a delivery mark was lost', async () => {
     let stats: DynamoDbFaultStats | undefined;
     run = await runWithFaults({ install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { internalErrors: 0.05, seed: 4 })) });
     await expectSoundRun(run);
@@ -63,7 +63,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     expect(fingerprintsOfDuplicates).toBeLessThanOrEqual(marksFailed.size + stats!.receiptsFailed);
   }, RUN_TIMEOUT_MS);
 
-  it('writes no phone number, CTR body or credential to any log line', () => {
+  test('writes no phone number, CTR body or credential to any log line', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
     expect(logs.lines.some((l) => l.includes('Record quarantined'))).toBe(true);
     expect(leakingLines(logs.lines)).toEqual([]);

@@ -20,7 +20,10 @@ function fakeEnvironment() {
     s3: new S3Client({ region, credentials, endpoint, maxAttempts: 1 }),
   };
   const mapping = { planInvocation: () => ({}) } as unknown as EventSourceMapping;
-  return { clients, mapping, destroy: () => Object.values(clients).forEach((c) => c.destroy()) };
+  return { clients, mapping, destroy: () => {
+      for (const c of Object.values(clients)) c.destroy();
+    },
+  };
 }
 
 /** Keeps the CPU busy without yielding, as a starved process would experience its own slowness. */

@@ -2,7 +2,7 @@ import { CliError, describeError, EXIT, UsageError } from '../../local/cli/error
 
 // Every failure reaches the user as one sentence with what to do: no class names, errno codes or SDK text.
 describe('describeError', () => {
-  it('turns the SDK\'s missing Region and credentials errors into what to do', () => {
+  test('turns the SDK\'s missing Region and credentials errors into what to do', () => {
     // The texts the SDK v3 throws (@smithy/config-resolver and @aws-sdk/credential-provider-node).
     expect(describeError(new Error('Region is missing'))).toEqual({ exitCode: EXIT.error, message: 'no AWS Region is set: pass --region or set AWS_REGION' });
     const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
@@ -11,7 +11,7 @@ describe('describeError', () => {
     expect(describeError(expired).message).toMatch(/invalid or expired: renew them/);
   });
 
-  it('keeps usage errors (exit 2) and errors already in words (their own exit code)', () => {
+  test('keeps usage errors (exit 2) and errors already in words (their own exit code)', () => {
     expect(describeError(new UsageError('--shards must be an integer from 1 to 50'))).toEqual({
       exitCode: EXIT.usage,
       message: '--shards must be an integer from 1 to 50. Run "ctr --help" for usage.',
@@ -19,7 +19,7 @@ describe('describeError', () => {
     expect(describeError(new CliError('the input holds no records', EXIT.emptyInput))).toEqual({ exitCode: 4, message: 'the input holds no records' });
   });
 
-  it('drops an errno or class-name prefix from anything else', () => {
+  test('drops an errno or class-name prefix from anything else', () => {
     expect(describeError(new Error('ENOSPC: no space left on device, write')).message).toBe('no space left on device, write');
     expect(describeError(new Error('InputFileError: cannot read x')).message).toBe('cannot read x');
   });

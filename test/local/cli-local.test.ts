@@ -51,7 +51,7 @@ describe('ctr local (spawned)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const path = (name: string) => join(dir, name);
 
-  it('--version and --help answer without loading the SDK, DuckDB or aws-cdk-lib', async () => {
+  test('--version and --help answer without loading the SDK, DuckDB or aws-cdk-lib', async () => {
     const version = await ctr(['--version']);
     expect(version.stdout).toBe(`ctr ${(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version}\n`);
     const probe = `require('tsx/cjs/api').register();
@@ -67,7 +67,7 @@ describe('ctr local (spawned)', () => {
     expect(JSON.parse(loaded)).toEqual([]);
   });
 
-  it('takes several files after one --input, and - for standard input', async () => {
+  test('takes several files after one --input, and - for standard input', async () => {
     const one = path('one.json');
     writeFileSync(one, JSON.stringify(sample));
     const run = await ctr(['local', '--input', samples, one, '-', '--json'], { stdin: `${JSON.stringify({ ...sample, ContactId: 'from-stdin' })}\n` });
@@ -76,7 +76,7 @@ describe('ctr local (spawned)', () => {
     expect(summary).toMatchObject({ recordsIn: 8, delivered: 4 });
   });
 
-  it('keeps the claims table in DynamoDB Local with --dynamodb dynamodb-local, delivering exactly; refuses an unknown server', async () => {
+  test('keeps the claims table in DynamoDB Local with --dynamodb dynamodb-local, delivering exactly; refuses an unknown server', async () => {
     const run = await ctr(['local', '--input', samples, '--dynamodb', 'dynamodb-local', '--json', '--verify']);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { claimsServer: string; delivered: number; verify: { ok: boolean; duplicated: number } };
@@ -88,7 +88,7 @@ describe('ctr local (spawned)', () => {
     expectPlainError(noJava, 1, /DynamoDB Local could not be started \(java was not found\); install Java 17/);
   });
 
-  it('quarantines a record too large for Kinesis with its reason, delivers the rest, and logs no error about them', async () => {
+  test('quarantines a record too large for Kinesis with its reason, delivers the rest, and logs no error about them', async () => {
     const huge = { ...sample, ContactId: 'huge', Attributes: { blob: 'x'.repeat(1100 * 1024) } };
     const input = path('huge.ndjson');
     writeFileSync(input, `${JSON.stringify(sample)}\n${JSON.stringify(huge)}\n`);
@@ -106,7 +106,7 @@ describe('ctr local (spawned)', () => {
     expect(run.stderr).not.toMatch(/"level":"ERROR"|not processed/);
   });
 
-  it('keeps a line that is not UTF-8 as its exact bytes in quarantine', async () => {
+  test('keeps a line that is not UTF-8 as its exact bytes in quarantine', async () => {
     const bad = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
     const input = path('latin.ndjson');
     writeFileSync(input, Buffer.concat([Buffer.from(`${JSON.stringify(sample)}\n`), bad, Buffer.from('\n')]));
@@ -121,7 +121,7 @@ describe('ctr local (spawned)', () => {
     expect(Buffer.from(entry.dataBase64, 'base64').equals(bad)).toBe(true);
   });
 
-  it('refuses a non-empty --out unless --replace, which deletes only a run\'s output', async () => {
+  test('refuses a non-empty --out unless --replace, which deletes only a run\'s output', async () => {
     const out = path('reused');
     expect((await ctr(['local', '--input', samples, '--out', out])).code).toBe(0);
     expectPlainError(await ctr(['local', '--input', samples, '--out', out]), 1, /--out .*reused is not empty .*--replace/);
@@ -134,7 +134,7 @@ describe('ctr local (spawned)', () => {
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
-  it('refuses an --out another live run holds, and takes over a lock left by a dead one', async () => {
+  test('refuses an --out another live run holds, and takes over a lock left by a dead one', async () => {
     const out = path('locked');
     mkdirSync(out);
     writeFileSync(join(out, LOCK_FILE), String(process.pid));
@@ -145,7 +145,7 @@ describe('ctr local (spawned)', () => {
     expect(readdirSync(out)).not.toContain(LOCK_FILE);
   });
 
-  it('fails at once, in words, on a bad --out, a missing file, a directory without files, an unknown option', async () => {
+  test('fails at once, in words, on a bad --out, a missing file, a directory without files, an unknown option', async () => {
     expectPlainError(await ctr(['local', '--input', samples, '--out', '/proc/x']), 1, /cannot use --out \/proc\/x .*choose a directory/);
     expectPlainError(await ctr(['local', '--input', path('nope.json')]), 1, /nope\.json" does not exist: check the path/);
     mkdirSync(path('nothing'));
@@ -153,7 +153,7 @@ describe('ctr local (spawned)', () => {
     expectPlainError(await ctr(['local', '--input', samples, '--frobnicate']), 2, /Unknown option '--frobnicate'.*ctr --help/);
   });
 
-  it('with --json prints exactly one JSON object with "error" on failure', async () => {
+  test('with --json prints exactly one JSON object with "error" on failure', async () => {
     const run = await ctr(['local', '--input', path('nope.json'), '--json']);
     expect(run.code).toBe(1);
     const lines = run.stdout.trim().split('\n');
@@ -161,12 +161,12 @@ describe('ctr local (spawned)', () => {
     expect(JSON.parse(lines[0])).toEqual({ error: expect.stringMatching(/does not exist/), exitCode: 1 });
   });
 
-  it('says so when the input holds no records (exit code 4)', async () => {
+  test('says so when the input holds no records (exit code 4)', async () => {
     writeFileSync(path('empty.json'), '\n\n');
     expectPlainError(await ctr(['local', '--input', path('empty.json')]), 4, /holds no records: nothing was run/);
   });
 
-  it('prints progress lines with the rate and ETA when stderr is not a terminal', async () => {
+  test('prints progress lines with the rate and ETA when stderr is not a terminal', async () => {
     const corpus = generateCorpus(300, 5);
     writeFileSync(path('progress.ndjson'), corpus.lines.join('\n'));
     const run = await ctr(['local', '--input', path('progress.ndjson'), '--json'], { env: { CTR_PROGRESS_INTERVAL_MS: '20' } });
@@ -178,7 +178,7 @@ describe('ctr local (spawned)', () => {
     expect(run.stderr).toMatch(new RegExp(`^progress: \\d+/${total} records, sent ${total}, forwarded \\d+, \\d+ records/s, 100% of the input read, ETA (\\d+:\\d\\d|unknown)$`, 'm'));
   });
 
-  it('stops cleanly on Ctrl-C: summary of what was done, exit 130, no temporary folders left', async () => {
+  test('stops cleanly on Ctrl-C: summary of what was done, exit 130, no temporary folders left', async () => {
     const corpus = generateCorpus(3000, 9);
     writeFileSync(path('long.ndjson'), corpus.lines.join('\n'));
     let sent = false;

@@ -41,7 +41,7 @@ describe('ctr replay (spawned)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sends every record, saves its checkpoint, and sends nothing when run again', async () => {
+  test('sends every record, saves its checkpoint, and sends nothing when run again', async () => {
     const corpus = generateCorpus(50, 8);
     const input = join(dir, 'history.ndjson');
     writeFileSync(input, corpus.lines.join('\n'));
@@ -54,7 +54,7 @@ describe('ctr replay (spawned)', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0, skipped: corpus.lines.length });
   });
 
-  it('dry run needs no stream; a missing stream option is a usage error', async () => {
+  test('dry run needs no stream; a missing stream option is a usage error', async () => {
     const input = join(dir, 'dry.ndjson');
     writeFileSync(input, generateCorpus(10, 2).lines.join('\n'));
     const dry = await ctr(['replay', input, '--dry-run'], env, dir);

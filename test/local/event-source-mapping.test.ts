@@ -6,12 +6,12 @@ const batch = ['100', '200', '300', '400'].map(
 );
 
 describe('resumeIndex (partial batch failures, as Lambda reads them)', () => {
-  it('resumes at the lowest failed sequence number, whatever the order reported', () => {
+  test('resumes at the lowest failed sequence number, whatever the order reported', () => {
     expect(resumeIndex(batch, ['400', '200'])).toBe(1);
     expect(resumeIndex(batch, ['300'])).toBe(2);
   });
 
-  it('treats an empty or unknown identifier as a failure of the whole batch', () => {
+  test('treats an empty or unknown identifier as a failure of the whole batch', () => {
     expect(resumeIndex(batch, ['300', ''])).toBe(0);
     expect(resumeIndex(batch, [undefined])).toBe(0);
     expect(resumeIndex(batch, ['999'])).toBe(0);

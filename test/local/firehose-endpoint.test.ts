@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PutRecordBatchCommand, PutRecordCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
 import { localFirehoseClient, localS3Client } from '../../local/clients';
 import { startFirehoseEndpoint, type FirehoseEndpoint } from '../../local/firehose/endpoint';
@@ -47,7 +47,7 @@ describe('local Firehose endpoint', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('buffers by partition, writes GZIP objects on flush, and sends unpartitionable records to the error prefix', async () => {
+  test('buffers by partition, writes GZIP objects on flush, and sends unpartitionable records to the error prefix', async () => {
     const out = await firehose.send(
       new PutRecordBatchCommand({
         DeliveryStreamName: 'stream',
@@ -77,7 +77,7 @@ describe('local Firehose endpoint', () => {
     expect(Buffer.from(errorDoc.rawData, 'base64').toString()).toBe('{"n":4}\n');
   });
 
-  it('answers API errors as Firehose does', async () => {
+  test('answers API errors as Firehose does', async () => {
     await expect(
       firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'nope', Records: [data('{}')] })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -95,7 +95,7 @@ describe('local Firehose endpoint', () => {
     ).rejects.toMatchObject({ name: 'InvalidArgumentException' });
   });
 
-  it('injects entry and call failures deterministically from a seed', async () => {
+  test('injects entry and call failures deterministically from a seed', async () => {
     const failedIndexes = async () => {
       endpoint.setFaults({ failEntryFraction: 0.5, seed: 42 });
       const out = await firehose.send(

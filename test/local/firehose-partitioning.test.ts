@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import {
   evaluateJqPathQuery,
   JqEvaluationError,
   parseJqPathQuery,
   renderFirehosePrefix,
   UnsupportedJqQueryError,
-} from '../../lib/firehose-partitioning';
+} from '../../local/firehose/partitioning';
 
 const JQ = '/usr/bin/jq';
 const samples = ['case1.json', 'case2.json', 'case3.json'].map((f) =>
@@ -49,11 +49,11 @@ describe('shared Firehose partitioning', () => {
     // CI installs jq; without it the comparison cannot run, and says so.
     it.skip(`matches real jq 1.6 (SKIPPED: ${JQ} not found; apt-get install jq)`, () => undefined);
   } else {
-    it.each([...samples, ...edgeCases])('evaluates the stack query like real jq 1.6 on %#', (input) => {
+    test.each([...samples, ...edgeCases])('evaluates the stack query like real jq 1.6 on %#', (input) => {
       expect(localJq(DELIVERY_LAYOUT.partitionQuery, input)).toBe(realJq(DELIVERY_LAYOUT.partitionQuery, input));
     });
 
-    it('agrees with jq on other slices and paths of the same subset', () => {
+    test('agrees with jq on other slices and paths of the same subset', () => {
       const input = '{"A":{"B":"abcdefghij"},"C":null}';
       for (const query of ['.A.B[2:5]', '.A.B[-3:]', '.A.B[:4]', '.A.B[7:2]', '.C[0:10]', '.A.X', '.A']) {
         expect(localJq(query, input)).toBe(realJq(query, input));
@@ -61,7 +61,7 @@ describe('shared Firehose partitioning', () => {
     });
   }
 
-  it('gives the samples their contact date', () => {
+  test('gives the samples their contact date', () => {
     for (const sample of samples) {
       const record = JSON.parse(sample) as { InitiationTimestamp: string };
       const dt = evaluateJqPathQuery(parseJqPathQuery(DELIVERY_LAYOUT.partitionQuery), record);
@@ -69,11 +69,11 @@ describe('shared Firehose partitioning', () => {
     }
   });
 
-  it('refuses jq it does not implement, so a change of the query cannot drift silently', () => {
+  test('refuses jq it does not implement, so a change of the query cannot drift silently', () => {
     expect(() => parseJqPathQuery('.InitiationTimestamp | strftime("%Y")')).toThrow(UnsupportedJqQueryError);
   });
 
-  it('renders the stack prefixes', () => {
+  test('renders the stack prefixes', () => {
     const timestamp = new Date('2022-01-05T17:12:59Z');
     expect(renderFirehosePrefix(DELIVERY_LAYOUT.prefix, { partitionKeys: { dt: '2022-01-05' }, timestamp })).toBe(
       'ctr/dt=2022-01-05/',

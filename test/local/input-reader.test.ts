@@ -34,7 +34,7 @@ describe('RecordSplitter', () => {
     ['a BOM before an array', `\ufeff[${compact(b)}]`, [compact(b)]],
   ];
 
-  it.each(layouts)('%s', (_name, text, expected) => {
+  test.each(layouts)('%s', (_name, text, expected) => {
     const bytes = Buffer.from(text, 'utf8');
     expect(texts(splitInChunks(bytes, bytes.length))).toEqual(expected);
     // Any chunk boundary gives the same records: one byte at a time, and an odd size.
@@ -42,7 +42,7 @@ describe('RecordSplitter', () => {
     expect(texts(splitInChunks(bytes, 7))).toEqual(expected);
   });
 
-  it('keeps a line that is not UTF-8 as its exact bytes', () => {
+  test('keeps a line that is not UTF-8 as its exact bytes', () => {
     const bad = Buffer.from([0x7b, 0x22, 0x41, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]);
     const bytes = Buffer.concat([Buffer.from(`${compact(a)}\n`), bad, Buffer.from(`\n${compact(b)}\n`)]);
     const records = splitInChunks(bytes, 5);
@@ -50,7 +50,7 @@ describe('RecordSplitter', () => {
     expect(records[1].equals(bad)).toBe(true);
   });
 
-  it('holds at most one record and one chunk, however long the input', () => {
+  test('holds at most one record and one chunk, however long the input', () => {
     const line = `${compact(a)}\n`;
     const splitter = new RecordSplitter();
     let count = 0;
@@ -85,7 +85,7 @@ describe('readRecords and resolveSources', () => {
     return texts(out);
   };
 
-  it('reads gzipped inputs of every layout, whatever they are called, and gzip members concatenated', async () => {
+  test('reads gzipped inputs of every layout, whatever they are called, and gzip members concatenated', async () => {
     const ndjson = write('day.ndjson.gz', gzipSync(`${compact(a)}\n${compact(b)}\n`));
     const array = write('array.bin', gzipSync(JSON.stringify([a, b])));
     const lake = write('firehose-object', Buffer.concat([gzipSync(compact(a)), gzipSync(compact(b))]));
@@ -94,7 +94,7 @@ describe('readRecords and resolveSources', () => {
     expect(await readAll([lake])).toEqual([compact(a), compact(b)]);
   });
 
-  it('reads several files in order, a directory (sorted, recursive, hidden files skipped) and stdin', async () => {
+  test('reads several files in order, a directory (sorted, recursive, hidden files skipped) and stdin', async () => {
     write('tree/2/x.json', compact(b));
     write('tree/1/y.json', JSON.stringify([a]));
     write('tree/.hidden', 'ignored');
@@ -103,7 +103,7 @@ describe('readRecords and resolveSources', () => {
     expect(await readAll([one, join(dir, 'tree'), '-'], stdin)).toEqual([compact(a), compact(a), compact(b), compact(b)]);
   });
 
-  it('reports how much of the input was read, for the ETA', async () => {
+  test('reports how much of the input was read, for the ETA', async () => {
     const path = write('progress.ndjson', `${compact(a)}\n`.repeat(10));
     const reader = readRecords(await resolveSources([path]));
     for await (const _ of reader) void _;
@@ -111,7 +111,7 @@ describe('readRecords and resolveSources', () => {
     expect(reader.progress.totalBytes).toBe(Buffer.byteLength(`${compact(a)}\n`) * 10);
   });
 
-  it('says in words what is wrong with a path, before reading anything', async () => {
+  test('says in words what is wrong with a path, before reading anything', async () => {
     await expect(resolveSources([join(dir, 'missing.json')])).rejects.toThrow(InputError);
     await expect(resolveSources([join(dir, 'missing.json')])).rejects.toThrow(/missing\.json" does not exist: check the path/);
     mkdirSync(join(dir, 'empty'));
@@ -122,7 +122,7 @@ describe('readRecords and resolveSources', () => {
   });
 
   // One day's export of a large contact center: the old reader overflowed the stack (spread into push).
-  it.each([
+  test.each([
     ['newline-delimited', (lines: string[]) => `${lines.join('\n')}\n`],
     ['a JSON array', (lines: string[]) => `[${lines.join(',')}]`],
   ])('reads a 160,000-record file (%s) without overflowing the stack', async (_name, layout) => {

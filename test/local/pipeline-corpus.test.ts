@@ -27,7 +27,7 @@ describe('local pipeline on a generated corpus', () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it('delivers exactly the distinct valid records, byte for byte, and quarantines the malformed lines', async () => {
+  test('delivers exactly the distinct valid records, byte for byte, and quarantines the malformed lines', async () => {
     expect(corpus.lines.length).toBeGreaterThan(2500);
     const summary = await runLocalPipeline(env, corpus.lines, { outDir });
 
@@ -51,7 +51,7 @@ describe('local pipeline on a generated corpus', () => {
     expect(summary.dailyContacts.map((d) => [d.dt, d.contacts])).toEqual([...corpus.contactsPerDay].sort());
   });
 
-  it('delivers nothing new when the same corpus is sent again', async () => {
+  test('delivers nothing new when the same corpus is sent again', async () => {
     const summary = await runLocalPipeline(env, corpus.lines, { outDir, sql: false });
 
     expect(summary.forwarded).toBe(0);

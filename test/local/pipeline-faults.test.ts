@@ -44,7 +44,7 @@ describe('local pipeline under faults', () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it('still delivers exactly the distinct valid records, and sends the poison batch to the failure destination', async () => {
+  test('still delivers exactly the distinct valid records, and sends the poison batch to the failure destination', async () => {
     const lines = [...corpus.lines];
     lines.splice(Math.floor(lines.length / 2), 0, POISON);
     const summary = await runLocalPipeline(env, lines, { outDir, sql: false });

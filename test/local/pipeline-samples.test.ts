@@ -24,7 +24,7 @@ describe('local pipeline on samples/duplicated_samples.json', () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  it('delivers the 3 distinct records once each, byte for byte, and counts 1 contact', async () => {
+  test('delivers the 3 distinct records once each, byte for byte, and counts 1 contact', async () => {
     const records = await readInputFile(samplesPath);
     const summary = await runLocalPipeline(env, records, { outDir });
 
@@ -50,7 +50,7 @@ describe('local pipeline on samples/duplicated_samples.json', () => {
     expect(keys.every((k) => /^ctr\/dt=2022-01-05\/ctr-delivery-1-\d{4}(-\d\d){5}-[0-9a-f-]{36}\.gz$/.test(k))).toBe(true);
   });
 
-  it('delivers nothing new when the same input is run again against the same state', async () => {
+  test('delivers nothing new when the same input is run again against the same state', async () => {
     const records = await readInputFile(samplesPath);
     const objectsBefore = filesUnder(outDir);
     const summary = await runLocalPipeline(env, records, { outDir });

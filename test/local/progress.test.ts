@@ -2,7 +2,7 @@ import { ProgressMeter } from '../../local/cli/progress';
 
 // Progress lines: the rate over the last interval (not since the start) and an ETA.
 describe('ProgressMeter', () => {
-  it('reports the rate over the last interval and the ETA from the remaining records', () => {
+  test('reports the rate over the last interval and the ETA from the remaining records', () => {
     let now = 0;
     const meter = new ProgressMeter(() => now);
     meter.line({ done: 0, total: 1000 });
@@ -14,7 +14,7 @@ describe('ProgressMeter', () => {
     expect(meter.line({ done: 1000, total: 1000 })).toMatch(/^1000\/1000 records, .*, ETA 0:00$/);
   });
 
-  it('without a record total, estimates from the share of the input read', () => {
+  test('without a record total, estimates from the share of the input read', () => {
     let now = 0;
     const meter = new ProgressMeter(() => now);
     meter.line({ done: 0, fraction: 0 });

@@ -42,7 +42,7 @@ describe('replay into the local stream', () => {
     await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), out);
   }
 
-  it('resumes from its checkpoint without resending, and the pipeline delivers every distinct record once', async () => {
+  test('resumes from its checkpoint without resending, and the pipeline delivers every distinct record once', async () => {
     const corpus = generateCorpus(400, 17);
     const records = toBuffers(corpus.lines);
     const checkpoint = { path: join(dir, 'checkpoint.json'), key: 'corpus-400' };
@@ -76,7 +76,7 @@ describe('replay into the local stream', () => {
     expect(third).toMatchObject({ sent: 0, skipped: records.length });
   });
 
-  it('migrates the original demo lake from an S3 prefix: gzipped objects of CTRs concatenated with no newline', async () => {
+  test('migrates the original demo lake from an S3 prefix: gzipped objects of CTRs concatenated with no newline', async () => {
     const corpus = generateCorpus(60, 23);
     const valid = corpus.lines.filter((l) => l.startsWith('{') && l.endsWith('}'));
     // Firehose objects as the demo wrote them: records back to back, no delimiter, some gzipped.
@@ -96,7 +96,7 @@ describe('replay into the local stream', () => {
     expect(verifyDelivery(everything, out)).toMatchObject({ ok: true, lost: 0, duplicated: 0, unexpected: 0 });
   });
 
-  it('dry run: counts records and bytes, skips records over 1 MiB, and sends nothing', async () => {
+  test('dry run: counts records and bytes, skips records over 1 MiB, and sends nothing', async () => {
     const huge = Buffer.from(JSON.stringify({ ContactId: 'huge', blob: 'x'.repeat(1024 * 1024) }));
     const records = [...toBuffers(generateCorpus(20, 3).lines), huge];
     const kinesis = mockClient(KinesisClient);
@@ -122,13 +122,13 @@ describe('replay into the local stream', () => {
 });
 
 describe('replay, AWS-only parts (mocked)', () => {
-  it('shards: 1,000 records or 1 MiB a second per shard (Kinesis Data Streams quotas)', () => {
+  test('shards: 1,000 records or 1 MiB a second per shard (Kinesis Data Streams quotas)', () => {
     expect(shardsFor(1000, 100)).toBe(1);
     expect(shardsFor(2500, 100)).toBe(3);
     expect(shardsFor(1000, 3 * 1024)).toBe(3);
   });
 
-  it('finds the stream from the stack\'s StreamName output (DescribeStacks), and says what to do when it cannot', async () => {
+  test('finds the stream from the stack\'s StreamName output (DescribeStacks), and says what to do when it cannot', async () => {
     const cfn = mockClient(CloudFormationClient);
     try {
       cfn.on(DescribeStacksCommand, { StackName: 'CallCenterAnalytics' }).resolves({
@@ -146,7 +146,7 @@ describe('replay, AWS-only parts (mocked)', () => {
     }
   });
 
-  it('stops when a batch cannot be sent, leaving the checkpoint before it', async () => {
+  test('stops when a batch cannot be sent, leaving the checkpoint before it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ctr-replay-fail-'));
     const kinesis = mockClient(KinesisClient);
     try {

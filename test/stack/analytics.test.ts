@@ -1,5 +1,5 @@
 import { NAMED_QUERIES, VIEWS } from '../../analytics/definitions';
-import { CTR_COLUMNS, SchemaMappingConflictError, serdeKeyMappings, toGlueType, toPrestoType } from '../../lib/ctr-schema';
+import { CTR_COLUMNS, SchemaMappingConflictError, serdeKeyMappings, toGlueType, toPrestoType } from '../../lib/definitions/ctr-schema';
 import { evaluate } from '../contracts/template';
 import { InvalidSettingError } from '../../lib/errors';
 import { TIME_ZONE_PLACEHOLDER, withTimeZone } from '../../analytics/time-zone';

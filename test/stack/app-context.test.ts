@@ -1,8 +1,9 @@
-import { App, Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import { InvalidSettingError } from '../../lib/errors';
 import { stackPropsFromContext } from '../../lib/stack-context';
+import { testApp } from '../setup/temp-dirs';
 
-const fromContext = (context: Record<string, unknown>) => stackPropsFromContext(new App({ context }).node);
+const fromContext = (context: Record<string, unknown>) => stackPropsFromContext(testApp({ context }).node);
 
 describe('stack props from CDK context', () => {
   test('no context: default stack name, everything else left to the stack defaults', () => {

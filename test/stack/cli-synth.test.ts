@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '../setup/temp-dirs';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -10,10 +10,10 @@ const ROOT = path.join(__dirname, '..', '..');
  * on) with no AWS credentials or region in the environment.
  */
 function cdkSynth(...extra: string[]) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-synth-'));
+  const outdir = tempDir('cdk-synth-');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-home-')), // no ~/.aws
+    HOME: tempDir('cdk-home-'), // no ~/.aws
     CDK_DISABLE_VERSION_CHECK: '1',
     AWS_EC2_METADATA_DISABLED: 'true',
   };

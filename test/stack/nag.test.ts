@@ -1,8 +1,9 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, type Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
-import { CallCenterAnalyticsStack, CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
+import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import { CallCenterAnalyticsStack, type CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
 import { synthStack } from './synth';
+import { testApp } from '../setup/temp-dirs';
 
 const FULL: CallCenterAnalyticsStackProps = {
   connectInstanceArn: 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
@@ -57,7 +58,7 @@ describe('the packs are live on this stack (validation on)', () => {
   test('synth with both packs registered succeeds, and fails once an unacknowledged finding is added', () => {
     delete process.env.CDK_VALIDATION;
     const build = (withFinding: boolean) => {
-      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
       const stack = new CallCenterAnalyticsStack(app, 'NagLive', {});
       // An unencrypted, non-TLS queue without a DLQ: AwsSolutions-SQS2/3/4.
       if (withFinding) new sqs.Queue(stack, 'Unreviewed', { encryption: sqs.QueueEncryption.UNENCRYPTED });

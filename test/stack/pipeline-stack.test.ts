@@ -1,14 +1,14 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CLAIM_ATTR, DEDUP_ENV, DEDUP_METRICS } from '../../lambda-dedup/src/constants';
 import { EMULATOR_ENV } from '../../lambda-emulator/src/constants';
 import { FAILED_BATCHES_METRICS_FILTER } from '../../lib/call-center-analytics-stack';
-import { ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME } from '../../lib/ctr-catalog';
-import { CTR_COLUMNS, toGlueType } from '../../lib/ctr-schema';
-import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lib/dedup-function';
-import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
-import { DEFAULT_EVENT_SOURCE_SETTINGS } from '../../lib/event-source-settings';
+import { ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME } from '../../lib/definitions/catalog-names';
+import { CTR_COLUMNS, toGlueType } from '../../lib/definitions/ctr-schema';
+import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lambda-dedup/src/constants';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
+import { DEFAULT_EVENT_SOURCE_SETTINGS } from '../../lib/definitions/event-source-settings';
 import { logicalId, resources, roleActions, roleStatements, synthStack } from './synth';
 
 // One synthesized stack (with real esbuild bundling) shared by every assertion in this file.

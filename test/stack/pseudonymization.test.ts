@@ -1,8 +1,8 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import { stackPropsFromContext } from '../../lib/stack-context';
 import { logicalId, resources, synthStack } from './synth';
+import { testApp } from '../setup/temp-dirs';
 
 const statementsOf = (template: Template) =>
   Object.entries(resources(template))
@@ -55,7 +55,7 @@ describe('pseudonymization key (default: on)', () => {
 });
 
 describe('context switches', () => {
-  const fromContext = (context: Record<string, unknown>) => stackPropsFromContext(new App({ context }).node);
+  const fromContext = (context: Record<string, unknown>) => stackPropsFromContext(testApp({ context }).node);
 
   test('pseudonymize=false: no secret, the function delivers numbers as received', () => {
     const { template } = synthStack(fromContext({ pseudonymize: 'false' }));

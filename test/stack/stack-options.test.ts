@@ -1,9 +1,10 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CallCenterAnalyticsStack } from '../../lib/call-center-analytics-stack';
 import { InvalidSettingError, StackConfigError } from '../../lib/errors';
 import { logicalId, resources, synthStack } from './synth';
+import { testApp } from '../setup/temp-dirs';
 
 const CONNECT_ARN = 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
@@ -117,7 +118,7 @@ describe('existing alarm topic', () => {
   });
 
   test('an ITopic prop wins over an ARN', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
     process.env.CDK_VALIDATION = 'false';
     const stack = new CallCenterAnalyticsStack(app, 'T', {
       alarmTopic: sns.Topic.fromTopicArn(new Stack(app, 'Shared'), 'X', 'arn:aws:sns:eu-west-1:123456789012:chosen'),

@@ -1,6 +1,6 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CallCenterAnalyticsStack, CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
+import { CallCenterAnalyticsStack, type CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
+import { testApp } from '../setup/temp-dirs';
 
 /** Options of {@link synthStack}. */
 export interface SynthOptions {
@@ -16,7 +16,7 @@ export interface SynthOptions {
  */
 export function synthStack(props: CallCenterAnalyticsStackProps = {}, options: SynthOptions = {}) {
   process.env.CDK_VALIDATION = 'false';
-  const app = new App(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp(options.bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new CallCenterAnalyticsStack(app, options.stackName ?? 'TestStack', props);
   return { app, stack, template: Template.fromStack(stack) };
 }

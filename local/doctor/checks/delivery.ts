@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_QUARANTINE_PREFIX } from '../../../lambda-dedup/src/constants';
-import { DELIVERY_LAYOUT } from '../../../lib/delivery-layout';
+import { DELIVERY_LAYOUT } from '../../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../bucket';
 import { isProbeOf } from '../probes';
 import type { CheckResult, DoctorContext } from '../types';

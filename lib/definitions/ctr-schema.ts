@@ -1,3 +1,5 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /**
  * The CTR table's columns, defined once: the Glue table (Athena) and the local SQL engine (DuckDB)
  * both render their column types from this tree, so the two cannot drift.
@@ -136,10 +138,9 @@ export const CTR_COLUMNS: readonly Field[] = [
 ];
 
 /** Two schema fields share a lowercase name but differ in spelling: one SerDe mapping cannot serve both. */
-export class SchemaMappingConflictError extends Error {
+export class SchemaMappingConflictError extends NamedError {
   constructor(readonly lowercaseName: string, readonly spellings: readonly string[]) {
     super(`fields ${spellings.join(', ')} share the lowercase name "${lowercaseName}"`);
-    this.name = new.target.name;
   }
 }
 

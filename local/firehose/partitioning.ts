@@ -1,3 +1,5 @@
+import { NamedError } from '../../lambda-common/named-error';
+
 /**
  * Firehose's dynamic partitioning, played locally from the same definition the stack deploys
  * (`DELIVERY_LAYOUT`): the jq query that yields the partition key and the S3 prefix placeholders.
@@ -15,12 +17,7 @@ export interface JqPathQuery {
 }
 
 /** Base class of partitioning errors. */
-export class PartitioningError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class PartitioningError extends NamedError {}
 
 /** The query uses jq syntax outside the supported subset. */
 export class UnsupportedJqQueryError extends PartitioningError {}
@@ -67,7 +64,7 @@ export function evaluateJqPathQuery(query: JqPathQuery, input: unknown): unknown
     if (typeof value !== 'object' || Array.isArray(value)) {
       throw new JqEvaluationError(`Cannot index ${jqTypeName(value)} with "${key}"`);
     }
-    value = Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<string, unknown>)[key] : null;
+    value = Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : null;
   }
   if (!query.slice || value === null) return value;
   if (typeof value === 'string') {
