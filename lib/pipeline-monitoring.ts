@@ -61,7 +61,8 @@ export interface PipelineMonitoringProps {
 /**
  * CloudWatch dashboard and alarms for the pipeline: records in / forwarded / duplicates / quarantined,
  * Lambda errors, duration and iterator age, DynamoDB throttles, Firehose success and freshness; alarms on
- * iterator age, Lambda errors, failure-destination growth, quarantine growth and Firehose freshness.
+ * iterator age, Lambda errors, failure-destination growth, quarantine growth, Firehose freshness and Parquet
+ * conversion failures.
  */
 export class PipelineMonitoring extends Construct {
   /** The dashboard. */
@@ -73,6 +74,7 @@ export class PipelineMonitoring extends Construct {
     readonly failedBatches: cloudwatch.Alarm;
     readonly quarantined: cloudwatch.Alarm;
     readonly deliveryFreshness: cloudwatch.Alarm;
+    readonly conversionFailures: cloudwatch.Alarm;
   };
   /** Topic the alarms notify, if any. */
   readonly alarmTopic?: sns.ITopic;
@@ -166,6 +168,17 @@ export class PipelineMonitoring extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      // Records that fail the Parquet conversion never reach the table (they go to the error prefix's
+      // format-conversion-failed/ folder); the source-record backup still holds them.
+      conversionFailures: props.deliveryStream
+        .metric('FailedConversion.Records', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) })
+        .createAlarm(this, 'ConversionFailuresAlarm', {
+          alarmDescription: 'Firehose could not convert CTRs to Parquet: they are under firehose-errors/format-conversion-failed/ and backup/, not in the table',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
     };
 
     const createdTopic = props.alarmTopic ? undefined : props.alarmEmail ? this.createTopic(props.destroyOnRemoval ?? false) : undefined;
