@@ -17,7 +17,7 @@ export interface QueryResult {
   readonly rows: ReadonlyArray<Record<string, CellValue>>;
 }
 
-/** The directory holds no delivered CTRs (`ctr/dt=.../*.gz`). */
+/** The directory holds no delivered CTRs (`ctr/dt=.../*.parquet`). */
 export class NoDeliveredDataError extends AnalyticsError {
   constructor(readonly root: string) {
     super(`no delivered CTRs under ${join(root, DELIVERY_LAYOUT.dataRoot)} (run "ctr local --input FILE --out ${root}" first)`);
