@@ -73,10 +73,10 @@ describe('ctr doctor against the local pipeline', () => {
     const invoke = async (_name: string, payload: unknown) => {
       const { records } = payload as { records: Array<Record<string, unknown> | string> };
       const ctrs = records.filter((r): r is Record<string, unknown> => typeof r !== 'string');
-      const day = String(ctrs[0].InitiationTimestamp).slice(0, 10);
+      const day = new Date().toISOString().slice(0, 10);
       const put = (Key: string, Body: Buffer | string) => env.clients.s3.send(new PutObjectCommand({ Bucket: env.names.bucketName, Key, Body }));
       // A pipeline without dedup: every record delivered, copies included.
-      await put(`ctr/dt=${day}/broken-dedup.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
+      await put(`backup/dt=${day}/broken-dedup.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
       const malformed = records.find((r) => typeof r === 'string') as string;
       await put(`quarantine/dt=${new Date().toISOString().slice(0, 10)}/x/1.json`, JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') }));
       return { sent: records.length };
