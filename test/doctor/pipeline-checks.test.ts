@@ -43,7 +43,7 @@ describe('ctr doctor against the local pipeline', () => {
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.id).slice(0, 5)).toEqual(['stack', 'invoke', 'delivery', 'copies', 'quarantine']);
-    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toMatch(/^3 of 3 in s3:\/\/ctr-local\/ctr\/dt=\d{4}-\d{2}-\d{2}\//);
+    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toMatch(/^3 of 3 in s3:\/\/ctr-local\/backup\/dt=\d{4}-\d{2}-\d{2}\//);
     expect(progress.some((m) => /waiting for Firehose: 3 of 3 probe contacts in S3/.test(m))).toBe(true);
     expect(formatReport(report)).toMatch(/\[PASS\] Exact copies dropped: each of 3 delivered contacts is in S3 once; 3 copies dropped/);
   });
