@@ -11,6 +11,7 @@
  * Environment: LAKE_CTRS (default 100000) records at least; LAKE_RUNS (default 2) timed runs per query (the
  * fastest is shown, with the process CPU time of that run).
  */
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,11 +39,31 @@ const jsonTableSql = (root: string, name: string) =>
 const narrowLatest = () =>
   VIEWS.find((v) => v.name === 'ctr_latest')!.sql.replace(/json_format\(CAST\(ROW\([\s\S]*?\) AS JSON\)\) DESC/, 'ContactId');
 
+/**
+ * The analytics corpus copies one sample's fields into every CTR, which GZIP compresses about 25 times: far
+ * more than real CTRs allow. Each record gets the per-contact values a real one carries, derived from its own
+ * fields (so every version of a contact gets the same ones and no query's answer changes): a caller token (64
+ * hex characters, as the pseudonymizer writes), a recording location, agent and queue ARNs per agent and
+ * queue, and three contact attributes.
+ */
+function withRealisticValues(record: Record<string, any>): Record<string, any> {
+  const id = String(record.ContactId);
+  const h = (salt: string) => createHash('sha256').update(`${salt}:${id}`).digest('hex');
+  const instance = 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+  const caller = createHash('sha256').update(`caller:${parseInt(h('c').slice(0, 6), 16) % 40_000}`).digest('hex');
+  const out: Record<string, any> = { ...record, CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' } };
+  out.Attributes = { ...(record.Attributes ?? {}), CallReason: ['billing', 'support', 'sales', 'cancel'][parseInt(h('r')[0], 16) % 4], AccountNumber: String(parseInt(h('a').slice(0, 10), 16)).slice(0, 10), SessionId: h('s').slice(0, 32) };
+  if (record.Recording) out.Recording = { ...record.Recording, Location: `connect-recordings/connect/ccdemo/CallRecordings/${String(record.InitiationTimestamp).slice(0, 10).replace(/-/g, '/')}/${id}_${h('t').slice(0, 15)}.wav` };
+  if (record.Agent) out.Agent = { ...record.Agent, ARN: `${instance}/agent/${createHash('sha256').update(String(record.Agent.Username)).digest('hex').slice(0, 36)}` };
+  if (record.Queue) out.Queue = { ...record.Queue, ARN: `${instance}/queue/${createHash('sha256').update(String(record.Queue.Name)).digest('hex').slice(0, 36)}` };
+  return out;
+}
+
 async function corpusLines(): Promise<string[]> {
   let contacts = Math.ceil(TARGET / 1.3);
   for (;;) {
     const { distinct } = generateAnalyticsCorpus(contacts);
-    if (distinct.length >= TARGET) return distinct.map((r) => JSON.stringify(r));
+    if (distinct.length >= TARGET) return distinct.map((r) => JSON.stringify(withRealisticValues(r)));
     contacts = Math.ceil(contacts * 1.1);
   }
 }
