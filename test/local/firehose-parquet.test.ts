@@ -1,17 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CTR_COLUMNS, toDuckDbType } from '../../lib/ctr-schema';
 import { DELIVERY_LAYOUT } from '../../lib/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
-import { localFirehoseClient, localS3Client } from '../../local/clients';
-import { startFirehoseEndpoint, type FirehoseEndpoint } from '../../local/firehose/endpoint';
-import { startS3 } from '../../local/servers/s3';
-import type { RunningServer } from '../../local/servers/listen';
+import type { FirehoseEndpoint } from '../../local/firehose/endpoint';
+import { startFirehoseFixture, type FirehoseFixture } from './firehose-fixture';
 
 const samples = ['case1.json', 'case2.json', 'case3.json'].map((f) => join(__dirname, '..', '..', 'samples', f));
 
@@ -34,40 +31,18 @@ async function readParquet(bytes: Buffer, dir: string, sql = 'SELECT * FROM p'):
 
 // The Firehose endpoint in the stack's mode: record format conversion to Parquet plus the source-record backup.
 describe('local Firehose endpoint with Parquet conversion and backup', () => {
+  let fixture: FirehoseFixture;
   let dir: string;
-  let s3Server: RunningServer;
   let s3: S3Client;
   let endpoint: FirehoseEndpoint;
   let firehose: FirehoseClient;
   const bucket = 'parquet-bucket';
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ctr-fh-parquet-'));
-    s3Server = await startS3(join(dir, 's3'));
-    s3 = localS3Client(s3Server.endpoint);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    endpoint = await startFirehoseEndpoint({
-      s3,
-      deliveryStreams: [
-        {
-          name: 'stream',
-          bucketName: bucket,
-          prefix: DELIVERY_LAYOUT.prefix,
-          errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-          partitionQueries: { dt: DELIVERY_LAYOUT.partitionQuery },
-          parquet: true,
-          backupPrefix: DELIVERY_LAYOUT.backupPrefix,
-          bufferIntervalMs: 60_000,
-        },
-      ],
-    });
-    firehose = localFirehoseClient(endpoint.endpoint);
+    fixture = await startFirehoseFixture(bucket, { parquet: true, backupPrefix: DELIVERY_LAYOUT.backupPrefix });
+    ({ dir, s3, endpoint, firehose } = fixture);
   });
-  afterAll(async () => {
-    await endpoint?.close();
-    await s3Server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   it('writes one Parquet object per partition with the schema columns, keys matched exactly, and backs up every record', async () => {
     const lines = await Promise.all(samples.map(async (f) => JSON.stringify(JSON.parse(await readFile(f, 'utf8')))));
