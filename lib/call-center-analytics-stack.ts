@@ -14,7 +14,7 @@ import { CtrStream } from './ctr-stream';
 import { ConnectStorage } from './connect-storage';
 import { DedupFunction } from './dedup-function';
 import { DedupTable } from './dedup-table';
-import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
+import { DELIVERY_LAYOUT, staticRoot } from './definitions/delivery-layout';
 import { EmulatorFunction } from './emulator-function';
 import type { EventSourceSettings } from './definitions/event-source-settings';
 import { PipelineMonitoring } from './pipeline-monitoring';
@@ -90,6 +90,18 @@ export interface CallCenterAnalyticsStackProps extends StackProps {
    * @default s3.StorageClass.INFREQUENT_ACCESS
    */
   readonly dataTransitionStorageClass?: s3.StorageClass;
+  /**
+   * Age at which the source-record backup (`backup/`) moves to S3 Glacier Instant Retrieval (still readable
+   * by Athena and by a re-fill without a restore).
+   * @default Duration.days(30)
+   */
+  readonly backupTransitionAfter?: Duration;
+  /**
+   * Age at which source-record backup objects are deleted. Past it, a later schema can no longer be re-filled
+   * for older contacts.
+   * @default - kept
+   */
+  readonly backupExpiration?: Duration;
   /**
    * How long Athena query results are kept.
    * @default Duration.days(7)
@@ -208,8 +220,16 @@ export class CallCenterAnalyticsStack extends Stack {
       destroyOnRemoval,
     });
     this.dedupTable = new DedupTable(this, 'DedupTable', { destroyOnRemoval });
+    this.catalog = new CtrCatalog(this, 'Catalog', {
+      dataBucket: this.buckets.data,
+      resultsBucket: this.buckets.athenaResults,
+      bytesScannedCutoffPerQuery: props.athenaBytesScannedCutoffPerQuery,
+      destroyOnRemoval,
+      timeZone: props.timeZone,
+    });
     this.delivery = new CtrDeliveryStream(this, 'Delivery', {
       bucket: this.buckets.data,
+      schema: { table: this.catalog.table, databaseName: this.catalog.databaseName, tableName: this.catalog.tableName },
       bufferingInterval: props.firehoseBufferingInterval,
       bufferingSize: props.firehoseBufferingSize,
       logRetention,
@@ -238,13 +258,6 @@ export class CallCenterAnalyticsStack extends Stack {
       logRetention,
       destroyOnRemoval,
     });
-    this.catalog = new CtrCatalog(this, 'Catalog', {
-      dataBucket: this.buckets.data,
-      resultsBucket: this.buckets.athenaResults,
-      bytesScannedCutoffPerQuery: props.athenaBytesScannedCutoffPerQuery,
-      destroyOnRemoval,
-      timeZone: props.timeZone,
-    });
     this.monitoring = this.createMonitoring(props, destroyOnRemoval);
     if (props.connectInstanceArn) {
       this.connectStorage = new ConnectStorage(this, 'ConnectStorage', {
@@ -269,6 +282,13 @@ export class CallCenterAnalyticsStack extends Stack {
       data: bucket('Data', {
         lifecycleRules: [
           {
+            // The source-record backup is read only to re-fill a column after a schema change (docs/parquet.md).
+            id: 'backup-to-cold-storage',
+            prefix: staticRoot(DELIVERY_LAYOUT.backupPrefix),
+            transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: props.backupTransitionAfter ?? Duration.days(30) }],
+            expiration: props.backupExpiration,
+          },
+          {
             id: 'ctr-to-cheaper-storage',
             prefix: DELIVERY_LAYOUT.dataRoot,
             transitions: [
@@ -292,7 +312,6 @@ export class CallCenterAnalyticsStack extends Stack {
         ],
       }),
     };
-
   }
 
   private createMonitoring(props: CallCenterAnalyticsStackProps, destroyOnRemoval: boolean): PipelineMonitoring {

@@ -5,12 +5,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NAMED_QUERIES, VIEWS } from '../analytics/definitions';
 import { DEFAULT_TIME_ZONE, InvalidTimeZoneError, checkTimeZone, withTimeZone } from '../analytics/time-zone';
-import { CTR_COLUMNS, serdeKeyMappings, toGlueType } from './definitions/ctr-schema';
+import { CTR_COLUMNS, toGlueType } from './definitions/ctr-schema';
 import { ATHENA_ENGINE_VERSION, ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME, catalogNames } from './definitions/catalog-names';
 import { CtrViews } from './ctr-views';
 import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { CtrNamedQueries } from './named-queries';
+import { PARQUET_STORAGE } from './parquet-conversion';
 
 /** Props of {@link CtrCatalog}. */
 export interface CtrCatalogProps {
@@ -41,7 +42,7 @@ export interface CtrCatalogProps {
 }
 
 /**
- * Glue database and CTR table over `ctr/` with partition projection on `dt` (no crawler, no
+ * Glue database and CTR table (Parquet, written by Firehose's record format conversion) over `ctr/` with partition projection on `dt` (no crawler, no
  * `MSCK REPAIR`), the views over it (`ctr_latest`, `ctr_typed`), an Athena workgroup that enforces its
  * result location and encryption, and the named queries saved in it.
  *
@@ -110,8 +111,7 @@ export class CtrCatalog extends Construct {
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: [{ name: partitionColumn, type: 'string' }],
         parameters: {
-          classification: 'json',
-          compressionType: 'gzip',
+          classification: 'parquet',
           'projection.enabled': 'true',
           [`projection.${partitionColumn}.type`]: 'date',
           [`projection.${partitionColumn}.format`]: 'yyyy-MM-dd',
@@ -122,22 +122,13 @@ export class CtrCatalog extends Construct {
         },
         storageDescriptor: {
           location,
-          // Glue lowercases column names; the SerDe mappings below name each column's JSON key.
+          // Glue lowercases column names. Firehose's record format conversion reads this schema (its latest
+          // version) and maps each column to its exact JSON key (lib/parquet-conversion.ts); Athena then reads
+          // the Parquet columns by name, so views and named queries see the same columns as with JSON.
           columns: CTR_COLUMNS.map((c) => ({ name: c.name.toLowerCase(), type: toGlueType(c.type) })),
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          compressed: true,
-          serdeInfo: {
-            serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-            // With case.insensitive=TRUE (the default) the SerDe lowercases every JSON key before reading, so a
-            // record whose Attributes hold `GreetingPlayed` and `greetingPlayed` fails the whole query with
-            // "Duplicate key". FALSE keeps keys as delivered; then every column and struct field needs its
-            // exact JSON key, which `mapping.<lowercase name>` gives for all of them (derived from the schema,
-            // one spelling per name, checked). Safe: every schema field is still read (by its exact key, the
-            // way Connect spells it), no row is dropped (unlike ignore.malformed.json), and attribute keys
-            // that differ only in case stay two distinct map keys, as in DuckDB locally.
-            parameters: { 'case.insensitive': 'FALSE', 'ignore.malformed.json': 'FALSE', ...serdeKeyMappings() },
-          },
+          inputFormat: PARQUET_STORAGE.inputFormat,
+          outputFormat: PARQUET_STORAGE.outputFormat,
+          serdeInfo: { serializationLibrary: PARQUET_STORAGE.serializationLibrary, parameters: { 'serialization.format': '1' } },
         },
       },
     });

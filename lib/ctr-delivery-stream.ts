@@ -1,17 +1,21 @@
 import { Aws, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
+import { DELIVERY_LAYOUT, staticRoot } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { nagArn } from './nag-ids';
+import { glueSchemaReadStatement, parquetConversion } from './parquet-conversion';
 
 /** Props of {@link CtrDeliveryStream}. */
 export interface CtrDeliveryStreamProps {
-  /** Bucket that receives the CTRs under `ctr/dt=YYYY-MM-DD/`. */
+  /** Bucket that receives the CTRs under `ctr/dt=YYYY-MM-DD/` and the source-record backup under `backup/`. */
   readonly bucket: s3.IBucket;
+  /** The Glue table whose schema the record format conversion writes (its latest version). */
+  readonly schema: { readonly table: glue.CfnTable; readonly databaseName: string; readonly tableName: string };
   /**
    * Longest time Firehose buffers before writing an object (60-900 s with dynamic partitioning).
    * @default Duration.seconds(60)
@@ -35,9 +39,11 @@ export interface CtrDeliveryStreamProps {
 }
 
 /**
- * Direct-put Firehose delivery stream writing GZIP newline-delimited JSON to S3, partitioned by the
- * contact's date (jq over `InitiationTimestamp`, dynamic partitioning) so that every version of a contact
- * lands in the same partition. Layout comes from `DELIVERY_LAYOUT`, shared with the local endpoint.
+ * Direct-put Firehose delivery stream writing Parquet to S3 (record format conversion from the CTR Glue
+ * table's schema), partitioned by the contact's date (jq over `InitiationTimestamp`, dynamic partitioning)
+ * so that every version of a contact lands in the same partition, and backing up every source record as
+ * GZIP JSON under `backup/` (conversion keeps only the schema's columns; the backup keeps every byte).
+ * Layout comes from `DELIVERY_LAYOUT`, shared with the local endpoint.
  *
  * No AppendDelimiterToRecord processor: the dedup function already ends each record with a newline, and
  * the processor would add a second one (an empty line per record).
@@ -80,10 +86,22 @@ export class CtrDeliveryStream extends Construct {
       destination: new firehose.S3Bucket(props.bucket, {
         dataOutputPrefix: DELIVERY_LAYOUT.prefix,
         errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-        compression: firehose.Compression.GZIP,
+        // No S3 compression: with format conversion Firehose requires UNCOMPRESSED; Parquet compresses its pages (Snappy).
+        dataFormatConversion: parquetConversion(props.schema.table),
+        fileExtension: DELIVERY_LAYOUT.dataFileExtension,
         bufferingInterval,
         bufferingSize,
         dynamicPartitioning: { enabled: true },
+        s3Backup: {
+          mode: firehose.BackupMode.ALL,
+          bucket: props.bucket,
+          dataOutputPrefix: DELIVERY_LAYOUT.backupPrefix,
+          errorOutputPrefix: DELIVERY_LAYOUT.backupErrorOutputPrefix,
+          compression: firehose.Compression.GZIP,
+          bufferingInterval,
+          bufferingSize,
+          loggingConfig: new firehose.EnableLogging(this.logGroup),
+        },
         processors: [
           firehose.MetadataExtractionProcessor.jq16({ [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery }),
         ],
@@ -102,11 +120,16 @@ export class CtrDeliveryStream extends Construct {
   /**
    * Own role and policy: the L2 destination grants its role read, write and delete on the whole bucket.
    * Handing it an immutable view of this role turns that grant into a no-op; the policy lists the actions
-   * Firehose documents for an S3 destination, on the two prefixes it writes.
+   * Firehose documents for an S3 destination, on the prefixes it writes (data, backup and their errors), and
+   * the Glue schema read that format conversion needs.
    */
   private grantWrites(props: CtrDeliveryStreamProps): iam.Policy {
-    const errorRoot = DELIVERY_LAYOUT.errorOutputPrefix.slice(0, DELIVERY_LAYOUT.errorOutputPrefix.indexOf('!{'));
-    const objectRoots = [DELIVERY_LAYOUT.dataRoot, errorRoot];
+    const objectRoots = [
+      DELIVERY_LAYOUT.dataRoot,
+      staticRoot(DELIVERY_LAYOUT.errorOutputPrefix),
+      staticRoot(DELIVERY_LAYOUT.backupPrefix),
+      staticRoot(DELIVERY_LAYOUT.backupErrorOutputPrefix),
+    ];
     const policy = new iam.Policy(this, 'RolePolicy', {
       roles: [this.role],
       statements: [
@@ -119,6 +142,7 @@ export class CtrDeliveryStream extends Construct {
           resources: objectRoots.map((root) => props.bucket.arnForObjects(`${root}*`)),
         }),
         new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+        glueSchemaReadStatement(Stack.of(this), props.schema.databaseName, props.schema.tableName),
       ],
     });
     for (const root of objectRoots) {

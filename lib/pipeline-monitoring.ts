@@ -61,7 +61,8 @@ export interface PipelineMonitoringProps {
 /**
  * CloudWatch dashboard and alarms for the pipeline: records in / forwarded / duplicates / quarantined,
  * Lambda errors, duration and iterator age, DynamoDB throttles, Firehose success and freshness; alarms on
- * iterator age, Lambda errors, failure-destination growth, quarantine growth and Firehose freshness.
+ * iterator age, Lambda errors, failure-destination growth, quarantine growth, Firehose freshness and Parquet
+ * conversion failures.
  */
 export class PipelineMonitoring extends Construct {
   /** The dashboard. */
@@ -73,6 +74,7 @@ export class PipelineMonitoring extends Construct {
     readonly failedBatches: cloudwatch.Alarm;
     readonly quarantined: cloudwatch.Alarm;
     readonly deliveryFreshness: cloudwatch.Alarm;
+    readonly conversionFailures: cloudwatch.Alarm;
   };
   /** Topic the alarms notify, if any. */
   readonly alarmTopic?: sns.ITopic;
@@ -119,6 +121,16 @@ export class PipelineMonitoring extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: above,
       }),
+      // Records that fail the Parquet conversion never reach the table (they go to the error prefix's
+      // format-conversion-failed/ folder); the source-record backup still holds them.
+      conversionFailures: this.alarm(
+        props.deliveryStream.metric('FailedConversion.Records', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+        'ConversionFailuresAlarm',
+        {
+          alarmDescription: 'Firehose could not convert CTRs to Parquet: they are under firehose-errors/format-conversion-failed/ and backup/, not in the table',
+          ...atLeastOne,
+        },
+      ),
     };
   }
 

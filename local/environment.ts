@@ -178,6 +178,9 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
           prefix: DELIVERY_LAYOUT.prefix,
           errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
           partitionQueries: { [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery },
+          // As the stack's stream: Parquet under ctr/, every source record also under backup/.
+          parquet: true,
+          backupPrefix: DELIVERY_LAYOUT.backupPrefix,
           bufferIntervalMs: props.firehoseBufferIntervalMs ?? 1000,
         },
       ],

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { classifyRecord } from '../lambda-dedup/src/classifyRecord';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
-import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
+import { DELIVERY_LAYOUT, staticRoot } from '../lib/definitions/delivery-layout';
 import { bytesOf, type InputRecord } from './input';
 
 /** How the delivered set compares with the input (`ctr local --verify`). */
@@ -14,7 +14,7 @@ export interface VerifyReport {
   readonly inputRecords: number;
   /** Distinct valid CTRs in the input (exact and key-reordered copies count once, versions each). */
   readonly expectedDistinct: number;
-  /** Lines under `ctr/`. */
+  /** Delivered lines: the source-record backup under `backup/`, each record as the function sent it. */
   readonly deliveredLines: number;
   /** Expected CTRs delivered nowhere (records in the failure destination included). */
   readonly lost: number;
@@ -157,7 +157,8 @@ export class DeliveryVerifier {
     const delivered = new Map<string, Ctr>();
     let deliveredLines = 0;
     let unexpected = 0;
-    for (const file of filesUnder(outDir, DELIVERY_LAYOUT.dataRoot)) {
+    // The backup, not ctr/: the Parquet there keeps only the schema's columns, the backup every byte sent.
+    for (const file of filesUnder(outDir, staticRoot(DELIVERY_LAYOUT.backupPrefix))) {
       const text = gunzipSync(readFileSync(file)).toString('utf8');
       for (const line of text.split('\n')) {
         if (line === '') continue;

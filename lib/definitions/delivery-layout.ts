@@ -17,6 +17,22 @@ export const DELIVERY_LAYOUT = {
   partitionQuery: '.InitiationTimestamp[0:10]',
   /** Firehose S3 prefix with the dynamic-partitioning placeholder. */
   prefix: 'ctr/dt=!{partitionKeyFromQuery:dt}/',
-  /** Firehose error output prefix (records Firehose itself could not partition or deliver). */
+  /**
+   * Firehose error output prefix (records Firehose itself could not partition, convert or deliver; the
+   * error type is a folder such as `processing-failed/` or `format-conversion-failed/`).
+   */
   errorOutputPrefix: 'firehose-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+  /** Extension of the Parquet objects under `ctr/` (Firehose's record format conversion writes them). */
+  dataFileExtension: '.parquet',
+  /**
+   * Prefix of the source-record backup: every record as the dedup function sent it, GZIP JSON lines, by
+   * arrival date (Firehose evaluates only `timestamp` and `firehose` placeholders there). Outside `ctr/`, so
+   * the Glue table never reads it; it keeps the fields the table's schema does not name (see docs/parquet.md).
+   */
+  backupPrefix: 'backup/dt=!{timestamp:yyyy-MM-dd}/',
+  /** Error output prefix of the backup delivery. */
+  backupErrorOutputPrefix: 'backup-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
 } as const;
+
+/** The fixed start of a Firehose prefix, before its first `!{...}` placeholder (`backup/dt=!{...}/` -> `backup/`). */
+export const staticRoot = (prefix: string): string => (prefix.includes('!{') ? prefix.slice(0, prefix.indexOf('!{')) : prefix).replace(/[^/]*$/, '');

@@ -6,7 +6,7 @@ import { CliError } from './errors';
 export const LOCK_FILE = '.ctr-run.lock';
 
 /** What a run writes at the top of `--out`: the only entries `--replace` will delete. */
-const RUN_ENTRIES = new Set(['ctr', 'quarantine', 'failures', 'firehose-errors', LOCK_FILE]);
+const RUN_ENTRIES = new Set(['ctr', 'backup', 'quarantine', 'failures', 'firehose-errors', LOCK_FILE]);
 
 /** An output directory held by this process until `release`. */
 export interface OutDir {

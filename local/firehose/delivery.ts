@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ParquetConverter } from './parquet-conversion';
 import {
   evaluateJqPathQuery,
   formatFirehoseTimestamp,
@@ -26,6 +27,13 @@ export interface DeliveryStreamSettings {
   readonly errorOutputPrefix: string;
   /** jq queries by partition key name (dynamic partitioning's metadata extraction). */
   readonly partitionQueries: Readonly<Record<string, string>>;
+  /**
+   * Convert records to Parquet with the CTR schema (record format conversion); objects then end in `.parquet`.
+   * @default false - GZIP JSON lines
+   */
+  readonly parquet?: boolean;
+  /** Prefix of the source-record backup (every accepted record, GZIP JSON lines). @default no backup */
+  readonly backupPrefix?: string;
   /** Flush a partition's buffer when it holds this many bytes. @default 5 MiB */
   readonly bufferBytes?: number;
   /** Flush a partition's buffer this long after its first record. @default 1000 ms */
@@ -37,6 +45,10 @@ export interface DeliveryStats {
   recordsAccepted: number;
   recordsDelivered: number;
   recordsToErrorPrefix: number;
+  /** Records the Parquet conversion refused (also counted in `recordsToErrorPrefix`). */
+  recordsFailedConversion: number;
+  /** Records written to the source-record backup. */
+  recordsBackedUp: number;
   objectsWritten: number;
   /** S3 writes that failed; the records stay buffered and are retried on the next flush. */
   writeFailures: number;
@@ -44,23 +56,29 @@ export interface DeliveryStats {
 
 interface Buffer_ {
   readonly key: string;
+  /** `data` is converted when the stream converts; `backup` and `error` are always GZIP JSON. */
+  readonly kind: 'data' | 'backup' | 'error';
   readonly chunks: Buffer[];
   bytes: number;
   readonly firstAt: number;
 }
 
 /**
- * Buffers records by rendered prefix and writes each buffer as one GZIP object through the S3 API,
- * named as Firehose names them (`<prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz`).
+ * Buffers records by rendered prefix and writes each buffer as one object through the S3 API, named as
+ * Firehose names them (`<prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz`, or `.parquet` when
+ * converting); with a backup prefix, every accepted record is also written there as GZIP JSON.
  */
 export class DeliveryStream {
   readonly stats: DeliveryStats = {
     recordsAccepted: 0,
     recordsDelivered: 0,
     recordsToErrorPrefix: 0,
+    recordsFailedConversion: 0,
+    recordsBackedUp: 0,
     objectsWritten: 0,
     writeFailures: 0,
   };
+  private readonly converter?: ParquetConverter;
   private readonly queries: ReadonlyArray<[string, JqPathQuery]>;
   private readonly buffers = new Map<string, Buffer_>();
   private writing: Promise<void> = Promise.resolve();
@@ -71,13 +89,16 @@ export class DeliveryStream {
     private readonly s3: S3Client,
   ) {
     this.queries = Object.entries(settings.partitionQueries).map(([name, q]) => [name, parseJqPathQuery(q)]);
+    if (settings.parquet) this.converter = new ParquetConverter();
   }
 
   /** Partitions one record and adds it to its buffer; records that cannot be partitioned go to the error prefix. */
   accept(data: Buffer, arrival: Date): void {
     this.stats.recordsAccepted += 1;
     let key: string;
+    let kind: Buffer_['kind'] = 'data';
     let body = data;
+    if (this.settings.backupPrefix) this.add(renderFirehosePrefix(this.settings.backupPrefix, { timestamp: arrival }), 'backup', data);
     try {
       const parsed: unknown = JSON.parse(data.toString('utf8'));
       const partitionKeys: Record<string, string> = {};
@@ -85,31 +106,32 @@ export class DeliveryStream {
       key = renderFirehosePrefix(this.settings.prefix, { partitionKeys, timestamp: arrival });
     } catch (err) {
       if (!(err instanceof SyntaxError || err instanceof PartitioningError)) throw err;
+      kind = 'error';
       key = renderFirehosePrefix(this.settings.errorOutputPrefix, {
         errorOutputType: 'processing-failed',
         timestamp: arrival,
       });
-      // Firehose's error document: the record in base64 plus why it failed.
-      body = Buffer.from(
-        `${JSON.stringify({
-          attemptsMade: 1,
-          arrivalTimestamp: arrival.getTime(),
-          errorCode: 'DynamicPartitioning.MetadataExtractionFailed',
-          errorMessage: (err as Error).message,
-          attemptEndingTimestamp: Date.now(),
-          rawData: data.toString('base64'),
-        })}\n`,
-      );
+      body = errorDocument(data, arrival, 'DynamicPartitioning.MetadataExtractionFailed', (err as Error).message);
       this.stats.recordsToErrorPrefix += 1;
     }
+    this.add(key, kind, body);
+  }
+
+  private add(key: string, kind: Buffer_['kind'], body: Buffer): void {
     let buffer = this.buffers.get(key);
     if (!buffer) {
-      buffer = { key, chunks: [], bytes: 0, firstAt: Date.now() };
+      buffer = { key, kind, chunks: [], bytes: 0, firstAt: Date.now() };
       this.buffers.set(key, buffer);
     }
     buffer.chunks.push(body);
     buffer.bytes += body.length;
     if (buffer.bytes >= (this.settings.bufferBytes ?? 5 * 1024 * 1024)) this.flushKeys([key]);
+  }
+
+  /** Flushes every buffer, then releases the Parquet converter. */
+  async close(): Promise<void> {
+    await this.flushAll();
+    await this.converter?.close();
   }
 
   /** Flushes buffers whose interval has passed. */
@@ -138,13 +160,22 @@ export class DeliveryStream {
   }
 
   private async write(buffer: Buffer_): Promise<void> {
-    const now = new Date();
-    const name = `${this.settings.name}-${this.version}-${formatFirehoseTimestamp('yyyy-MM-dd-HH-mm-ss', now)}-${randomUUID()}.gz`;
-    const body = await gzipAsync(Buffer.concat(buffer.chunks));
+    const converted = buffer.kind === 'data' && this.converter ? await this.converter.convert(buffer.chunks) : undefined;
+    const objects: Array<{ key: string; body: Buffer }> = [];
+    if (converted) {
+      if (converted.parquet) objects.push({ key: buffer.key + this.objectName('.parquet'), body: converted.parquet });
+      if (converted.failures.length > 0) {
+        // Firehose writes the records it cannot convert to the error prefix, one error document each.
+        const arrival = new Date(buffer.firstAt);
+        const errorKey = renderFirehosePrefix(this.settings.errorOutputPrefix, { errorOutputType: 'format-conversion-failed', timestamp: arrival });
+        const documents = converted.failures.map((f) => errorDocument(f.record, arrival, 'DataFormatConversion.ParseFailed', f.message));
+        objects.push({ key: errorKey + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(documents)) });
+      }
+    } else objects.push({ key: buffer.key + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(buffer.chunks)) });
     try {
-      await this.s3.send(
-        new PutObjectCommand({ Bucket: this.settings.bucketName, Key: `${buffer.key}${name}`, Body: body }),
-      );
+      for (const object of objects) {
+        await this.s3.send(new PutObjectCommand({ Bucket: this.settings.bucketName, Key: object.key, Body: object.body }));
+      }
     } catch (err) {
       // Firehose keeps retrying S3; here the records go back to their buffer for the next flush.
       this.stats.writeFailures += 1;
@@ -155,9 +186,32 @@ export class DeliveryStream {
       } else this.buffers.set(buffer.key, buffer);
       throw err;
     }
-    this.stats.objectsWritten += 1;
-    if (!buffer.key.startsWith(this.settings.errorOutputPrefix.split('!{')[0])) {
-      this.stats.recordsDelivered += buffer.chunks.length;
+    this.stats.objectsWritten += objects.length;
+    if (buffer.kind === 'backup') this.stats.recordsBackedUp += buffer.chunks.length;
+    else if (buffer.kind === 'data') {
+      const failed = converted?.failures.length ?? 0;
+      this.stats.recordsDelivered += buffer.chunks.length - failed;
+      this.stats.recordsFailedConversion += failed;
+      this.stats.recordsToErrorPrefix += failed;
     }
   }
+
+  /** `<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><extension>`, as Firehose names objects. */
+  private objectName(extension: string): string {
+    return `${this.settings.name}-${this.version}-${formatFirehoseTimestamp('yyyy-MM-dd-HH-mm-ss', new Date())}-${randomUUID()}${extension}`;
+  }
+}
+
+/** Firehose's error document: the record in base64 plus why it failed, one JSON line. */
+function errorDocument(data: Buffer, arrival: Date, errorCode: string, errorMessage: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      attemptsMade: 1,
+      arrivalTimestamp: arrival.getTime(),
+      errorCode,
+      errorMessage,
+      attemptEndingTimestamp: Date.now(),
+      rawData: data.toString('base64'),
+    }) + '\n',
+  );
 }

@@ -48,7 +48,8 @@ const TARGET_PREFIX = 'Firehose_20150804.';
 
 /**
  * Starts an HTTP/1.1 server that speaks Firehose's JSON 1.1 protocol (PutRecordBatch, PutRecord), buffers
- * and partitions records like a direct-put stream with dynamic partitioning, and writes GZIP objects to S3.
+ * and partitions records like a direct-put stream with dynamic partitioning, and writes GZIP or Parquet
+ * objects (and the source-record backup) to S3.
  * Hand-written because no Firehose emulator exists on npm.
  */
 export async function startFirehoseEndpoint(props: FirehoseEndpointProps): Promise<FirehoseEndpoint> {
@@ -154,7 +155,7 @@ export async function startFirehoseEndpoint(props: FirehoseEndpointProps): Promi
     flush: flushAll,
     close: async () => {
       clearInterval(timer);
-      await flushAll();
+      await Promise.all([...streams.values()].map((s) => s.close()));
       await running.close();
     },
   };

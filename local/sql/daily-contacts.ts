@@ -1,5 +1,4 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { CTR_COLUMNS, toDuckDbType } from '../../lib/definitions/ctr-schema';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 
 /** One row of the daily-contacts table. */
@@ -12,24 +11,18 @@ export interface DailyContacts {
   readonly records: number;
 }
 
-/** DuckDB's `columns={...}` argument, rendered from the column tree the Glue table uses. */
-export function duckDbColumns(): string {
-  const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
-  return `{${CTR_COLUMNS.map((c) => `${quote(c.name)}: ${quote(toDuckDbType(c.type))}`).join(', ')}}`;
-}
-
 /**
- * SQL over the delivered objects: explicit columns (auto-detection mistypes CTR fields), GZIP, dt from the path.
- * Keys match case-sensitively, as the Glue table's SerDe mappings do, so `GreetingPlayed` and `greetingPlayed`
- * stay two attributes.
+ * SQL over the delivered Parquet objects (`ctr/dt=DAY/NAME.parquet`), dt from the path, as Athena reads the table.
+ * Columns come from the files, which the local Firehose wrote with the CTR schema's types; `union_by_name`
+ * reads objects written before a column was added (the column is null there), as Athena's by-name reading does.
  */
 export function ctrTableSql(root: string, viewName = 'ctr'): string {
-  const glob = `${root.replace(/\/$/, '')}/${DELIVERY_LAYOUT.dataRoot}${DELIVERY_LAYOUT.partitionColumn}=*/*.gz`;
-  return `CREATE VIEW ${viewName} AS SELECT * FROM read_json('${glob.replace(/'/g, "''")}', columns = ${duckDbColumns()},
-    format = 'newline_delimited', compression = 'gzip', hive_partitioning = true, hive_types = {'${DELIVERY_LAYOUT.partitionColumn}': 'VARCHAR'})`;
+  const glob = `${root.replace(/\/$/, '')}/${DELIVERY_LAYOUT.dataRoot}${DELIVERY_LAYOUT.partitionColumn}=*/*${DELIVERY_LAYOUT.dataFileExtension}`;
+  return `CREATE VIEW ${viewName} AS SELECT * FROM read_parquet('${glob.replace(/'/g, "''")}', hive_partitioning = true,
+    hive_types = {'${DELIVERY_LAYOUT.partitionColumn}': 'VARCHAR'}, union_by_name = true)`;
 }
 
-/** Counts distinct contacts per day in a directory laid out like the bucket (`ctr/dt=YYYY-MM-DD/*.gz`). */
+/** Counts distinct contacts per day in a directory laid out like the bucket (`ctr/dt=YYYY-MM-DD/*.parquet`). */
 export async function dailyContacts(root: string): Promise<DailyContacts[]> {
   // No network: DuckDB must not try to download extensions on a machine without internet.
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });

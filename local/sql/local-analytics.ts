@@ -17,7 +17,7 @@ export interface QueryResult {
   readonly rows: ReadonlyArray<Record<string, CellValue>>;
 }
 
-/** The directory holds no delivered CTRs (`ctr/dt=.../*.gz`). */
+/** The directory holds no delivered CTRs (`ctr/dt=.../*.parquet`). */
 export class NoDeliveredDataError extends AnalyticsError {
   constructor(readonly root: string) {
     super(`no delivered CTRs under ${join(root, DELIVERY_LAYOUT.dataRoot)} (run "ctr local --input FILE --out ${root}" first)`);
@@ -53,7 +53,14 @@ export class LocalAnalytics {
    * `timeZone` (default UTC) goes into the views and named queries; DuckDB's bundled ICU extension does
    * the conversions (the session itself stays in UTC, as Athena's does).
    */
-  static async open(root: string, options: { readonly timeZone?: string } = {}): Promise<LocalAnalytics> {
+  static async open(
+    root: string,
+    options: {
+      readonly timeZone?: string;
+      /** SQL that creates the raw table over `root` (the benchmark's GZIP JSON baseline). @default ctrTableSql (Parquet) */
+      readonly tableSql?: (root: string, name: string) => string;
+    } = {},
+  ): Promise<LocalAnalytics> {
     const timeZone = checkTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
     if (!existsSync(join(root, DELIVERY_LAYOUT.dataRoot))) throw new NoDeliveredDataError(root);
     // No network: DuckDB must not try to download extensions on a machine without internet.
@@ -63,7 +70,7 @@ export class LocalAnalytics {
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
       for (const macro of TRINO_MACROS) await connection.run(macro.sql);
-      await connection.run(ctrTableSql(root, RAW_TABLE_NAME));
+      await connection.run((options.tableSql ?? ctrTableSql)(root, RAW_TABLE_NAME));
       for (const view of VIEWS) await connection.run(`CREATE VIEW ${view.name} AS ${withTimeZone(view, timeZone).sql}`);
       return analytics;
     } catch (err) {

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { writeLakeDir } from '../../local/firehose/lake-files';
 import { NoDeliveredDataError, LocalAnalytics } from '../../local/sql/local-analytics';
 import { seedRecords } from './corpus';
 
@@ -16,13 +15,11 @@ describe('ctr_latest on versions that tie', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  /** Writes each group of records as one GZIP object, in file-name order. */
-  function deliver(groups: object[][]) {
-    const dir = join(root, 'ctr', 'dt=2022-01-05');
-    mkdirSync(dir, { recursive: true });
-    groups.forEach((records, i) => {
-      writeFileSync(join(dir, `object-${i}.gz`), gzipSync(records.map((r) => `${JSON.stringify(r)}\n`).join('')));
-    });
+  /** Writes each group of records as one Parquet object, in file-name order. */
+  async function deliver(groups: object[][]) {
+    for (const [i, records] of groups.entries()) {
+      await writeLakeDir(root, records.map((r) => JSON.stringify(r)), { objectName: `object-${i}` });
+    }
   }
 
   async function latest(): Promise<Array<Record<string, unknown>>> {
@@ -38,10 +35,10 @@ describe('ctr_latest on versions that tie', () => {
     const [base] = seedRecords();
     const a = { ...base, Attributes: { Pick: 'a' } };
     const b = { ...base, Attributes: { Pick: 'b' } };
-    deliver([[a], [b, a]]);
+    await deliver([[a], [b, a]]);
     const first = await latest();
     await rm(join(root, 'ctr'), { recursive: true });
-    deliver([[b], [a, b]]);
+    await deliver([[b], [a, b]]);
     const second = await latest();
 
     expect(first).toHaveLength(1);
@@ -50,7 +47,7 @@ describe('ctr_latest on versions that tie', () => {
 
   test('exact copies that slipped through count once', async () => {
     const records = seedRecords();
-    deliver([records, records]);
+    await deliver([records, records]);
     const rows = await latest();
     expect(rows).toEqual([{ ContactId: records[0].ContactId, pick: null, dt: '2022-01-05' }]);
   });

@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { NAMED_QUERIES } from '../../analytics/definitions';
 import { main } from '../../local/cli/main';
+import { writeLakeDir } from '../../local/firehose/lake-files';
 import { captureOutput } from './capture-output';
 import { seedRecords } from './corpus';
 
@@ -15,10 +14,8 @@ describe('ctr query (local)', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ctr-query-'));
-    const dir = join(root, 'ctr', 'dt=2022-01-05');
-    mkdirSync(dir, { recursive: true });
     const distinct = [...new Map(seedRecords().map((r) => [JSON.stringify(r), r])).values()];
-    writeFileSync(join(dir, 'object.gz'), gzipSync(distinct.map((r) => `${JSON.stringify(r)}\n`).join('')));
+    await writeLakeDir(root, distinct.map((r) => JSON.stringify(r)));
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });

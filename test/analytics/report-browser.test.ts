@@ -69,7 +69,7 @@ describe('the report in headless Chromium', () => {
 
   test('every chart of a full corpus renders: a sized SVG with its marks, no console error, no request', async () => {
     const data = join(work, 'corpus');
-    writeDeliveredDir(data, generateAnalyticsCorpus(600).distinct);
+    await writeDeliveredDir(data, generateAnalyticsCorpus(600).distinct);
     const file = join(work, 'corpus.html');
     writeFileSync(file, (await buildReport({ kind: 'local', out: data }, { timeZone: 'America/New_York' })).html);
 
@@ -90,7 +90,7 @@ describe('the report in headless Chromium', () => {
 
   test("the seed's samples: every chart drawn but abandonment (no abandoned contact), shown as a note", async () => {
     const data = join(work, 'samples');
-    writeDeliveredDir(data, [...new Map(seedRecords().map((r) => [JSON.stringify(r), r])).values()]);
+    await writeDeliveredDir(data, [...new Map(seedRecords().map((r) => [JSON.stringify(r), r])).values()]);
     const file = join(work, 'samples.html');
     writeFileSync(file, (await buildReport({ kind: 'local', out: data })).html);
     const png = join(work, 'samples.png');

@@ -38,7 +38,7 @@ describe('ctr report', () => {
   const io = captureOutput();
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ctr-report-'));
-    writeDeliveredDir(join(root, 'data'), corpus.distinct);
+    await writeDeliveredDir(join(root, 'data'), corpus.distinct);
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });

@@ -31,7 +31,7 @@ describe('the alarm topic lets these alarms publish, and nothing else', () => {
     expect(allow.Resource).toBe(`{ref:${topicId}}`);
     expect(allow.Condition.StringEquals).toEqual({ 'aws:SourceAccount': PSEUDO['AWS::AccountId'] });
     expect([allow.Condition.ArnEquals['aws:SourceArn']].flat().sort()).toEqual(alarmArns.sort());
-    expect(alarmArns).toHaveLength(5);
+    expect(alarmArns).toHaveLength(6);
   });
 
   test('every alarm notifies the topic', () => {

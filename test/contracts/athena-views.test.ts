@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { VIEWS } from '../../analytics/definitions';
 import { withTimeZone } from '../../analytics/time-zone';
 import { ATHENA_ENGINE_VERSION } from '../../lib/definitions/catalog-names';
-import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
+import { writeLakeDir } from '../../local/firehose/lake-files';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { evaluate, fullTemplate, ofType, PSEUDO } from './template';
 
@@ -119,9 +118,7 @@ describe("the view JSON's column types are the result columns of the view SQL", 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ctr-contract-'));
     const samples = JSON.parse(await readFile(join(__dirname, '../../samples/duplicated_samples.json'), 'utf8')) as unknown[];
-    const dir = join(root, DELIVERY_LAYOUT.dataRoot, `${DELIVERY_LAYOUT.partitionColumn}=2022-01-05`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'part-1.gz'), gzipSync(samples.map((s) => `${JSON.stringify(s)}\n`).join('')));
+    await writeLakeDir(root, samples.map((s) => JSON.stringify(s)));
     analytics = await LocalAnalytics.open(root);
   });
   afterAll(async () => {

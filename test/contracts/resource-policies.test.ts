@@ -79,14 +79,14 @@ describe('Firehose to S3 (and KMS)', () => {
     ]);
   });
 
-  test("the role holds the documented S3 actions on the data bucket's two prefixes, logs, and no KMS", () => {
+  test("the role holds the documented S3 actions on the data bucket's four prefixes, logs, Glue schema reads, and no KMS", () => {
     const statements = rolePolicies(roleId);
     const actions = statements.flatMap((s) => s.Action).sort();
     expect(actions).toEqual(
-      ['logs:PutLogEvents', 's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'].sort(),
+      ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions', 'logs:PutLogEvents', 's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'].sort(),
     );
     const s3Resources = statements.filter((s) => s.Action.some((a: string) => a.startsWith('s3:'))).flatMap((s) => s.Resource);
-    expect(new Set(s3Resources)).toEqual(new Set([bucket, `${bucket}/ctr/*`, `${bucket}/firehose-errors/*`]));
+    expect(new Set(s3Resources)).toEqual(new Set([bucket, ...['ctr/*', 'firehose-errors/*', 'backup/*', 'backup-errors/*'].map((p) => `${bucket}/${p}`)]));
   });
 
   test('no KMS needed: the bucket is SSE-S3 and the delivery stream uses an AWS owned key', () => {

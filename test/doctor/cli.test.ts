@@ -158,8 +158,8 @@ describe('ctr doctor end to end with every AWS service mocked', () => {
   const healthyPipeline = (input: { Payload?: Uint8Array }) => {
     const { records } = JSON.parse(Buffer.from(input.Payload!).toString('utf8')) as { records: Array<Record<string, unknown> | string> };
     const ctrs = [...new Map(records.filter((r): r is Record<string, unknown> => typeof r !== 'string').map((r) => [r.ContactId, r])).values()];
-    const day = String(ctrs[0].InitiationTimestamp).slice(0, 10);
-    objects.set(`ctr/dt=${day}/CallCenterAnalytics-Delivery-1-${day}-00-00-00-abc.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
+    const day = new Date().toISOString().slice(0, 10);
+    objects.set(`backup/dt=${day}/CallCenterAnalytics-Delivery-1-${day}-00-00-00-abc.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
     const malformed = records.find((r) => typeof r === 'string') as string;
     const quarantined = JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') });
     objects.set(`quarantine/dt=${new Date().toISOString().slice(0, 10)}/shardId-000000000000/4959.json`, Buffer.from(quarantined));

@@ -43,7 +43,7 @@ describe('ctr doctor against the local pipeline', () => {
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.id).slice(0, 5)).toEqual(['stack', 'invoke', 'delivery', 'copies', 'quarantine']);
-    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toMatch(/^3 of 3 in s3:\/\/ctr-local\/ctr\/dt=\d{4}-\d{2}-\d{2}\//);
+    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toMatch(/^3 of 3 in s3:\/\/ctr-local\/backup\/dt=\d{4}-\d{2}-\d{2}\//);
     expect(progress.some((m) => /waiting for Firehose: 3 of 3 probe contacts in S3/.test(m))).toBe(true);
     expect(formatReport(report)).toMatch(/\[PASS\] Exact copies dropped: each of 3 delivered contacts is in S3 once; 3 copies dropped/);
   });
@@ -73,10 +73,10 @@ describe('ctr doctor against the local pipeline', () => {
     const invoke = async (_name: string, payload: unknown) => {
       const { records } = payload as { records: Array<Record<string, unknown> | string> };
       const ctrs = records.filter((r): r is Record<string, unknown> => typeof r !== 'string');
-      const day = String(ctrs[0].InitiationTimestamp).slice(0, 10);
+      const day = new Date().toISOString().slice(0, 10);
       const put = (Key: string, Body: Buffer | string) => env.clients.s3.send(new PutObjectCommand({ Bucket: env.names.bucketName, Key, Body }));
       // A pipeline without dedup: every record delivered, copies included.
-      await put(`ctr/dt=${day}/broken-dedup.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
+      await put(`backup/dt=${day}/broken-dedup.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
       const malformed = records.find((r) => typeof r === 'string') as string;
       await put(`quarantine/dt=${new Date().toISOString().slice(0, 10)}/x/1.json`, JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') }));
       return { sent: records.length };

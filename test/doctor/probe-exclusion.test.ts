@@ -1,27 +1,20 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { DOCTOR_PROBE_ATTRIBUTE, NOT_A_DOCTOR_PROBE } from '../../analytics/doctor-probe';
 import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../../analytics/definitions';
-import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { probeBatch } from '../../local/doctor/probes';
+import { writeLakeDir } from '../../local/firehose/lake-files';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { generateAnalyticsCorpus, type Ctr } from '../analytics/corpus';
 
 // The doctor's synthetic contacts never count: every view and named query gives the same answer over a corpus
 // with probe contacts mixed in as over the corpus alone.
 
-/** Writes records as the data bucket holds them (`ctr/dt=DAY/*.gz`, one JSON object a line). */
+/** Writes records as the data bucket holds them (`ctr/dt=DAY/*.parquet`). */
 async function writeBucket(records: readonly Ctr[]): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'ctr-probes-'));
-  const byDay = new Map<string, Ctr[]>();
-  for (const r of records) byDay.set(r.InitiationTimestamp.slice(0, 10), [...(byDay.get(r.InitiationTimestamp.slice(0, 10)) ?? []), r]);
-  for (const [day, rows] of byDay) {
-    const dir = join(root, DELIVERY_LAYOUT.dataRoot, `${DELIVERY_LAYOUT.partitionColumn}=${day}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'part.gz'), gzipSync(rows.map((r) => `${JSON.stringify(r)}\n`).join('')));
-  }
+  await writeLakeDir(root, records.map((r) => JSON.stringify(r)));
   return root;
 }
 

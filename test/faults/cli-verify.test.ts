@@ -65,8 +65,9 @@ describe('ctr local --fault --verify', () => {
 
   test('verification fails when delivered records are missing', async () => {
     const out = join(dir, 'out');
-    const day = readdirSync(join(out, 'ctr')).sort()[0];
-    for (const file of readdirSync(join(out, 'ctr', day))) rmSync(join(out, 'ctr', day, file));
+    // --verify reads whole records from the source-record backup (the Parquet under ctr/ keeps only the schema's columns).
+    const day = readdirSync(join(out, 'backup')).sort()[0];
+    for (const file of readdirSync(join(out, 'backup', day))) rmSync(join(out, 'backup', day, file));
     const report = verifyDelivery(corpus.lines.map(inputBytes), out, { pseudonymize: localPseudonymizer() });
     expect(report.lost).toBeGreaterThan(0);
     expect(report.latestMismatches).toBeGreaterThan(0);

@@ -13,8 +13,9 @@ describe('--verify and duplicates', () => {
   const record = ctr('c-dup');
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'verify-exact-'));
-    mkdirSync(join(dir, 'ctr', 'dt=2022-01-05'), { recursive: true });
-    writeFileSync(join(dir, 'ctr', 'dt=2022-01-05', 'part-1.gz'), gzipSync(`${record}\n${record}\n`));
+    // Where the delivery stream backs up every record it accepted, as sent.
+    mkdirSync(join(dir, 'backup', 'dt=2022-01-05'), { recursive: true });
+    writeFileSync(join(dir, 'backup', 'dt=2022-01-05', 'part-1.gz'), gzipSync(`${record}\n${record}\n`));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

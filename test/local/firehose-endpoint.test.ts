@@ -1,20 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PutRecordBatchCommand, PutRecordCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { getObjectBytes, listKeys } from '../../local/bucket';
-import { localFirehoseClient, localS3Client } from '../../local/clients';
-import { startFirehoseEndpoint, type FirehoseEndpoint } from '../../local/firehose/endpoint';
-import { startS3 } from '../../local/servers/s3';
-import type { RunningServer } from '../../local/servers/listen';
+import type { FirehoseEndpoint } from '../../local/firehose/endpoint';
+import { startFirehoseFixture, type FirehoseFixture } from './firehose-fixture';
 
 // The Firehose endpoint through the real SDK client, writing to a real s3rver.
 describe('local Firehose endpoint', () => {
-  let dir: string;
-  let s3Server: RunningServer;
+  let fixture: FirehoseFixture;
   let s3: S3Client;
   let endpoint: FirehoseEndpoint;
   let firehose: FirehoseClient;
@@ -22,30 +15,10 @@ describe('local Firehose endpoint', () => {
   const data = (text: string) => ({ Data: Buffer.from(text) });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ctr-fh-'));
-    s3Server = await startS3(dir);
-    s3 = localS3Client(s3Server.endpoint);
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    endpoint = await startFirehoseEndpoint({
-      s3,
-      deliveryStreams: [
-        {
-          name: 'stream',
-          bucketName: bucket,
-          prefix: DELIVERY_LAYOUT.prefix,
-          errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-          partitionQueries: { dt: DELIVERY_LAYOUT.partitionQuery },
-          bufferIntervalMs: 60_000,
-        },
-      ],
-    });
-    firehose = localFirehoseClient(endpoint.endpoint);
+    fixture = await startFirehoseFixture(bucket);
+    ({ s3, endpoint, firehose } = fixture);
   });
-  afterAll(async () => {
-    await endpoint?.close();
-    await s3Server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   test('buffers by partition, writes GZIP objects on flush, and sends unpartitionable records to the error prefix', async () => {
     const out = await firehose.send(

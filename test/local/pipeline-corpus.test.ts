@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
-import { deliveredLines, filesUnder } from './delivered';
+import { deliveredLines, deliveredRows, filesUnder } from './delivered';
 
 // A limit, not an assertion: whole pipeline runs, which a busy machine can slow several times over.
 jest.setTimeout(600_000);
@@ -35,12 +35,16 @@ describe('local pipeline on a generated corpus', () => {
     // No copies: as many lines as distinct canonical records, and the same set.
     expect(delivered).toHaveLength(corpus.expected.size);
     expect(new Set(delivered.map((d) => canonical(JSON.parse(d.line))))).toEqual(corpus.expected);
-    // Byte for byte: each delivered line is one of the input lines of its record, in the partition of its date.
-    for (const { dt, line } of delivered) {
-      const parsed = JSON.parse(line) as { InitiationTimestamp: string };
-      expect(corpus.linesByCanonical.get(canonical(parsed))?.has(line)).toBe(true);
-      expect(dt).toBe(parsed.InitiationTimestamp.slice(0, 10));
+    // Byte for byte: each delivered line (the source-record backup) is one of the input lines of its record.
+    for (const { line } of delivered) {
+      expect(corpus.linesByCanonical.get(canonical(JSON.parse(line)))?.has(line)).toBe(true);
     }
+    // The Parquet table: one row per distinct record, each in the partition of its contact date.
+    const rows = await deliveredRows(outDir);
+    expect(rows).toHaveLength(corpus.expected.size);
+    expect(rows.filter((r) => r.dt !== String(r.InitiationTimestamp).slice(0, 10))).toEqual([]);
+    const versions = (list: Array<{ ContactId: string; LastUpdateTimestamp: string }>) => list.map((r) => `${r.ContactId} ${r.LastUpdateTimestamp}`).sort();
+    expect(versions(rows as never)).toEqual(versions(delivered.map((d) => JSON.parse(d.line))));
 
     expect(summary.sent).toBe(corpus.lines.length);
     expect(summary.delivered).toBe(corpus.expected.size);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { readInputFile } from '../../local/input';
 import { runLocalPipeline } from '../../local/pipeline';
-import { deliveredLines, filesUnder } from './delivered';
+import { deliveredLines, deliveredRows, filesUnder } from './delivered';
 
 // The samples end to end on real local servers: 6 records, 3 distinct, 1 contact.
 describe('local pipeline on samples/duplicated_samples.json', () => {
@@ -45,9 +45,14 @@ describe('local pipeline on samples/duplicated_samples.json', () => {
     const expected = [...new Set(input.map((r) => JSON.stringify(r)))].sort();
     const delivered = deliveredLines(outDir);
     expect(delivered.map((d) => d.line).sort()).toEqual(expected);
-    expect(new Set(delivered.map((d) => d.dt))).toEqual(new Set(['2022-01-05']));
+    const rows = await deliveredRows(outDir);
+    expect(rows.map((r) => r.LastUpdateTimestamp).sort()).toEqual(input.map((r: any) => r.LastUpdateTimestamp).filter((t, i, all) => all.indexOf(t) === i).sort());
+    expect(new Set(rows.map((r) => r.dt))).toEqual(new Set(['2022-01-05']));
     const keys = filesUnder(outDir);
-    expect(keys.every((k) => /^ctr\/dt=2022-01-05\/ctr-delivery-1-\d{4}(-\d\d){5}-[0-9a-f-]{36}\.gz$/.test(k))).toBe(true);
+    const name = '\\d{4}(-\\d\\d){5}-[0-9a-f-]{36}';
+    expect(keys.filter((k) => k.startsWith('ctr/')).every((k) => new RegExp(`^ctr/dt=2022-01-05/ctr-delivery-1-${name}\\.parquet$`).test(k))).toBe(true);
+    expect(keys.filter((k) => k.startsWith('backup/')).every((k) => new RegExp(`^backup/dt=\\d{4}-\\d\\d-\\d\\d/ctr-delivery-1-${name}\\.gz$`).test(k))).toBe(true);
+    expect(keys.every((k) => k.startsWith('ctr/') || k.startsWith('backup/'))).toBe(true);
   });
 
   test('delivers nothing new when the same input is run again against the same state', async () => {

@@ -11,7 +11,7 @@ import { callerToken } from '../../lambda-dedup/src/pseudonymize';
 import { LOCAL_PSEUDONYMIZATION_KEY, startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
 import { runLocalPipeline, type RunSummary } from '../../local/pipeline';
 import { runLocalNamedQuery } from '../../local/sql/local-analytics';
-import { filesUnder } from './delivered';
+import { deliveredRows, filesUnder } from './delivered';
 
 const template = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
 const CALLERS = ['+190011112222', '+14155550123', '+447700900123'];
@@ -31,21 +31,27 @@ function records(): string[] {
   return [...ctrs, ...ctrs];
 }
 
-/** Every object the run left in the bucket, decompressed when gzipped, as text. */
-const objectTexts = (outDir: string, prefix: string) =>
-  filesUnder(outDir)
-    .filter((k) => k.startsWith(prefix))
-    .map((k) => {
-      const bytes = readFileSync(join(outDir, k));
-      return k.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
-    });
+/** Every object the run left under `prefix`, as text: gunzipped, and Parquet decoded to JSON lines (a Snappy page could hide a number). */
+async function objectTexts(outDir: string, prefix: string): Promise<string[]> {
+  const keys = filesUnder(outDir).filter((k) => k.startsWith(prefix));
+  const texts = keys.filter((k) => !k.endsWith('.parquet')).map((k) => {
+    const bytes = readFileSync(join(outDir, k));
+    return k.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+  });
+  if (keys.some((k) => k.endsWith('.parquet'))) texts.push((await deliveredRows(outDir)).map((r) => JSON.stringify(r)).join('\n'));
+  return texts;
+}
 
+// Both fingerprint modes are covered at the handler (test/dedup/pseudonymize.test.ts); here the default, end to end.
 describe('pseudonymized callers in the local pipeline (as ctr local runs it, local key)', () => {
   let env: LocalEnvironment;
   let outDir: string;
   let summary: RunSummary;
   beforeAll(async () => {
-    env = await startLocalEnvironment({ pseudonymize: true, dedupEnv: { [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber' } });
+    env = await startLocalEnvironment({
+      pseudonymize: true,
+      dedupEnv: { [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber' },
+    });
     outDir = await mkdtemp(join(tmpdir(), 'ctr-pseudo-'));
     summary = await runLocalPipeline(env, records(), { outDir });
   });
@@ -54,9 +60,9 @@ describe('pseudonymized callers in the local pipeline (as ctr local runs it, loc
     await rm(outDir, { recursive: true, force: true });
   });
 
-  test('no raw customer number anywhere under ctr/; tokens in its place; duplicates still dropped', () => {
+  test.each(['ctr/', 'backup/'])('no raw customer number anywhere under %s; tokens in its place; duplicates still dropped', async (prefix) => {
     expect(summary).toMatchObject({ sent: 10, forwarded: 5, delivered: 5, duplicatesDropped: 5 });
-    const texts = objectTexts(outDir, 'ctr/');
+    const texts = await objectTexts(outDir, prefix);
     expect(texts.length).toBeGreaterThan(0);
     for (const text of texts) for (const number of CALLERS) expect(text).not.toContain(number);
     const lines = texts.flatMap((t) => t.split('\n').filter(Boolean)).map((l) => JSON.parse(l) as Record<string, any>);

@@ -5,7 +5,7 @@ import { InvalidSettingError } from '../../lib/errors';
 import { TIME_ZONE_PLACEHOLDER, withTimeZone } from '../../analytics/time-zone';
 import { logicalId, resources, synthStack } from './synth';
 
-// Template assertions for the analytics layer: table columns, SerDe mappings, views and named queries.
+// Template assertions for the analytics layer: table columns, the conversion's key mappings, views and named queries.
 describe('analytics in the stack template', () => {
   const { template } = synthStack();
   const all = resources(template);
@@ -31,20 +31,21 @@ describe('analytics in the stack template', () => {
     expect(table.StorageDescriptor.Columns.find((c: { Name: string }) => c.Name === 'attributes').Type).toBe('map<string,string>');
   });
 
-  test('SerDe keeps JSON keys case-sensitive and maps every mixed-case field to its exact key', () => {
-    const params = table.StorageDescriptor.SerdeInfo.Parameters as Record<string, string>;
-    expect(params['case.insensitive']).toBe('FALSE');
-    expect(params['ignore.malformed.json']).toBe('FALSE');
-    expect(params['mapping.contactid']).toBe('ContactId');
-    expect(params['mapping.lastupdatetimestamp']).toBe('LastUpdateTimestamp');
-    expect(params['mapping.arn']).toBe('ARN');
-    expect(params['mapping.groupname']).toBe('GroupName');
-    expect(params['mapping.awsaccountid']).toBe('AWSAccountId');
+  test('the Parquet conversion reads JSON keys case-sensitively and maps every mixed-case field to its exact key', () => {
+    const [[, stream]] = Object.entries(all).filter(([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream');
+    const serde = stream.Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration.InputFormatConfiguration.Deserializer.OpenXJsonSerDe;
+    expect(serde.CaseInsensitive).toBe(false);
+    const params = serde.ColumnToJsonKeyMappings as Record<string, string>;
+    expect(params.contactid).toBe('ContactId');
+    expect(params.lastupdatetimestamp).toBe('LastUpdateTimestamp');
+    expect(params.arn).toBe('ARN');
+    expect(params.groupname).toBe('GroupName');
+    expect(params.awsaccountid).toBe('AWSAccountId');
     // Every field name at every depth that is not all lowercase has its mapping.
     const missing: string[] = [];
     const visit = (fields: readonly { name: string; type: unknown }[]) => {
       for (const f of fields) {
-        if (f.name !== f.name.toLowerCase() && params[`mapping.${f.name.toLowerCase()}`] !== f.name) missing.push(f.name);
+        if (f.name !== f.name.toLowerCase() && params[f.name.toLowerCase()] !== f.name) missing.push(f.name);
         let t: any = f.type;
         while (t && typeof t === 'object' && !('struct' in t)) t = t.array ?? t.map;
         if (t && typeof t === 'object') visit(t.struct);

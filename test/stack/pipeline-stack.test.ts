@@ -269,7 +269,7 @@ describe('emulator function', () => {
 });
 
 describe('Firehose delivery stream', () => {
-  test('direct put, encrypted, GZIP, partitioned by the contact date with the shared layout', () => {
+  test('direct put, encrypted, Parquet, partitioned by the contact date with the shared layout', () => {
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'DirectPut',
       DeliveryStreamName: Match.absent(),
@@ -278,7 +278,8 @@ describe('Firehose delivery stream', () => {
         BucketARN: arn(bucketIds.data),
         Prefix: DELIVERY_LAYOUT.prefix,
         ErrorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-        CompressionFormat: 'GZIP',
+        CompressionFormat: Match.absent(),
+        FileExtension: DELIVERY_LAYOUT.dataFileExtension,
         BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 64 },
         DynamicPartitioningConfiguration: { Enabled: true },
         CloudWatchLoggingOptions: { Enabled: true, LogGroupName: { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'DeliveryLogGroup') } },
@@ -304,19 +305,63 @@ describe('Firehose delivery stream', () => {
     });
   });
 
+  test('converts to Snappy Parquet with the Glue table as schema, read through its latest version', () => {
+    const config = resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration;
+    expect(config.Enabled).toBe(true);
+    expect(config.OutputFormatConfiguration).toEqual({ Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } });
+    expect(config.SchemaConfiguration).toEqual({
+      CatalogId: { Ref: 'AWS::AccountId' },
+      DatabaseName: 'teststack_ctr',
+      Region: { Ref: 'AWS::Region' },
+      RoleARN: arn(logicalId(template, 'AWS::IAM::Role', 'DeliveryRole')),
+      TableName: { Ref: logicalId(template, 'AWS::Glue::Table', 'CatalogTable') },
+      VersionId: 'LATEST',
+    });
+  });
+
+  test('backs up every source record as GZIP JSON under backup/, by arrival date, to the same bucket', () => {
+    const config = resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration;
+    expect(config.S3BackupMode).toBe('Enabled');
+    expect(config.S3BackupConfiguration).toMatchObject({
+      BucketARN: arn(bucketIds.data),
+      Prefix: DELIVERY_LAYOUT.backupPrefix,
+      ErrorOutputPrefix: DELIVERY_LAYOUT.backupErrorOutputPrefix,
+      CompressionFormat: 'GZIP',
+      RoleARN: arn(logicalId(template, 'AWS::IAM::Role', 'DeliveryRole')),
+      CloudWatchLoggingOptions: { Enabled: true, LogGroupName: { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'DeliveryLogGroup') } },
+    });
+    expect(DELIVERY_LAYOUT.backupPrefix.startsWith(DELIVERY_LAYOUT.dataRoot)).toBe(false);
+  });
+
+  test('lifecycle: the backup moves to Glacier Instant Retrieval after 30 days and is kept', () => {
+    const rules = resources(template)[bucketIds.data].Properties.LifecycleConfiguration.Rules;
+    const backup = rules.find((r: { Prefix: string }) => r.Prefix === 'backup/');
+    expect(backup).toMatchObject({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }], Status: 'Enabled' });
+    expect(backup.ExpirationInDays).toBeUndefined();
+  });
+
+  test('its role reads only the schema of the CTR table from Glue', () => {
+    const statements = roleStatements(template, logicalId(template, 'AWS::IAM::Role', 'DeliveryRole'));
+    const glue = statements.filter((s) => s.Action.some((a: string) => a.startsWith('glue:')));
+    expect(glue).toHaveLength(1);
+    expect(glue[0].Action).toEqual(['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']);
+    expect(JSON.stringify(glue[0].Resource)).toContain(':table/teststack_ctr/contact_trace_records');
+    expect(JSON.stringify(glue[0].Resource)).not.toContain('*');
+  });
+
   test('has no AppendDelimiterToRecord processor (the dedup function already ends records with a newline)', () => {
     const config = resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration;
     expect(config.ProcessingConfiguration.Processors.map((p: { Type: string }) => p.Type)).toEqual(['MetadataExtraction']);
   });
 
-  test('its role can write only under ctr/ and the error prefix, and cannot delete', () => {
+  test('its role can write only under ctr/, the backup and the error prefixes, and cannot delete', () => {
     const roleId = logicalId(template, 'AWS::IAM::Role', 'DeliveryRole');
     expect(resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.RoleARN).toEqual(arn(roleId));
     const statements = roleStatements(template, roleId);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions.some((a) => /Delete|\*/.test(a))).toBe(false);
     const put = statements.find((s) => s.Action.includes('s3:PutObject'))!;
-    expect(put.Resource).toEqual([objects(bucketIds.data, 'ctr/*'), objects(bucketIds.data, 'firehose-errors/*')]);
+    expect(put.Resource).toEqual(['ctr/*', 'firehose-errors/*', 'backup/*', 'backup-errors/*'].map((p) => objects(bucketIds.data, p)));
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -412,8 +457,9 @@ describe('Glue table and Athena workgroup', () => {
         },
         StorageDescriptor: {
           Location: dataLocation,
-          InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
         },
       },
     });
@@ -444,8 +490,16 @@ describe('Glue table and Athena workgroup', () => {
 describe('monitoring', () => {
   const alarm = (props: Record<string, unknown>) => template.hasResourceProperties('AWS::CloudWatch::Alarm', props);
 
-  test('five alarms: iterator age, Lambda errors, failed batches, quarantine, Firehose freshness', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  test('six alarms: iterator age, Lambda errors, failed batches, quarantine, Firehose freshness, Parquet conversion failures', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    alarm({
+      MetricName: 'FailedConversion.Records',
+      Namespace: 'AWS/Firehose',
+      Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: ids.delivery } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     alarm({ MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Threshold: 300000, Statistic: 'Maximum' });
     alarm({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.dedupFn } }] });
     alarm({

@@ -1,16 +1,20 @@
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_QUARANTINE_PREFIX } from '../../../lambda-dedup/src/constants';
 import { DELIVERY_LAYOUT } from '../../../lib/definitions/delivery-layout';
+import { renderFirehosePrefix } from '../../firehose/partitioning';
 import { getObjectBytes, listKeys } from '../../bucket';
 import { isProbeOf } from '../probes';
 import type { CheckResult, DoctorContext } from '../types';
 
-/** Where the probes land: their contact date's data partition, and today's quarantine partition. */
+/**
+ * Where the probes land: today's partition of the source-record backup (each record as the function sent it;
+ * the Parquet under ctr/ keeps only the schema's columns, and the athena check reads that), and today's
+ * quarantine partition.
+ */
 function prefixes(ctx: DoctorContext): { data: string; quarantine: string } {
-  const day = String(ctx.probes.records[0].InitiationTimestamp).slice(0, 10);
   const today = new Date(ctx.timing.now()).toISOString().slice(0, 10);
   return {
-    data: `${DELIVERY_LAYOUT.dataRoot}${DELIVERY_LAYOUT.partitionColumn}=${day}/`,
+    data: renderFirehosePrefix(DELIVERY_LAYOUT.backupPrefix, { timestamp: new Date(ctx.timing.now()) }),
     quarantine: `${DEFAULT_QUARANTINE_PREFIX}dt=${today}/`,
   };
 }

@@ -1,0 +1,201 @@
+/**
+ * `npm run bench:lake`: bytes read and query time per named query, the same corpus laid out as the GZIP JSON
+ * lake (before) and as the Parquet lake (now). Prints a Markdown table for docs/parquet.md.
+ *
+ * Bytes read, as Athena bills them (compressed bytes scanned; no named query filters on dt, so every object
+ * of the table is read):
+ * - GZIP JSON: every object, whole (a JSON SerDe parses every line in full, whatever the query needs);
+ * - Parquet: the column chunks of the columns the query's scan projects (DuckDB's plan, `EXPLAIN`), summed
+ *   from `parquet_metadata`, plus each file's footer and header.
+ *
+ * Environment: LAKE_CTRS (default 100000) records at least; LAKE_TIME (default
+ * `daily_contact_volume,dedup_audit`, or `all`) the queries timed on both lakes, each LAKE_RUNS (default 2) times
+ * (the fastest is shown, with the process CPU time of that run; a JSON query over 100,000 CTRs takes minutes on a
+ * loaded machine).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { NAMED_QUERIES, VIEWS, namedQuery } from '../analytics/definitions';
+import { withTimeZone } from '../analytics/time-zone';
+import { CTR_COLUMNS } from '../lib/definitions/ctr-schema';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
+import { writeLakeDir } from '../local/firehose/lake-files';
+import { duckDbColumns } from '../local/firehose/parquet-conversion';
+import { LocalAnalytics, type QueryResult } from '../local/sql/local-analytics';
+import { generateAnalyticsCorpus } from '../test/analytics/corpus';
+
+const TARGET = Number(process.env.LAKE_CTRS ?? 100_000);
+const RUNS = Number(process.env.LAKE_RUNS ?? 2);
+/** Queries to time (each runs on both lakes); bytes are computed for every query. */
+const TIMED = (process.env.LAKE_TIME ?? 'daily_contact_volume,dedup_audit').split(',');
+
+/** The lake's former reader: GZIP JSON lines through explicit columns, keys matched exactly. */
+const jsonTableSql = (root: string, name: string) =>
+  `CREATE VIEW ${name} AS SELECT * FROM read_json('${root}/${DELIVERY_LAYOUT.dataRoot}${DELIVERY_LAYOUT.partitionColumn}=*/*.gz',
+    columns = ${duckDbColumns()}, format = 'newline_delimited', compression = 'gzip', hive_partitioning = true,
+    hive_types = {'${DELIVERY_LAYOUT.partitionColumn}': 'VARCHAR'})`;
+
+/** ctr_latest with its tie-break on ContactId only: what a query would read without the full-row tie-break. */
+const narrowLatest = () =>
+  VIEWS.find((v) => v.name === 'ctr_latest')!.sql.replace(/json_format\(CAST\(ROW\([\s\S]*?\) AS JSON\)\) DESC/, 'ContactId');
+
+/**
+ * The analytics corpus copies one sample's fields into every CTR, which GZIP compresses about 25 times: far
+ * more than real CTRs allow. Each record gets the per-contact values a real one carries, derived from its own
+ * fields (so every version of a contact gets the same ones and no query's answer changes): a caller token (64
+ * hex characters, as the pseudonymizer writes), a recording location, agent and queue ARNs per agent and
+ * queue, and three contact attributes.
+ */
+function withRealisticValues(record: Record<string, any>): Record<string, any> {
+  const id = String(record.ContactId);
+  const h = (salt: string) => createHash('sha256').update(`${salt}:${id}`).digest('hex');
+  const instance = 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+  const caller = createHash('sha256').update(`caller:${parseInt(h('c').slice(0, 6), 16) % 40_000}`).digest('hex');
+  const out: Record<string, any> = { ...record, CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' } };
+  out.Attributes = { ...(record.Attributes ?? {}), CallReason: ['billing', 'support', 'sales', 'cancel'][parseInt(h('r')[0], 16) % 4], AccountNumber: String(parseInt(h('a').slice(0, 10), 16)).slice(0, 10), SessionId: h('s').slice(0, 32) };
+  if (record.Recording) out.Recording = { ...record.Recording, Location: `connect-recordings/connect/ccdemo/CallRecordings/${String(record.InitiationTimestamp).slice(0, 10).replace(/-/g, '/')}/${id}_${h('t').slice(0, 15)}.wav` };
+  if (record.Agent) out.Agent = { ...record.Agent, ARN: `${instance}/agent/${createHash('sha256').update(String(record.Agent.Username)).digest('hex').slice(0, 36)}` };
+  if (record.Queue) out.Queue = { ...record.Queue, ARN: `${instance}/queue/${createHash('sha256').update(String(record.Queue.Name)).digest('hex').slice(0, 36)}` };
+  return out;
+}
+
+async function corpusLines(): Promise<string[]> {
+  let contacts = Math.ceil(TARGET / 1.3);
+  for (;;) {
+    const { distinct } = generateAnalyticsCorpus(contacts);
+    if (distinct.length >= TARGET) return distinct.map((r) => JSON.stringify(withRealisticValues(r)));
+    contacts = Math.ceil(contacts * 1.1);
+  }
+}
+
+async function writeJsonLake(root: string, lines: readonly string[]): Promise<number> {
+  const byDay = new Map<string, string[]>();
+  for (const line of lines) {
+    const day = String(JSON.parse(line).InitiationTimestamp).slice(0, 10);
+    const list = byDay.get(day) ?? [];
+    list.push(line);
+    byDay.set(day, list);
+  }
+  let bytes = 0;
+  for (const [day, list] of byDay) {
+    const dir = join(root, DELIVERY_LAYOUT.dataRoot, `${DELIVERY_LAYOUT.partitionColumn}=${day}`);
+    await mkdir(dir, { recursive: true });
+    const body = gzipSync(list.map((l) => `${l}\n`).join(''));
+    await writeFile(join(dir, 'part-0.gz'), body);
+    bytes += body.length;
+  }
+  return bytes;
+}
+
+/** Compressed bytes per top-level column over all Parquet files, and the bytes outside column chunks (footers). */
+async function parquetColumnBytes(root: string, files: readonly string[]): Promise<{ byColumn: Map<string, number>; overhead: number }> {
+  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+  const connection = await instance.connect();
+  try {
+    const list = files.map((f) => `'${join(root, f)}'`).join(', ');
+    const rows = (await connection.runAndReadAll(`SELECT path_in_schema, total_compressed_size FROM parquet_metadata([${list}])`)).getRowObjects();
+    const byColumn = new Map<string, number>();
+    let chunks = 0;
+    for (const row of rows) {
+      const top = String(row.path_in_schema).split(/[,.]\s*/)[0].trim();
+      const size = Number(row.total_compressed_size);
+      byColumn.set(top, (byColumn.get(top) ?? 0) + size);
+      chunks += size;
+    }
+    let total = 0;
+    for (const f of files) total += (await stat(join(root, f))).size;
+    return { byColumn, overhead: total - chunks };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The columns DuckDB's Parquet scan reads for a query (its plan's READ_PARQUET projections). */
+async function scannedColumns(analytics: LocalAnalytics, sql: string): Promise<string[]> {
+  const { rows } = await analytics.query(`EXPLAIN (FORMAT JSON) ${sql}`);
+  const out = new Set<string>();
+  const walk = (node: { name?: string; extra_info?: { Projections?: string[] | string }; children?: unknown[] }) => {
+    if (node.name === 'READ_PARQUET') for (const p of [node.extra_info?.Projections ?? []].flat()) out.add(p);
+    for (const child of node.children ?? []) walk(child as never);
+  };
+  for (const row of rows) for (const node of JSON.parse(String(row.explain_value))) walk(node);
+  return [...out];
+}
+
+async function timed(analytics: LocalAnalytics, sql: string): Promise<{ ms: number; cpuMs: number; result: QueryResult }> {
+  let best = { ms: Infinity, cpuMs: 0, result: { columns: [], rows: [] } as QueryResult };
+  for (let i = 0; i < RUNS; i += 1) {
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    const result = await analytics.query(sql);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const used = process.cpuUsage(cpu);
+    if (ms < best.ms) best = { ms, cpuMs: (used.user + used.system) / 1000, result };
+  }
+  return best;
+}
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'bench-lake-'));
+  try {
+    const lines = await corpusLines();
+    const rawBytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    const jsonRoot = join(work, 'json');
+    const parquetRoot = join(work, 'parquet');
+    const jsonBytes = await writeJsonLake(jsonRoot, lines);
+    const cpu = process.cpuUsage();
+    const started = Date.now();
+    const { parquet: files } = await writeLakeDir(parquetRoot, lines);
+    const conversion = process.cpuUsage(cpu);
+    const convertMs = Date.now() - started;
+    const { byColumn, overhead } = await parquetColumnBytes(parquetRoot, files);
+    const parquetBytes = [...byColumn.values()].reduce((a, b) => a + b, 0) + overhead;
+
+    const json = await LocalAnalytics.open(jsonRoot, { tableSql: jsonTableSql });
+    const parquet = await LocalAnalytics.open(parquetRoot);
+    const narrow = await LocalAnalytics.open(parquetRoot);
+    await narrow.query(`CREATE OR REPLACE VIEW ctr_latest AS ${narrowLatest()}`);
+    const bytesOf = (columns: readonly string[]) => columns.reduce((n, c) => n + (byColumn.get(c) ?? 0), overhead);
+
+    console.log(`Corpus: ${lines.length} CTRs (distinct versions), ${mib(rawBytes)} MiB of JSON; ${files.length} Parquet objects (one per contact date).`);
+    console.log(`Lake size: GZIP JSON ${mib(jsonBytes)} MiB, Parquet (Snappy) ${mib(parquetBytes)} MiB.`);
+    console.log(`Conversion to Parquet: ${(convertMs / 1000).toFixed(1)} s wall, ${((conversion.user + conversion.system) / 1e6).toFixed(1)} s CPU.`);
+    console.log(`Machine load (1/5/15 min): ${loadavg().map((l) => l.toFixed(1)).join(' / ')}; ${RUNS} timed runs per query, fastest shown.\n`);
+    console.log('| named query | GZIP JSON read (MiB) | Parquet read (MiB) | fewer bytes | columns read | without full-row tie-break: Parquet (MiB), fewer bytes | JSON time (ms, CPU ms) | Parquet time (ms, CPU ms) | same answer |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|:-:|');
+    for (const { name } of NAMED_QUERIES) {
+      const sql = withTimeZone(namedQuery(name), 'UTC').sql;
+      const columns = await scannedColumns(parquet, sql);
+      const narrowColumns = await scannedColumns(narrow, sql);
+      const read = bytesOf(columns);
+      const narrowRead = bytesOf(narrowColumns);
+      const timeIt = TIMED.includes('all') || TIMED.includes(name);
+      const j = timeIt ? await timed(json, sql) : undefined;
+      const p = timeIt ? await timed(parquet, sql) : undefined;
+      const same = j && p ? (JSON.stringify(j.result.rows) === JSON.stringify(p.result.rows) ? 'yes' : 'NO') : '–';
+      const time = (t: typeof j) => (t ? `${t.ms.toFixed(0)} (${t.cpuMs.toFixed(0)})` : '–');
+      console.log(
+        `| ${name} | ${mib(jsonBytes)} | ${mib(read)} | ${(jsonBytes / read).toFixed(1)}x | ${columns.length} of ${CTR_COLUMNS.length} | ` +
+          `${mib(narrowRead)}, ${(jsonBytes / narrowRead).toFixed(1)}x (${narrowColumns.length} columns) | ` +
+          `${time(j)} | ${time(p)} | ${same} |`,
+      );
+    }
+    json.close();
+    parquet.close();
+    narrow.close();
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
