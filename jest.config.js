@@ -10,7 +10,10 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     // dt-sql-parser (the Trino grammar of the SQL contract tests) and its ANTLR runtime ship ESM only.
-    '/node_modules/(dt-sql-parser|antlr4ng|antlr4-c3)/.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '/node_modules/(dt-sql-parser|antlr4ng|antlr4-c3)/.+\\.m?js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(dt-sql-parser|antlr4ng|antlr4-c3)/)'],
   // A limit for a hung test, not a speed check: whole pipeline runs take several times longer on a busy machine.

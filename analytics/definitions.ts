@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CTR_COLUMNS, type ColumnType, type Field } from '../lib/definitions/ctr-schema';
+import { type ColumnType, CTR_COLUMNS, type Field } from '../lib/definitions/ctr-schema';
 import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { UnknownQueryError } from './errors';
 import { readSqlFile, type SqlDefinition } from './sql-file';
@@ -79,6 +79,10 @@ export const NAMED_QUERIES: readonly SqlDefinition[] = readdirSync(QUERIES_DIR)
 /** The named query `name`; throws {@link UnknownQueryError} listing the known names. */
 export function namedQuery(name: string): SqlDefinition {
   const found = NAMED_QUERIES.find((q) => q.name === name);
-  if (!found) throw new UnknownQueryError(name, NAMED_QUERIES.map((q) => q.name));
+  if (!found)
+    throw new UnknownQueryError(
+      name,
+      NAMED_QUERIES.map((q) => q.name),
+    );
   return found;
 }

@@ -22,6 +22,7 @@ export function readSqlFile(path: string): SqlDefinition {
   while (lines.length > 0 && lines[0].startsWith('--')) header.push(lines.shift()!.replace(/^--\s?/, ''));
   const sql = lines.join('\n').trim();
   if (header.length === 0) throw new SqlFileError(`${path}: no leading "-- description" line`);
-  if (!/^(SELECT|WITH)\b/i.test(sql)) throw new SqlFileError(`${path}: expected one SELECT statement after the description`);
+  if (!/^(SELECT|WITH)\b/i.test(sql))
+    throw new SqlFileError(`${path}: expected one SELECT statement after the description`);
   return { name: basename(path, '.sql'), description: header.join(' '), sql };
 }

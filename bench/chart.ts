@@ -32,7 +32,9 @@ export function renderBarChart(title: string, unit: string, groups: readonly Cha
     out.push(`<line x1="${plot.x}" x2="${plot.x + plot.w}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
     out.push(`<text x="${plot.x - 6}" y="${y(v) + 4}" text-anchor="end">${v.toLocaleString('en-US')}</text>`);
   }
-  out.push(`<text transform="translate(20 ${plot.y + plot.h / 2}) rotate(-90)" text-anchor="middle">${escapeXml(unit)} (log scale)</text>`);
+  out.push(
+    `<text transform="translate(20 ${plot.y + plot.h / 2}) rotate(-90)" text-anchor="middle">${escapeXml(unit)} (log scale)</text>`,
+  );
   groups.forEach((group, g) => {
     const x0 = plot.x + g * groupWidth + (groupWidth - barWidth * series.length) / 2;
     series.forEach((name, s) => {
@@ -42,15 +44,23 @@ export function renderBarChart(title: string, unit: string, groups: readonly Cha
       out.push(
         `<rect class="bar" data-series="${escapeXml(name)}" x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${(plot.y + plot.h - y(value)).toFixed(1)}" fill="${COLORS[s % COLORS.length]}"><title>${escapeXml(name)}: ${Math.round(value)}</title></rect>`,
       );
-      out.push(`<text x="${(x + (barWidth - 4) / 2).toFixed(1)}" y="${(y(value) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${Math.round(value).toLocaleString('en-US')}</text>`);
+      out.push(
+        `<text x="${(x + (barWidth - 4) / 2).toFixed(1)}" y="${(y(value) - 4).toFixed(1)}" text-anchor="middle" font-size="10">${Math.round(value).toLocaleString('en-US')}</text>`,
+      );
     });
-    out.push(`<text x="${plot.x + g * groupWidth + groupWidth / 2}" y="${plot.y + plot.h + 20}" text-anchor="middle">${escapeXml(group.label)}</text>`);
+    out.push(
+      `<text x="${plot.x + g * groupWidth + groupWidth / 2}" y="${plot.y + plot.h + 20}" text-anchor="middle">${escapeXml(group.label)}</text>`,
+    );
   });
   out.push(`<line x1="${plot.x}" x2="${plot.x}" y1="${plot.y}" y2="${plot.y + plot.h}" stroke="#333"/>`);
-  out.push(`<line x1="${plot.x}" x2="${plot.x + plot.w}" y1="${plot.y + plot.h}" y2="${plot.y + plot.h}" stroke="#333"/>`);
+  out.push(
+    `<line x1="${plot.x}" x2="${plot.x + plot.w}" y1="${plot.y + plot.h}" y2="${plot.y + plot.h}" stroke="#333"/>`,
+  );
   series.forEach((name, s) => {
     const ly = plot.y + 10 + s * 22;
-    out.push(`<rect x="${plot.x + plot.w + 20}" y="${ly - 10}" width="14" height="14" fill="${COLORS[s % COLORS.length]}"/>`);
+    out.push(
+      `<rect x="${plot.x + plot.w + 20}" y="${ly - 10}" width="14" height="14" fill="${COLORS[s % COLORS.length]}"/>`,
+    );
     out.push(`<text x="${plot.x + plot.w + 40}" y="${ly + 1}">${escapeXml(name)}</text>`);
   });
   out.push('</svg>');

@@ -45,10 +45,13 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
  * closely (in-batch copies), half anywhere later (copies across batches).
  */
 export function generateCorpus(options: CorpusOptions, samplesDir = join(__dirname, '..', 'samples')): Corpus {
-  if (!Number.isInteger(options.records) || options.records < 1) throw new RangeError('records must be a positive integer');
+  if (!Number.isInteger(options.records) || options.records < 1)
+    throw new RangeError('records must be a positive integer');
   if (!(options.dupRatio >= 0 && options.dupRatio < 1)) throw new RangeError('dupRatio must be in [0, 1)');
   const random = seededRandom(options.seed ?? 7);
-  const templates = SAMPLES.map((name) => JSON.parse(readFileSync(join(samplesDir, name), 'utf8')) as Record<string, unknown>);
+  const templates = SAMPLES.map(
+    (name) => JSON.parse(readFileSync(join(samplesDir, name), 'utf8')) as Record<string, unknown>,
+  );
   const maxVersions = options.maxVersions ?? 3;
   const distinctCount = Math.max(1, Math.round(options.records * (1 - options.dupRatio)));
 
@@ -59,7 +62,7 @@ export function generateCorpus(options: CorpusOptions, samplesDir = join(__dirna
     contacts++;
     const template = templates[contacts % templates.length];
     const contactId = uuid(random);
-    const initiation = start + Math.floor(random() * 7 * DAY_MS / 1000) * 1000;
+    const initiation = start + Math.floor((random() * 7 * DAY_MS) / 1000) * 1000;
     const versions = Math.min(1 + Math.floor(random() * maxVersions), distinctCount - distinct.length);
     let lastUpdate = initiation + 60_000 + Math.floor(random() * 3_600_000);
     for (let v = 0; v < versions; v++) {
@@ -68,7 +71,10 @@ export function generateCorpus(options: CorpusOptions, samplesDir = join(__dirna
         ContactId: contactId,
         InitiationTimestamp: iso(initiation),
         LastUpdateTimestamp: iso(lastUpdate),
-        CustomerEndpoint: { Address: `+1555${String(contacts % 10_000_000).padStart(7, '0')}`, Type: 'TELEPHONE_NUMBER' },
+        CustomerEndpoint: {
+          Address: `+1555${String(contacts % 10_000_000).padStart(7, '0')}`,
+          Type: 'TELEPHONE_NUMBER',
+        },
       };
       distinct.push(Buffer.from(JSON.stringify(ctr)));
       lastUpdate += 1000 + Math.floor(random() * 3 * DAY_MS);

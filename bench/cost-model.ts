@@ -100,7 +100,8 @@ export function functionSecondsPer1000(usage: DesignUsage): number {
 }
 
 /** How many full shards (1,000 records/s each) one concurrent batch keeps up with, by the model. */
-export const shardHeadroom = (usage: DesignUsage): number => 1000 / functionSecondsPer1000(usage) / SHARD_RECORDS_PER_SECOND;
+export const shardHeadroom = (usage: DesignUsage): number =>
+  1000 / functionSecondsPer1000(usage) / SHARD_RECORDS_PER_SECOND;
 
 /** USD per million CTRs, by item. */
 export interface CostPerMillion {
@@ -126,8 +127,19 @@ export function costPerMillion(usage: DesignUsage, traffic: TrafficShape): CostP
   const firehoseIngestion = ((forwarded * billedBytes) / GB) * PRICES.firehosePerGbIngested;
   const firehosePartitioning = ((forwarded * traffic.averageRecordBytes) / GB) * PRICES.firehosePerGbPartitioned;
   // Written data is billed per record rounded up to the next KiB; what the consumer reads, as is.
-  const kinesisGbIn = (MILLION * Math.ceil(traffic.averageRecordBytes / KINESIS_INCREMENT_BYTES) * KINESIS_INCREMENT_BYTES) / GB;
-  const kinesis = kinesisGbIn * PRICES.kinesisOnDemandPerGbIn + ((MILLION * traffic.averageRecordBytes) / GB) * PRICES.kinesisOnDemandPerGbOut;
-  const parts = { dynamodbWrites, dynamodbReads, lambdaCompute, lambdaRequests, firehoseIngestion, firehosePartitioning, kinesis };
+  const kinesisGbIn =
+    (MILLION * Math.ceil(traffic.averageRecordBytes / KINESIS_INCREMENT_BYTES) * KINESIS_INCREMENT_BYTES) / GB;
+  const kinesis =
+    kinesisGbIn * PRICES.kinesisOnDemandPerGbIn +
+    ((MILLION * traffic.averageRecordBytes) / GB) * PRICES.kinesisOnDemandPerGbOut;
+  const parts = {
+    dynamodbWrites,
+    dynamodbReads,
+    lambdaCompute,
+    lambdaRequests,
+    firehoseIngestion,
+    firehosePartitioning,
+    kinesis,
+  };
   return { ...parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
 }

@@ -25,7 +25,15 @@ export interface RequestCounts {
 }
 
 /** Zeroed counts. */
-export const emptyCounts = (): RequestCounts => ({ byCommand: new Map(), requests: 0, writeUnits: 0, readRequests: 0, readUnits: 0, failedConditionalWrites: 0, firehoseRecords: 0 });
+export const emptyCounts = (): RequestCounts => ({
+  byCommand: new Map(),
+  requests: 0,
+  writeUnits: 0,
+  readRequests: 0,
+  readUnits: 0,
+  failedConditionalWrites: 0,
+  firehoseRecords: 0,
+});
 
 /** Live counts of a client; `reset()` starts a new measurement. */
 export interface RequestCounter {
@@ -51,7 +59,12 @@ export function countRequests(client: DynamoDBClient | FirehoseClient): RequestC
       const c = counter.counts;
       c.byCommand.set(name, (c.byCommand.get(name) ?? 0) + 1);
       c.requests++;
-      const input = args.input as { Records?: unknown[]; Record?: unknown; Statements?: unknown[]; RequestItems?: Record<string, { Keys?: unknown[] }> };
+      const input = args.input as {
+        Records?: unknown[];
+        Record?: unknown;
+        Statements?: unknown[];
+        RequestItems?: Record<string, { Keys?: unknown[] }>;
+      };
       if (WRITE_OPERATIONS.has(name)) c.writeUnits++;
       // Each statement of a batch is billed as the single write it is.
       if (name === 'BatchExecuteStatementCommand') c.writeUnits += input.Statements?.length ?? 0;
@@ -59,14 +72,17 @@ export function countRequests(client: DynamoDBClient | FirehoseClient): RequestC
       if (name === 'GetItemCommand') c.readUnits++;
       // A query of a global secondary index is eventually consistent: half a unit for up to 4 KB (its minimum).
       if (name === 'QueryCommand') c.readUnits += 0.5;
-      if (name === 'BatchGetItemCommand') for (const table of Object.values(input.RequestItems ?? {})) c.readUnits += table.Keys?.length ?? 0;
+      if (name === 'BatchGetItemCommand')
+        for (const table of Object.values(input.RequestItems ?? {})) c.readUnits += table.Keys?.length ?? 0;
       if (name === 'PutRecordBatchCommand') c.firehoseRecords += input.Records?.length ?? 0;
       if (name === 'PutRecordCommand') c.firehoseRecords += 1;
       try {
         const result = await next(args);
         const responses = (result.output as { Responses?: { Error?: { Code?: string } }[] }).Responses;
         if (name === 'BatchExecuteStatementCommand') {
-          c.failedConditionalWrites += (responses ?? []).filter((r) => r.Error?.Code === 'ConditionalCheckFailed' || r.Error?.Code === 'DuplicateItem').length;
+          c.failedConditionalWrites += (responses ?? []).filter(
+            (r) => r.Error?.Code === 'ConditionalCheckFailed' || r.Error?.Code === 'DuplicateItem',
+          ).length;
         }
         return result;
       } catch (error) {

@@ -1,6 +1,10 @@
 /** A V8 CPU profile as the inspector's `Profiler.stop` returns it. */
 export interface CpuProfile {
-  readonly nodes: { readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string }; readonly children?: number[] }[];
+  readonly nodes: {
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string };
+    readonly children?: number[];
+  }[];
   readonly samples: number[];
   readonly timeDeltas: number[];
 }
@@ -14,18 +18,34 @@ const CATEGORIES: [string, (frame: Frame, stack: readonly Frame[]) => boolean][]
   ['tsx keepNames helper', (f) => f.functionName === '__name' || f.functionName === 'set name'],
   ['garbage collection', (f) => f.functionName === '(garbage collector)'],
   ['Firehose stand-in (subtracted in the benchmark)', (f) => f.url.includes('/bench/stubs/')],
-  ['benchmark harness (counters, memory samples)', (f) => f.url.includes('/bench/') || f.functionName === 'memoryUsage'],
-  ['handler logic: decode, validate, canonical JSON, SHA-256', (f) => /classifyRecord|fingerprint|jsonHazards|contactDate/.test(f.url) || f.url.includes('node_modules/canonicalize')],
+  [
+    'benchmark harness (counters, memory samples)',
+    (f) => f.url.includes('/bench/') || f.functionName === 'memoryUsage',
+  ],
+  [
+    'handler logic: decode, validate, canonical JSON, SHA-256',
+    (f) =>
+      /classifyRecord|fingerprint|jsonHazards|contactDate/.test(f.url) || f.url.includes('node_modules/canonicalize'),
+  ],
   // Decoding the event's base64 data (processBatch's first step).
-  ['handler logic: base64 decode of the event', (f, stack) => f.url === 'node:buffer' && stack.some((s) => s.functionName === 'processBatch')],
+  [
+    'handler logic: base64 decode of the event',
+    (f, stack) => f.url === 'node:buffer' && stack.some((s) => s.functionName === 'processBatch'),
+  ],
   ['handler logic: pseudonymize (parse, HMAC, serialize)', (f) => f.url.includes('pseudonymize')],
-  ['SDK: serialize request (JSON, base64 of Firehose data)', (f, stack) => isSdk(f) && stack.some((s) => s.functionName === 'serializeRequest')],
+  [
+    'SDK: serialize request (JSON, base64 of Firehose data)',
+    (f, stack) => isSdk(f) && stack.some((s) => s.functionName === 'serializeRequest'),
+  ],
   ['SDK: sign (SigV4, payload SHA-256)', (f, stack) => isSdk(f) && stack.some((s) => s.url.includes('signature-v4'))],
   ['SDK: parse response', (f, stack) => isSdk(f) && stack.some((s) => s.functionName === 'deserializeResponse')],
   ['SDK: middleware, endpoint, retry, other', (f) => isSdk(f)],
   ['Node HTTP client and sockets', (f) => /^node:(_http|net|internal\/stream|internal\/streams|http)/.test(f.url)],
   ['Powertools logger and metrics', (f) => f.url.includes('@aws-lambda-powertools')],
-  ['handler bookkeeping (batch, claims, delivery)', (f) => f.url.includes('/lambda-dedup/') || f.url.includes('/lambda-common/')],
+  [
+    'handler bookkeeping (batch, claims, delivery)',
+    (f) => f.url.includes('/lambda-dedup/') || f.url.includes('/lambda-common/'),
+  ],
 ];
 const isSdk = (f: Frame) => /node_modules\/(@smithy|@aws-sdk)\//.test(f.url);
 const OTHER = 'other (V8, promises, timers)';

@@ -1,8 +1,8 @@
 import { CreateStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { localKinesisClient } from '../local/clients';
-import { sendRecords } from '../lambda-emulator/src/sendRecords';
-import { partitionKeyFor } from '../lambda-emulator/src/prepareRecord';
 import type { CtrObject } from '../lambda-emulator/src/parseEvent';
+import { partitionKeyFor } from '../lambda-emulator/src/prepareRecord';
+import { sendRecords } from '../lambda-emulator/src/sendRecords';
+import { localKinesisClient } from '../local/clients';
 
 /** Throughput of putting the same CTRs into kinesalite two ways. */
 export interface ReplayResult {
@@ -19,7 +19,10 @@ let streamSerial = 0;
  * Replays CTRs into a fresh kinesalite stream with the emulator's `sendRecords` (batched `PutRecords`),
  * then into another with one `PutRecord` per CTR, same partition keys (ContactId) and same client setup.
  */
-export async function measureEmulatorReplay(kinesisEndpoint: string, records: readonly Buffer[]): Promise<ReplayResult> {
+export async function measureEmulatorReplay(
+  kinesisEndpoint: string,
+  records: readonly Buffer[],
+): Promise<ReplayResult> {
   const kinesis = localKinesisClient(kinesisEndpoint);
   try {
     const ctrs = records.map((r) => JSON.parse(r.toString('utf8')) as CtrObject);
@@ -35,10 +38,20 @@ export async function measureEmulatorReplay(kinesisEndpoint: string, records: re
 
     t0 = performance.now();
     for (let i = 0; i < ctrs.length; i++) {
-      await kinesis.send(new PutRecordCommand({ StreamName: singleStream, Data: records[i], PartitionKey: partitionKeyFor(ctrs[i], records[i]) }));
+      await kinesis.send(
+        new PutRecordCommand({
+          StreamName: singleStream,
+          Data: records[i],
+          PartitionKey: partitionKeyFor(ctrs[i], records[i]),
+        }),
+      );
     }
     const singleMs = performance.now() - t0;
-    return { records: records.length, batchedPerSecond: (records.length * 1000) / batchedMs, singlePerSecond: (records.length * 1000) / singleMs };
+    return {
+      records: records.length,
+      batchedPerSecond: (records.length * 1000) / batchedMs,
+      singlePerSecond: (records.length * 1000) / singleMs,
+    };
   } finally {
     kinesis.destroy();
   }

@@ -40,5 +40,9 @@ export function measureHandlerLogic(records: readonly Buffer[], repeats: number)
   pseudonymizePass();
   const times = Array.from({ length: Math.max(3, repeats) });
   const runs = (mode: 'canonical' | 'raw') => median(times.map(() => pass(mode)));
-  return { canonicalMicrosPerRecord: runs('canonical'), rawMicrosPerRecord: runs('raw'), pseudonymizeMicrosPerRecord: median(times.map(pseudonymizePass)) };
+  return {
+    canonicalMicrosPerRecord: runs('canonical'),
+    rawMicrosPerRecord: runs('raw'),
+    pseudonymizeMicrosPerRecord: median(times.map(pseudonymizePass)),
+  };
 }

@@ -19,7 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { NAMED_QUERIES, VIEWS, namedQuery } from '../analytics/definitions';
+import { NAMED_QUERIES, namedQuery, VIEWS } from '../analytics/definitions';
 import { withTimeZone } from '../analytics/time-zone';
 import { CTR_COLUMNS } from '../lib/definitions/ctr-schema';
 import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
@@ -41,7 +41,10 @@ const jsonTableSql = (root: string, name: string) =>
 
 /** ctr_latest with its tie-break on ContactId only: what a query would read without the full-row tie-break. */
 const narrowLatest = () =>
-  VIEWS.find((v) => v.name === 'ctr_latest')!.sql.replace(/json_format\(CAST\(ROW\([\s\S]*?\) AS JSON\)\) DESC/, 'ContactId');
+  VIEWS.find((v) => v.name === 'ctr_latest')!.sql.replace(
+    /json_format\(CAST\(ROW\([\s\S]*?\) AS JSON\)\) DESC/,
+    'ContactId',
+  );
 
 /**
  * The analytics corpus copies one sample's fields into every CTR, which GZIP compresses about 25 times: far
@@ -50,16 +53,43 @@ const narrowLatest = () =>
  * hex characters, as the pseudonymizer writes), a recording location, agent and queue ARNs per agent and
  * queue, and three contact attributes.
  */
-function withRealisticValues(record: Record<string, any>): Record<string, any> {
+type Fields = Record<string, unknown>;
+
+function withRealisticValues(record: Fields): Fields {
   const id = String(record.ContactId);
   const h = (salt: string) => createHash('sha256').update(`${salt}:${id}`).digest('hex');
   const instance = 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
-  const caller = createHash('sha256').update(`caller:${parseInt(h('c').slice(0, 6), 16) % 40_000}`).digest('hex');
-  const out: Record<string, any> = { ...record, CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' } };
-  out.Attributes = { ...(record.Attributes ?? {}), CallReason: ['billing', 'support', 'sales', 'cancel'][parseInt(h('r')[0], 16) % 4], AccountNumber: String(parseInt(h('a').slice(0, 10), 16)).slice(0, 10), SessionId: h('s').slice(0, 32) };
-  if (record.Recording) out.Recording = { ...record.Recording, Location: `connect-recordings/connect/ccdemo/CallRecordings/${String(record.InitiationTimestamp).slice(0, 10).replace(/-/g, '/')}/${id}_${h('t').slice(0, 15)}.wav` };
-  if (record.Agent) out.Agent = { ...record.Agent, ARN: `${instance}/agent/${createHash('sha256').update(String(record.Agent.Username)).digest('hex').slice(0, 36)}` };
-  if (record.Queue) out.Queue = { ...record.Queue, ARN: `${instance}/queue/${createHash('sha256').update(String(record.Queue.Name)).digest('hex').slice(0, 36)}` };
+  const caller = createHash('sha256')
+    .update(`caller:${parseInt(h('c').slice(0, 6), 16) % 40_000}`)
+    .digest('hex');
+  const out: Record<string, unknown> = { ...record, CustomerEndpoint: { Address: caller, Type: 'TELEPHONE_NUMBER' } };
+  out.Attributes = {
+    ...((record.Attributes as Fields | undefined) ?? {}),
+    CallReason: ['billing', 'support', 'sales', 'cancel'][parseInt(h('r')[0], 16) % 4],
+    AccountNumber: String(parseInt(h('a').slice(0, 10), 16)).slice(0, 10),
+    SessionId: h('s').slice(0, 32),
+  };
+  if (record.Recording)
+    out.Recording = {
+      ...(record.Recording as Fields),
+      Location: `connect-recordings/connect/ccdemo/CallRecordings/${String(record.InitiationTimestamp).slice(0, 10).replace(/-/g, '/')}/${id}_${h('t').slice(0, 15)}.wav`,
+    };
+  if (record.Agent)
+    out.Agent = {
+      ...(record.Agent as Fields),
+      ARN: `${instance}/agent/${createHash('sha256')
+        .update(String((record.Agent as Fields).Username))
+        .digest('hex')
+        .slice(0, 36)}`,
+    };
+  if (record.Queue)
+    out.Queue = {
+      ...(record.Queue as Fields),
+      ARN: `${instance}/queue/${createHash('sha256')
+        .update(String((record.Queue as Fields).Name))
+        .digest('hex')
+        .slice(0, 36)}`,
+    };
   return out;
 }
 
@@ -92,16 +122,23 @@ async function writeJsonLake(root: string, lines: readonly string[]): Promise<nu
 }
 
 /** Compressed bytes per top-level column over all Parquet files, and the bytes outside column chunks (footers). */
-async function parquetColumnBytes(root: string, files: readonly string[]): Promise<{ byColumn: Map<string, number>; overhead: number }> {
+async function parquetColumnBytes(
+  root: string,
+  files: readonly string[],
+): Promise<{ byColumn: Map<string, number>; overhead: number }> {
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const connection = await instance.connect();
   try {
     const list = files.map((f) => `'${join(root, f)}'`).join(', ');
-    const rows = (await connection.runAndReadAll(`SELECT path_in_schema, total_compressed_size FROM parquet_metadata([${list}])`)).getRowObjects();
+    const rows = (
+      await connection.runAndReadAll(`SELECT path_in_schema, total_compressed_size FROM parquet_metadata([${list}])`)
+    ).getRowObjects();
     const byColumn = new Map<string, number>();
     let chunks = 0;
     for (const row of rows) {
-      const top = String(row.path_in_schema).split(/[,.]\s*/)[0].trim();
+      const top = String(row.path_in_schema)
+        .split(/[,.]\s*/)[0]
+        .trim();
       const size = Number(row.total_compressed_size);
       byColumn.set(top, (byColumn.get(top) ?? 0) + size);
       chunks += size;
@@ -127,7 +164,10 @@ async function scannedColumns(analytics: LocalAnalytics, sql: string): Promise<s
   return [...out];
 }
 
-async function timed(analytics: LocalAnalytics, sql: string): Promise<{ ms: number; cpuMs: number; result: QueryResult }> {
+async function timed(
+  analytics: LocalAnalytics,
+  sql: string,
+): Promise<{ ms: number; cpuMs: number; result: QueryResult }> {
   let best = { ms: Infinity, cpuMs: 0, result: { columns: [], rows: [] } as QueryResult };
   for (let i = 0; i < RUNS; i += 1) {
     const cpu = process.cpuUsage();
@@ -164,11 +204,21 @@ async function main(): Promise<void> {
     await narrow.query(`CREATE OR REPLACE VIEW ctr_latest AS ${narrowLatest()}`);
     const bytesOf = (columns: readonly string[]) => columns.reduce((n, c) => n + (byColumn.get(c) ?? 0), overhead);
 
-    console.log(`Corpus: ${lines.length} CTRs (distinct versions), ${mib(rawBytes)} MiB of JSON; ${files.length} Parquet objects (one per contact date).`);
+    console.log(
+      `Corpus: ${lines.length} CTRs (distinct versions), ${mib(rawBytes)} MiB of JSON; ${files.length} Parquet objects (one per contact date).`,
+    );
     console.log(`Lake size: GZIP JSON ${mib(jsonBytes)} MiB, Parquet (Snappy) ${mib(parquetBytes)} MiB.`);
-    console.log(`Conversion to Parquet: ${(convertMs / 1000).toFixed(1)} s wall, ${((conversion.user + conversion.system) / 1e6).toFixed(1)} s CPU.`);
-    console.log(`Machine load (1/5/15 min): ${loadavg().map((l) => l.toFixed(1)).join(' / ')}; ${RUNS} timed runs per query, fastest shown.\n`);
-    console.log('| named query | GZIP JSON read (MiB) | Parquet read (MiB) | fewer bytes | columns read | without full-row tie-break: Parquet (MiB), fewer bytes | JSON time (ms, CPU ms) | Parquet time (ms, CPU ms) | same answer |');
+    console.log(
+      `Conversion to Parquet: ${(convertMs / 1000).toFixed(1)} s wall, ${((conversion.user + conversion.system) / 1e6).toFixed(1)} s CPU.`,
+    );
+    console.log(
+      `Machine load (1/5/15 min): ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}; ${RUNS} timed runs per query, fastest shown.\n`,
+    );
+    console.log(
+      '| named query | GZIP JSON read (MiB) | Parquet read (MiB) | fewer bytes | columns read | without full-row tie-break: Parquet (MiB), fewer bytes | JSON time (ms, CPU ms) | Parquet time (ms, CPU ms) | same answer |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|:-:|');
     for (const { name } of NAMED_QUERIES) {
       const sql = withTimeZone(namedQuery(name), 'UTC').sql;

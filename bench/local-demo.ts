@@ -7,11 +7,17 @@ export type DemoTiming = { readonly seconds: number; readonly exitCode: number }
 
 /** Runs the local end-to-end demo (`npm start`) as a child process and times it, start to exit. */
 export async function timeLocalDemo(root = join(__dirname, '..'), timeoutMs = 120_000): Promise<DemoTiming> {
-  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const scripts =
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
+    {};
   if (!scripts.start) return { skipped: 'package.json has no "start" script' };
   const t0 = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn('npm', ['start', '--silent'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      stdio: 'ignore',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.once('error', reject);
     child.once('exit', (code) => {

@@ -2,20 +2,25 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { localS3Client } from '../local/clients';
-import { startFirehoseEndpoint, type FirehoseEndpoint } from '../local/firehose/endpoint';
+import { type FirehoseEndpoint, startFirehoseEndpoint } from '../local/firehose/endpoint';
 import { startDynamoDbLocal } from '../local/servers/dynamodb-local';
 import { startKinesis } from '../local/servers/kinesis';
 import type { RunningServer } from '../local/servers/listen';
 import { startS3 } from '../local/servers/s3';
-import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 
 /** Names the benchmark gives its local resources. */
 export const BENCH_NAMES = { deliveryStreamName: 'ctr-bench', bucketName: 'ctr-bench' } as const;
 
 /** The local servers, started once for the whole benchmark. */
 export interface BenchServers {
-  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly s3: string; readonly firehose: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly kinesis: string;
+    readonly s3: string;
+    readonly firehose: string;
+  };
   readonly firehose: FirehoseEndpoint;
   close(): Promise<void>;
 }

@@ -55,12 +55,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
   const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new BenchUsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new BenchUsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
     return n;
   };
   const dupRatio = values['dup-ratio'] === undefined ? 0.3 : Number(values['dup-ratio']);
-  if (!(dupRatio >= 0 && dupRatio < 1)) throw new BenchUsageError(`--dup-ratio must be at least 0 and below 1, got "${values['dup-ratio']}"`);
-  const batchSizes = (values['batch-sizes'] ?? '100,1000').split(',').map((s) => int('batch-sizes', s.trim(), 0, 1, 10_000));
+  if (!(dupRatio >= 0 && dupRatio < 1))
+    throw new BenchUsageError(`--dup-ratio must be at least 0 and below 1, got "${values['dup-ratio']}"`);
+  const batchSizes = (values['batch-sizes'] ?? '100,1000')
+    .split(',')
+    .map((s) => int('batch-sizes', s.trim(), 0, 1, 10_000));
   return {
     records: int('records', values.records, 1000, 1, 1_000_000),
     dupRatio,

@@ -72,7 +72,10 @@ export class ProcessTreeSampler {
 
   sample(): void {
     const tree = sampleProcessTree(this.root);
-    this.peakTotalRssBytes = Math.max(this.peakTotalRssBytes, tree.reduce((n, p) => n + p.rssBytes, 0));
+    this.peakTotalRssBytes = Math.max(
+      this.peakTotalRssBytes,
+      tree.reduce((n, p) => n + p.rssBytes, 0),
+    );
     for (const p of tree) {
       const key = `${p.name} ${p.pid}`;
       const entry = this.byProcess.get(key) ?? { peakRssBytes: 0, cpuSeconds: 0 };

@@ -30,7 +30,13 @@ runs from its sources here, so that the breakdown can go by file; tsx's keepName
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { records: { type: 'string' }, 'batch-size': { type: 'string' }, repeats: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      records: { type: 'string' },
+      'batch-size': { type: 'string' },
+      repeats: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
@@ -47,7 +53,8 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   const dynamodb = await startDynamoDbLocal();
   try {
-    const run = () => runDesign(projectDesignFromSource, events, { kind: 'cpu', dynamodbEndpoint: dynamodb.endpoint }, targets);
+    const run = () =>
+      runDesign(projectDesignFromSource, events, { kind: 'cpu', dynamodbEndpoint: dynamodb.endpoint }, targets);
     for (let i = 0; i < 2; i++) await run(); // warm-up: modules loaded, code compiled
     const session = new Session();
     session.connect();
@@ -81,7 +88,13 @@ async function main(): Promise<void> {
     process.stdout.write(
       markdownTable(
         ['where', 'share', 'µs/record'],
-        counted.sort((a, b) => b[1] - a[1]).map(([name, ms]) => [name, `${((100 * ms) / busyMs).toFixed(1)}%`, ((ms / busyMs) * cpuPerRecord).toFixed(0)]),
+        counted
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, ms]) => [
+            name,
+            `${((100 * ms) / busyMs).toFixed(1)}%`,
+            ((ms / busyMs) * cpuPerRecord).toFixed(0),
+          ]),
       ) + '\n',
     );
   } finally {

@@ -1,6 +1,6 @@
-import { buildSync } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 
 /** The project's handler module, as `project-entry.ts` exports it. */
 export type ProjectBundle = typeof import('./project-entry');

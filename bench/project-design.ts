@@ -1,6 +1,6 @@
-import { createClaimsTable } from '../local/tables';
 import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { LOCAL_PSEUDONYMIZATION_KEY } from '../local/environment';
+import { createClaimsTable } from '../local/tables';
 import type { DedupDesign } from './design';
 import { loadProjectBundle, type ProjectBundle } from './project-bundle';
 import * as fromSource from './project-entry';

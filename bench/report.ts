@@ -1,8 +1,8 @@
-import { PRICES, type CostPerMillion } from './cost-model';
-import type { DemoTiming } from './local-demo';
 import type { BundleSize } from './bundle-size';
-import type { HandlerLogicCost } from './handler-logic';
+import { type CostPerMillion, PRICES } from './cost-model';
 import type { ReplayResult } from './emulator-replay';
+import type { HandlerLogicCost } from './handler-logic';
+import type { DemoTiming } from './local-demo';
 
 /** Figures of one design at one batch size. */
 export interface DesignFigures {
@@ -50,8 +50,21 @@ export interface DesignFigures {
 
 /** Everything one benchmark run measured. */
 export interface BenchReport {
-  readonly machine: { readonly cpus: string; readonly cores: number; readonly memoryGiB: number; readonly node: string; readonly loadAverage: number[]; readonly loadAverageAtEnd?: number[] };
-  readonly corpus: { readonly records: number; readonly distinct: number; readonly contacts: number; readonly dupRatio: number; readonly copies: Record<string, { inBatch: number; crossBatch: number }> };
+  readonly machine: {
+    readonly cpus: string;
+    readonly cores: number;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly loadAverage: number[];
+    readonly loadAverageAtEnd?: number[];
+  };
+  readonly corpus: {
+    readonly records: number;
+    readonly distinct: number;
+    readonly contacts: number;
+    readonly dupRatio: number;
+    readonly copies: Record<string, { inBatch: number; crossBatch: number }>;
+  };
   readonly options: { readonly repeats: number; readonly latencyMs: number; readonly batchSizes: number[] };
   readonly designs: DesignFigures[];
   readonly emulatorReplay?: ReplayResult;
@@ -61,7 +74,10 @@ export interface BenchReport {
   readonly targets: { readonly target: string; readonly measured: string; readonly met: boolean }[];
 }
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 
 /** Evaluates the issue's targets (printed next to the figures; the benchmark never fails on them). */
 export function evaluateTargets(report: Omit<BenchReport, 'targets'>): BenchReport['targets'] {
@@ -72,37 +88,94 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): BenchRepo
     const powertools = at.find((d) => d.design === 'powertools');
     const latency = `${report.options.latencyMs} ms DynamoDB latency`;
     if (naive) {
-      targets.push({ target: `>= 20x naive throughput, ${latency} (batch ${batchSize})`, measured: `${fmt(naive.projectSpeedup, 1)}x`, met: naive.projectSpeedup >= 20 });
-      targets.push({ target: `>= 20x naive by the model (CPU + ${latency}, batch ${batchSize})`, measured: `${fmt(naive.projectSpeedupModel, 1)}x`, met: naive.projectSpeedupModel >= 20 });
-      targets.push({ target: `ahead of naive with no added latency (batch ${batchSize})`, measured: `${fmt(naive.projectSpeedupNoLatency, 1)}x`, met: naive.projectSpeedupNoLatency > 1 });
+      targets.push({
+        target: `>= 20x naive throughput, ${latency} (batch ${batchSize})`,
+        measured: `${fmt(naive.projectSpeedup, 1)}x`,
+        met: naive.projectSpeedup >= 20,
+      });
+      targets.push({
+        target: `>= 20x naive by the model (CPU + ${latency}, batch ${batchSize})`,
+        measured: `${fmt(naive.projectSpeedupModel, 1)}x`,
+        met: naive.projectSpeedupModel >= 20,
+      });
+      targets.push({
+        target: `ahead of naive with no added latency (batch ${batchSize})`,
+        measured: `${fmt(naive.projectSpeedupNoLatency, 1)}x`,
+        met: naive.projectSpeedupNoLatency > 1,
+      });
     }
     if (powertools) {
-      targets.push({ target: `>= 5x Powertools throughput, ${latency} (batch ${batchSize})`, measured: `${fmt(powertools.projectSpeedup, 1)}x`, met: powertools.projectSpeedup >= 5 });
-      targets.push({ target: `>= 5x Powertools by the model (CPU + ${latency}, batch ${batchSize})`, measured: `${fmt(powertools.projectSpeedupModel, 1)}x`, met: powertools.projectSpeedupModel >= 5 });
-      targets.push({ target: `ahead of Powertools with no added latency (batch ${batchSize})`, measured: `${fmt(powertools.projectSpeedupNoLatency, 1)}x`, met: powertools.projectSpeedupNoLatency > 1 });
+      targets.push({
+        target: `>= 5x Powertools throughput, ${latency} (batch ${batchSize})`,
+        measured: `${fmt(powertools.projectSpeedup, 1)}x`,
+        met: powertools.projectSpeedup >= 5,
+      });
+      targets.push({
+        target: `>= 5x Powertools by the model (CPU + ${latency}, batch ${batchSize})`,
+        measured: `${fmt(powertools.projectSpeedupModel, 1)}x`,
+        met: powertools.projectSpeedupModel >= 5,
+      });
+      targets.push({
+        target: `ahead of Powertools with no added latency (batch ${batchSize})`,
+        measured: `${fmt(powertools.projectSpeedupNoLatency, 1)}x`,
+        met: powertools.projectSpeedupNoLatency > 1,
+      });
     }
     const project = at.find((d) => d.design === 'project');
     if (project) {
-      targets.push({ target: `<= 0.06 DynamoDB requests per record (batch ${batchSize})`, measured: fmt(project.dynamodbRequestsPerRecord, 3), met: project.dynamodbRequestsPerRecord <= 0.06 });
-      targets.push({ target: `<= 120 µs CPU per record incl. SDK (batch ${batchSize})`, measured: `${fmt(project.cpuMicrosPerRecord)} µs`, met: project.cpuMicrosPerRecord <= 120 });
-      targets.push({ target: `one full shard at 512 MB with >= 2x headroom (batch ${batchSize})`, measured: `${fmt(project.shardHeadroom, 2)}x`, met: project.shardHeadroom >= 2 });
-      targets.push({ target: `<= 1.0 write per distinct record (batch ${batchSize})`, measured: fmt(project.writeUnitsPerDistinct, 3), met: project.writeUnitsPerDistinct <= 1.0 });
+      targets.push({
+        target: `<= 0.06 DynamoDB requests per record (batch ${batchSize})`,
+        measured: fmt(project.dynamodbRequestsPerRecord, 3),
+        met: project.dynamodbRequestsPerRecord <= 0.06,
+      });
+      targets.push({
+        target: `<= 120 µs CPU per record incl. SDK (batch ${batchSize})`,
+        measured: `${fmt(project.cpuMicrosPerRecord)} µs`,
+        met: project.cpuMicrosPerRecord <= 120,
+      });
+      targets.push({
+        target: `one full shard at 512 MB with >= 2x headroom (batch ${batchSize})`,
+        measured: `${fmt(project.shardHeadroom, 2)}x`,
+        met: project.shardHeadroom >= 2,
+      });
+      targets.push({
+        target: `<= 1.0 write per distinct record (batch ${batchSize})`,
+        measured: fmt(project.writeUnitsPerDistinct, 3),
+        met: project.writeUnitsPerDistinct <= 1.0,
+      });
       const copies = report.corpus.copies[String(batchSize)];
       const inBatchWrites = Math.max(0, project.failedConditionalWrites - copies.crossBatch);
-      targets.push({ target: `0 writes for copies within a batch (batch ${batchSize}, ${copies.inBatch} such copies)`, measured: String(inBatchWrites), met: inBatchWrites === 0 });
+      targets.push({
+        target: `0 writes for copies within a batch (batch ${batchSize}, ${copies.inBatch} such copies)`,
+        measured: String(inBatchWrites),
+        met: inBatchWrites === 0,
+      });
     }
   }
   if (report.handlerLogic) {
     const logic = report.handlerLogic.canonicalMicrosPerRecord;
-    targets.push({ target: '<= 60 µs CPU per record, handler logic without SDK calls (canonical)', measured: `${fmt(logic, 1)} µs`, met: logic <= 60 });
+    targets.push({
+      target: '<= 60 µs CPU per record, handler logic without SDK calls (canonical)',
+      measured: `${fmt(logic, 1)} µs`,
+      met: logic <= 60,
+    });
   }
-  if (report.bundle) targets.push({ target: 'dedup bundle <= 300 KB', measured: `${fmt(report.bundle.bytes / 1024)} KiB`, met: report.bundle.bytes <= 300 * 1024 });
+  if (report.bundle)
+    targets.push({
+      target: 'dedup bundle <= 300 KB',
+      measured: `${fmt(report.bundle.bytes / 1024)} KiB`,
+      met: report.bundle.bytes <= 300 * 1024,
+    });
   if (report.localDemo) {
     const demo = report.localDemo;
     targets.push(
       'skipped' in demo
         ? { target: 'local demo <= 15 s', measured: `not measured: ${demo.skipped}`, met: false }
-        : { target: 'local demo <= 15 s', measured: `${fmt(demo.seconds, 1)} s${demo.exitCode === 0 ? '' : ` (exit ${demo.exitCode})`}`, met: demo.exitCode === 0 && demo.seconds <= 15 },
+        : {
+            target: 'local demo <= 15 s',
+            measured: `${fmt(demo.seconds, 1)} s${demo.exitCode === 0 ? '' : ` (exit ${demo.exitCode})`}`,
+            met: demo.exitCode === 0 && demo.seconds <= 15,
+          },
     );
   }
   return targets;
@@ -124,12 +197,26 @@ export function formatReport(report: BenchReport): string {
     `Machine: ${m.cores} x ${m.cpus}, ${fmt(m.memoryGiB, 1)} GiB, Node ${m.node}, load average at start ${loads(m.loadAverage)}${m.loadAverageAtEnd ? `, at end ${loads(m.loadAverageAtEnd)}` : ''}`,
   );
   const c = report.corpus;
-  out.push(`Corpus: ${c.records} CTRs (~3 KB each), ${c.distinct} distinct (${c.contacts} contacts, 1-3 versions each), duplicate ratio ${c.dupRatio}`);
+  out.push(
+    `Corpus: ${c.records} CTRs (~3 KB each), ${c.distinct} distinct (${c.contacts} contacts, 1-3 versions each), duplicate ratio ${c.dupRatio}`,
+  );
   out.push(`Repeats: ${report.options.repeats}; DynamoDB latency injected: ${report.options.latencyMs} ms per call`);
   out.push('');
   out.push(
     markdownTable(
-      ['design', 'batch', 'records/s (median)', 'project ×', 'DDB req/rec', 'WU/rec', 'WU/distinct', 'Firehose calls/rec', 'CPU µs/rec', 'peak heap MiB', 'forwarded'],
+      [
+        'design',
+        'batch',
+        'records/s (median)',
+        'project ×',
+        'DDB req/rec',
+        'WU/rec',
+        'WU/distinct',
+        'Firehose calls/rec',
+        'CPU µs/rec',
+        'peak heap MiB',
+        'forwarded',
+      ],
       report.designs.map((d) => [
         d.design,
         String(d.batchSize),
@@ -149,7 +236,18 @@ export function formatReport(report: BenchReport): string {
   out.push('Function time and shard headroom at 512 MB Arm (CPU x 1,769/512, plus the injected-latency wait):');
   out.push(
     markdownTable(
-      ['design', 'batch', 'CPU µs/rec incl. SDK', 'stand-in µs/rec (taken out)', 'wait ms/rec', 'function s / 1,000 rec', 'full shards kept up with', 'records/s, no latency', 'model records/s', 'project × (model)'],
+      [
+        'design',
+        'batch',
+        'CPU µs/rec incl. SDK',
+        'stand-in µs/rec (taken out)',
+        'wait ms/rec',
+        'function s / 1,000 rec',
+        'full shards kept up with',
+        'records/s, no latency',
+        'model records/s',
+        'project × (model)',
+      ],
       report.designs.map((d) => [
         d.design,
         String(d.batchSize),
@@ -169,17 +267,41 @@ export function formatReport(report: BenchReport): string {
   const usd = (v: number) => `$${fmt(v, 3)}`;
   out.push(
     markdownTable(
-      ['design', 'batch', 'DDB writes', 'DDB reads', 'Lambda GB-s', 'Lambda requests', 'Firehose ingest', 'Firehose partitioning', 'Kinesis', 'total'],
+      [
+        'design',
+        'batch',
+        'DDB writes',
+        'DDB reads',
+        'Lambda GB-s',
+        'Lambda requests',
+        'Firehose ingest',
+        'Firehose partitioning',
+        'Kinesis',
+        'total',
+      ],
       report.designs.map((d) => {
         const c = d.costPerMillion;
-        return [d.design, String(d.batchSize), usd(c.dynamodbWrites), usd(c.dynamodbReads), usd(c.lambdaCompute), usd(c.lambdaRequests), usd(c.firehoseIngestion), usd(c.firehosePartitioning), usd(c.kinesis), usd(c.total)];
+        return [
+          d.design,
+          String(d.batchSize),
+          usd(c.dynamodbWrites),
+          usd(c.dynamodbReads),
+          usd(c.lambdaCompute),
+          usd(c.lambdaRequests),
+          usd(c.firehoseIngestion),
+          usd(c.firehosePartitioning),
+          usd(c.kinesis),
+          usd(c.total),
+        ];
       }),
     ),
   );
   out.push('');
   if (report.emulatorReplay) {
     const r = report.emulatorReplay;
-    out.push(`Emulator replay into kinesalite (${r.records} CTRs): batched PutRecords ${fmt(r.batchedPerSecond)} records/s, one PutRecord per CTR ${fmt(r.singlePerSecond)} records/s (${fmt(r.batchedPerSecond / r.singlePerSecond, 1)}x)`);
+    out.push(
+      `Emulator replay into kinesalite (${r.records} CTRs): batched PutRecords ${fmt(r.batchedPerSecond)} records/s, one PutRecord per CTR ${fmt(r.singlePerSecond)} records/s (${fmt(r.batchedPerSecond / r.singlePerSecond, 1)}x)`,
+    );
   }
   if (report.handlerLogic) {
     const h = report.handlerLogic;
@@ -187,13 +309,25 @@ export function formatReport(report: BenchReport): string {
       `Handler logic without SDK calls (decode, validate, fingerprint): ${fmt(h.canonicalMicrosPerRecord, 1)} µs/record canonical, ${fmt(h.rawMicrosPerRecord, 1)} µs/record raw; pseudonymizing the delivered line ${fmt(h.pseudonymizeMicrosPerRecord, 1)} µs/record`,
     );
   }
-  if (report.bundle) out.push(`Dedup bundle: ${fmt(report.bundle.bytes / 1024, 1)} KiB minified (${fmt(report.bundle.gzipBytes / 1024, 1)} KiB gzipped), @aws-sdk/* external`);
+  if (report.bundle)
+    out.push(
+      `Dedup bundle: ${fmt(report.bundle.bytes / 1024, 1)} KiB minified (${fmt(report.bundle.gzipBytes / 1024, 1)} KiB gzipped), @aws-sdk/* external`,
+    );
   if (report.localDemo) {
     const d = report.localDemo;
-    out.push('skipped' in d ? `Local demo: not measured (${d.skipped})` : `Local demo (npm start): ${fmt(d.seconds, 1)} s wall, exit code ${d.exitCode}`);
+    out.push(
+      'skipped' in d
+        ? `Local demo: not measured (${d.skipped})`
+        : `Local demo (npm start): ${fmt(d.seconds, 1)} s wall, exit code ${d.exitCode}`,
+    );
   }
   out.push('');
   out.push('Targets (informative; the benchmark does not fail on them):');
-  out.push(markdownTable(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO'])));
+  out.push(
+    markdownTable(
+      ['target', 'measured', 'met'],
+      report.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']),
+    ),
+  );
   return `${out.join('\n')}\n`;
 }

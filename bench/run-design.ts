@@ -6,8 +6,8 @@ import { localDynamoDbClient, localFirehoseClient, localS3Client } from '../loca
 import { countRequests, type RequestCounts } from './counters';
 import type { DedupDesign, DesignTargets } from './design';
 import { injectLatency } from './latency';
-import { collectGarbage, cpuMicros, MemorySampler, type MemoryPeak } from './measure';
-import { inMemoryFirehoseClient, type FirehoseStubStats } from './stubs/in-memory-transport';
+import { collectGarbage, cpuMicros, type MemoryPeak, MemorySampler } from './measure';
+import { type FirehoseStubStats, inMemoryFirehoseClient } from './stubs/in-memory-transport';
 
 /** One pass of a design over every event of the corpus. */
 export interface DesignRun {
@@ -27,7 +27,13 @@ export interface DesignRun {
 
 /** Where the clients of a run point. */
 export type Backend =
-  | { readonly kind: 'local'; readonly dynamodbEndpoint: string; readonly firehoseEndpoint: string; readonly s3Endpoint: string; readonly latencyMs: number }
+  | {
+      readonly kind: 'local';
+      readonly dynamodbEndpoint: string;
+      readonly firehoseEndpoint: string;
+      readonly s3Endpoint: string;
+      readonly latencyMs: number;
+    }
   /** For CPU figures: DynamoDB in its own process (its CPU is not this process's), Firehose in memory. */
   | { readonly kind: 'cpu'; readonly dynamodbEndpoint: string };
 
@@ -57,7 +63,11 @@ export async function runDesign(
     dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
     ({ client: firehose, stats: standIn } = inMemoryFirehoseClient());
     // No design writes to S3 on this corpus (no malformed records); a client that would fail is enough.
-    s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://s3.stub.invalid', credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' } });
+    s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: 'http://s3.stub.invalid',
+      credentials: { accessKeyId: 'STUB', secretAccessKey: 'STUB' },
+    });
   }
   const tableName = `${design.id}-${++tableSerial}`;
   await design.createTable(dynamodb, tableName);
@@ -78,7 +88,16 @@ export async function runDesign(
       }
     });
     const standInCpuUs = standIn?.cpuUs ?? 0;
-    return { wallMs, cpuUs: cpuUs - standInCpuUs, standInCpuUs, latencyWaitMs: latency.waitedMs(), dynamodb: dynamoCounter.counts, firehose: firehoseCounter.counts, failures, memory: sampler.stop() };
+    return {
+      wallMs,
+      cpuUs: cpuUs - standInCpuUs,
+      standInCpuUs,
+      latencyWaitMs: latency.waitedMs(),
+      dynamodb: dynamoCounter.counts,
+      firehose: firehoseCounter.counts,
+      failures,
+      memory: sampler.stop(),
+    };
   } finally {
     sampler.stop();
     for (const client of [dynamodb, firehose, s3]) client.destroy();

@@ -10,18 +10,24 @@ import { powertoolsDesign } from './baselines/powertools';
 import { measureBundleSize } from './bundle-size';
 import { renderBarChart } from './chart';
 import { copyCounts, generateCorpus } from './corpus';
+import {
+  costPerMillion,
+  type DesignUsage,
+  functionSecondsPer1000,
+  shardHeadroom,
+  type TrafficShape,
+} from './cost-model';
 import type { DedupDesign } from './design';
 import { measureEmulatorReplay } from './emulator-replay';
 import { measureHandlerLogic } from './handler-logic';
 import { toKinesisEvents } from './kinesis-event';
 import { timeLocalDemo } from './local-demo';
-import { costPerMillion, functionSecondsPer1000, shardHeadroom, type DesignUsage, type TrafficShape } from './cost-model';
 import { BENCH_NAMES, startBenchServers } from './local-servers';
 import { median } from './measure';
-import { BENCH_HELP, BenchUsageError, parseBenchOptions, type BenchOptions } from './options';
+import { BENCH_HELP, type BenchOptions, BenchUsageError, parseBenchOptions } from './options';
 import { projectDesign } from './project-design';
-import { evaluateTargets, formatReport, type BenchReport, type DesignFigures } from './report';
-import { runDesign, type DesignRun } from './run-design';
+import { type BenchReport, type DesignFigures, evaluateTargets, formatReport } from './report';
+import { type DesignRun, runDesign } from './run-design';
 
 const DESIGNS: readonly DedupDesign[] = [projectDesign, naiveDesign, powertoolsDesign];
 const MiB = 1024 * 1024;
@@ -32,7 +38,10 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   const loadAverage = loadavg();
   const corpus = generateCorpus({ records: options.records, dupRatio: options.dupRatio });
   const n = corpus.records.length;
-  const traffic: TrafficShape = { averageRecordBytes: corpus.records.reduce((sum, r) => sum + r.length, 0) / n, distinctShare: corpus.distinct / n };
+  const traffic: TrafficShape = {
+    averageRecordBytes: corpus.records.reduce((sum, r) => sum + r.length, 0) / n,
+    distinctShare: corpus.distinct / n,
+  };
   log(`corpus: ${n} records, ${corpus.distinct} distinct; starting local servers`);
   const servers = await startBenchServers();
   const targets = { deliveryStreamName: BENCH_NAMES.deliveryStreamName, bucketName: BENCH_NAMES.bucketName };
@@ -44,7 +53,13 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       const events = toKinesisEvents(corpus.records, batchSize);
       copies[String(batchSize)] = copyCounts(corpus.records, batchSize);
       // Warm-up: load modules and JIT every design once, so the first design measured is not penalised.
-      for (const design of DESIGNS) await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets);
+      for (const design of DESIGNS)
+        await runDesign(
+          design,
+          toKinesisEvents(corpus.records.slice(0, 200), batchSize),
+          { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb },
+          targets,
+        );
 
       const local = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
       const memory = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
@@ -54,15 +69,27 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
           const run = await runDesign(
             design,
             events,
-            { kind: 'local', dynamodbEndpoint: servers.endpoints.dynamodb, firehoseEndpoint: servers.endpoints.firehose, s3Endpoint: servers.endpoints.s3, latencyMs: options.latencyMs },
+            {
+              kind: 'local',
+              dynamodbEndpoint: servers.endpoints.dynamodb,
+              firehoseEndpoint: servers.endpoints.firehose,
+              s3Endpoint: servers.endpoints.s3,
+              latencyMs: options.latencyMs,
+            },
             targets,
           );
           local.get(design.id)!.push(run);
           // The local Firehose endpoint runs in this process and writes its buffers (partitioning, gzip, S3)
           // up to a second after the last record: let it finish now, or that work lands in the CPU run below.
           await servers.firehose.flush();
-          memory.get(design.id)!.push(await runDesign(design, events, { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets));
-          log(`batch ${batchSize}, repeat ${r + 1}/${options.repeats}, ${design.id}: ${Math.round((n * 1000) / run.wallMs)} records/s`);
+          memory
+            .get(design.id)!
+            .push(
+              await runDesign(design, events, { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets),
+            );
+          log(
+            `batch ${batchSize}, repeat ${r + 1}/${options.repeats}, ${design.id}: ${Math.round((n * 1000) / run.wallMs)} records/s`,
+          );
         }
       }
       const projectRps = median(local.get(projectDesign.id)!.map((run) => (n * 1000) / run.wallMs));
@@ -134,7 +161,14 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     localDemo = await timeLocalDemo();
   }
   const report: Omit<BenchReport, 'targets'> = {
-    machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 1024 ** 3, node: process.version, loadAverage, loadAverageAtEnd: loadavg() },
+    machine: {
+      cpus: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: totalmem() / 1024 ** 3,
+      node: process.version,
+      loadAverage,
+      loadAverageAtEnd: loadavg(),
+    },
     corpus: { records: n, distinct: corpus.distinct, contacts: corpus.contacts, dupRatio: options.dupRatio, copies },
     options: { repeats: options.repeats, latencyMs: options.latencyMs, batchSizes: options.batchSizes },
     designs: figures,
@@ -170,7 +204,9 @@ async function main(): Promise<number> {
       'records/s',
       options.batchSizes.map((batchSize) => ({
         label: `batch size ${batchSize}`,
-        values: report.designs.filter((d) => d.batchSize === batchSize).map((d) => ({ series: d.design, value: d.recordsPerSecond })),
+        values: report.designs
+          .filter((d) => d.batchSize === batchSize)
+          .map((d) => ({ series: d.design, value: d.recordsPerSecond })),
       })),
     );
     await writeFile(options.chart, svg);

@@ -87,7 +87,15 @@ async function main(): Promise<void> {
     const child = spawn(
       '/usr/bin/time',
       [
-        ...['-f', '%M %U %S', '-o', join(dir, 'rss'), process.execPath, join(__dirname, '..', 'local', 'cli', 'ctr.js'), 'local'],
+        ...[
+          '-f',
+          '%M %U %S',
+          '-o',
+          join(dir, 'rss'),
+          process.execPath,
+          join(__dirname, '..', 'local', 'cli', 'ctr.js'),
+          'local',
+        ],
         ...['--input', input, '--out', join(dir, 'out'), '--verify', '--json', '--dynamodb', values.dynamodb],
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -98,7 +106,12 @@ async function main(): Promise<void> {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     tree.stop();
     const seconds = (Date.now() - started) / 1000;
-    const [maxRssKiB, userSeconds, systemSeconds] = readFileSync(join(dir, 'rss'), 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    const [maxRssKiB, userSeconds, systemSeconds] = readFileSync(join(dir, 'rss'), 'utf8')
+      .trim()
+      .split('\n')
+      .pop()!
+      .split(' ')
+      .map(Number);
     const peakRss = Math.max(tree.peakTotalRssBytes, maxRssKiB * 1024);
     const cpuSeconds = userSeconds + systemSeconds;
     // On failure `ctr --json` prints only `error` (and the exit code).
@@ -111,22 +124,46 @@ async function main(): Promise<void> {
     const processes = [...tree.byProcess].filter(([name]) => !name.startsWith('time '));
     const rate = records / seconds;
     const row = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(24)}${value}\n`);
-    process.stdout.write(`\nctr local --verify on ${records} CTRs (${(bytes / 1024 ** 2).toFixed(0)} MiB, ${distinct} distinct)\n`);
-    row('machine', `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`);
+    process.stdout.write(
+      `\nctr local --verify on ${records} CTRs (${(bytes / 1024 ** 2).toFixed(0)} MiB, ${distinct} distinct)\n`,
+    );
+    row(
+      'machine',
+      `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`,
+    );
     row('exit code', String(code));
     row('elapsed', `${seconds.toFixed(0)} s`);
-    row('records/s', `${rate.toFixed(0)} (target >= ${TARGETS.recordsPerSecond}: ${rate >= TARGETS.recordsPerSecond ? 'met' : 'not met'})`);
+    row(
+      'records/s',
+      `${rate.toFixed(0)} (target >= ${TARGETS.recordsPerSecond}: ${rate >= TARGETS.recordsPerSecond ? 'met' : 'not met'})`,
+    );
     row('claims table', summary.claimsServer ?? 'unknown (the run failed)');
-    row('CPU', `${cpuSeconds.toFixed(0)} s (user ${userSeconds.toFixed(0)}, system ${systemSeconds.toFixed(0)}): ${((cpuSeconds / records) * 1000).toFixed(2)} s per 1,000 records, ${(cpuSeconds / seconds).toFixed(2)} cores busy`);
-    for (const [name, p] of processes) row(`  ${name}`, `${p.cpuSeconds.toFixed(0)} s CPU (last sample), peak RSS ${(p.peakRssBytes / 1024 ** 2).toFixed(0)} MiB`);
+    row(
+      'CPU',
+      `${cpuSeconds.toFixed(0)} s (user ${userSeconds.toFixed(0)}, system ${systemSeconds.toFixed(0)}): ${((cpuSeconds / records) * 1000).toFixed(2)} s per 1,000 records, ${(cpuSeconds / seconds).toFixed(2)} cores busy`,
+    );
+    for (const [name, p] of processes)
+      row(
+        `  ${name}`,
+        `${p.cpuSeconds.toFixed(0)} s CPU (last sample), peak RSS ${(p.peakRssBytes / 1024 ** 2).toFixed(0)} MiB`,
+      );
     // On 2 idle cores a run can go no faster than its CPU allows: the total spread over both cores, and no
     // process faster than its own CPU (Node's JavaScript runs on one thread). An upper bound, not a measurement.
     const bound = Math.max(cpuSeconds / 2, ...processes.map(([, p]) => p.cpuSeconds));
-    row('CPU bound, 2 idle cores', `<= ${(records / bound).toFixed(0)} records/s (records / max(CPU / 2, busiest process's CPU))`);
-    row('peak RSS', `${(peakRss / 1024 ** 2).toFixed(0)} MiB, all processes (target <= 1024: ${peakRss <= TARGETS.peakRssBytes ? 'met' : 'not met'})`);
+    row(
+      'CPU bound, 2 idle cores',
+      `<= ${(records / bound).toFixed(0)} records/s (records / max(CPU / 2, busiest process's CPU))`,
+    );
+    row(
+      'peak RSS',
+      `${(peakRss / 1024 ** 2).toFixed(0)} MiB, all processes (target <= 1024: ${peakRss <= TARGETS.peakRssBytes ? 'met' : 'not met'})`,
+    );
     if (summary.verify) {
       row('delivered', `${summary.delivered} of ${summary.verify.expectedDistinct} expected`);
-      row('verify', `${summary.verify.ok ? 'OK' : 'FAILED'}: lost ${summary.verify.lost}, duplicated ${summary.verify.duplicated}`);
+      row(
+        'verify',
+        `${summary.verify.ok ? 'OK' : 'FAILED'}: lost ${summary.verify.lost}, duplicated ${summary.verify.duplicated}`,
+      );
     } else row('verify', `not reached: ${summary.error ?? 'no summary'}`);
   } finally {
     if (values.keep) process.stderr.write(`kept ${dir}\n`);

@@ -20,7 +20,8 @@ export class EnvReader {
   /** A setting that must be present; `what` says what it names, for the message. */
   public required(name: string, what?: string): string {
     const value = this.optional(name);
-    if (value === undefined) this.problems.push(what ? `${name} is not set: it must name ${what}` : `${name} is required`);
+    if (value === undefined)
+      this.problems.push(what ? `${name} is not set: it must name ${what}` : `${name} is required`);
     return value ?? '';
   }
 

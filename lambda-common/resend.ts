@@ -20,7 +20,12 @@ export interface ResendOptions extends BackoffSettings {
   /** Waits before a resend; tests pass one that does not wait. @default setTimeout */
   readonly sleep?: Sleep;
   /** Called before each resend round, for a log line (counts and codes only). @default none */
-  readonly onResend?: (round: { attempt: number; items: number; codes: Record<string, number>; delayMs: number }) => void;
+  readonly onResend?: (round: {
+    attempt: number;
+    items: number;
+    codes: Record<string, number>;
+    delayMs: number;
+  }) => void;
 }
 
 /** Outcome of {@link sendWithResend}: every item is in exactly one of `accepted` and `rejected`. */

@@ -1,26 +1,31 @@
 import { CfnOutput, Duration, type Size, Stack, type StackProps } from 'aws-cdk-lib';
-import { InvalidSettingError } from './errors';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DeliveryReceipts } from '../lambda-dedup/src/config';
+import {
+  DEDUP_SERVICE_NAME,
+  DEFAULT_QUARANTINE_PREFIX,
+  DEFAULT_WINDOW_SECONDS,
+  METRICS_NAMESPACE,
+} from '../lambda-dedup/src/constants';
 import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
-import { DEDUP_SERVICE_NAME, DEFAULT_QUARANTINE_PREFIX, DEFAULT_WINDOW_SECONDS, METRICS_NAMESPACE } from '../lambda-dedup/src/constants';
+import { ConnectStorage } from './connect-storage';
 import { CtrCatalog } from './ctr-catalog';
-import { ATHENA_RESULTS_PREFIX } from './definitions/catalog-names';
 import { CtrDeliveryStream } from './ctr-delivery-stream';
 import { CtrStream } from './ctr-stream';
-import { ConnectStorage } from './connect-storage';
 import { DedupFunction } from './dedup-function';
 import { DedupTable } from './dedup-table';
+import { ATHENA_RESULTS_PREFIX } from './definitions/catalog-names';
 import { DELIVERY_LAYOUT, staticRoot } from './definitions/delivery-layout';
-import { EmulatorFunction } from './emulator-function';
 import type { EventSourceSettings } from './definitions/event-source-settings';
+import { EmulatorFunction } from './emulator-function';
+import { InvalidSettingError } from './errors';
 import { PipelineMonitoring } from './pipeline-monitoring';
-import { SecureBucket } from './secure-bucket';
 import { PseudonymizationKey } from './pseudonymization-key';
 import { restrictQuarantineReads } from './quarantine-access';
+import { SecureBucket } from './secure-bucket';
 
 const S3_ACCESS_LOGS_BY_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
 
@@ -236,7 +241,10 @@ export class CallCenterAnalyticsStack extends Stack {
       destroyOnRemoval,
     });
     restrictQuarantineReads(this.buckets.quarantine, DEFAULT_QUARANTINE_PREFIX, props.quarantineReaders ?? []);
-    this.pseudonymizationKey = props.pseudonymize === false ? undefined : new PseudonymizationKey(this, 'PseudonymizationKey', { destroyOnRemoval });
+    this.pseudonymizationKey =
+      props.pseudonymize === false
+        ? undefined
+        : new PseudonymizationKey(this, 'PseudonymizationKey', { destroyOnRemoval });
     this.dedup = new DedupFunction(this, 'Dedup', {
       pseudonymizationSecret: this.pseudonymizationKey?.secret,
       pseudonymizedPaths: props.pseudonymizedPaths,
@@ -270,13 +278,18 @@ export class CallCenterAnalyticsStack extends Stack {
   }
 
   /** Every bucket logs its access to the access-log bucket; data and results have lifecycle rules. */
-  private createBuckets(props: CallCenterAnalyticsStackProps, destroyOnRemoval: boolean): CallCenterAnalyticsStack['buckets'] {
+  private createBuckets(
+    props: CallCenterAnalyticsStackProps,
+    destroyOnRemoval: boolean,
+  ): CallCenterAnalyticsStack['buckets'] {
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
       destroyOnRemoval,
       lifecycleRules: [{ id: 'expire-logs', expiration: props.accessLogsExpiration ?? Duration.days(365) }],
     }).bucket;
-    const bucket = (bucketId: string, rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {}) =>
-      new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
+    const bucket = (
+      bucketId: string,
+      rest: Omit<ConstructorParameters<typeof SecureBucket>[2], 'destroyOnRemoval'> = {},
+    ) => new SecureBucket(this, bucketId, { accessLogsBucket: accessLogs, destroyOnRemoval, ...rest }).bucket;
     return {
       accessLogs,
       data: bucket('Data', {
@@ -285,7 +298,12 @@ export class CallCenterAnalyticsStack extends Stack {
             // The source-record backup is read only to re-fill a column after a schema change (docs/parquet.md).
             id: 'backup-to-cold-storage',
             prefix: staticRoot(DELIVERY_LAYOUT.backupPrefix),
-            transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: props.backupTransitionAfter ?? Duration.days(30) }],
+            transitions: [
+              {
+                storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                transitionAfter: props.backupTransitionAfter ?? Duration.days(30),
+              },
+            ],
             expiration: props.backupExpiration,
           },
           {
@@ -365,6 +383,10 @@ function refuseRetentionBeyondWindow(retention: Duration | undefined, window: Du
   const retentionSeconds = (retention ?? Duration.hours(24)).toSeconds();
   const windowSeconds = window?.toSeconds() ?? DEFAULT_WINDOW_SECONDS;
   if (retentionSeconds > windowSeconds) {
-    throw new InvalidSettingError('streamRetention', `at most the dedup window (${windowSeconds} s), or a replay of older records delivers them again`, `${retentionSeconds} s`);
+    throw new InvalidSettingError(
+      'streamRetention',
+      `at most the dedup window (${windowSeconds} s), or a replay of older records delivers them again`,
+      `${retentionSeconds} s`,
+    );
   }
 }

@@ -4,10 +4,15 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NAMED_QUERIES, VIEWS } from '../analytics/definitions';
-import { DEFAULT_TIME_ZONE, InvalidTimeZoneError, checkTimeZone, withTimeZone } from '../analytics/time-zone';
-import { CTR_COLUMNS, toGlueType } from './definitions/ctr-schema';
-import { ATHENA_ENGINE_VERSION, ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME, catalogNames } from './definitions/catalog-names';
+import { checkTimeZone, DEFAULT_TIME_ZONE, InvalidTimeZoneError, withTimeZone } from '../analytics/time-zone';
 import { CtrViews } from './ctr-views';
+import {
+  ATHENA_ENGINE_VERSION,
+  ATHENA_RESULTS_PREFIX,
+  CTR_TABLE_NAME,
+  catalogNames,
+} from './definitions/catalog-names';
+import { CTR_COLUMNS, toGlueType } from './definitions/ctr-schema';
 import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 import { InvalidSettingError } from './errors';
 import { CtrNamedQueries } from './named-queries';
@@ -128,7 +133,10 @@ export class CtrCatalog extends Construct {
           columns: CTR_COLUMNS.map((c) => ({ name: c.name.toLowerCase(), type: toGlueType(c.type) })),
           inputFormat: PARQUET_STORAGE.inputFormat,
           outputFormat: PARQUET_STORAGE.outputFormat,
-          serdeInfo: { serializationLibrary: PARQUET_STORAGE.serializationLibrary, parameters: { 'serialization.format': '1' } },
+          serdeInfo: {
+            serializationLibrary: PARQUET_STORAGE.serializationLibrary,
+            parameters: { 'serialization.format': '1' },
+          },
         },
       },
     });
@@ -161,7 +169,8 @@ function stackTimeZone(timeZone: string | undefined): string {
   try {
     return checkTimeZone(timeZone ?? DEFAULT_TIME_ZONE);
   } catch (err) {
-    if (err instanceof InvalidTimeZoneError) throw new InvalidSettingError('timeZone', 'an IANA time zone name such as "Asia/Seoul"', timeZone);
+    if (err instanceof InvalidTimeZoneError)
+      throw new InvalidSettingError('timeZone', 'an IANA time zone name such as "Asia/Seoul"', timeZone);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { Aws, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
-import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -103,7 +103,9 @@ export class CtrDeliveryStream extends Construct {
           loggingConfig: new firehose.EnableLogging(this.logGroup),
         },
         processors: [
-          firehose.MetadataExtractionProcessor.jq16({ [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery }),
+          firehose.MetadataExtractionProcessor.jq16({
+            [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery,
+          }),
         ],
         loggingConfig: new firehose.EnableLogging(this.logGroup),
         role: this.role.withoutPolicyUpdates(),
@@ -113,7 +115,8 @@ export class CtrDeliveryStream extends Construct {
     // The L2 always adds its Firehose CIDR-block mapping (used only by VPC destinations such as Redshift).
     Validations.of(Stack.of(this)).acknowledge({
       id: 'CloudFormation-Validate::W7001',
-      reason: 'Unused mapping awscdkawskinesisfirehoseCidrBlocks is emitted by the Firehose L2 for every delivery stream; an S3 destination never reads it.',
+      reason:
+        'Unused mapping awscdkawskinesisfirehoseCidrBlocks is emitted by the Firehose L2 for every delivery stream; an S3 destination never reads it.',
     });
   }
 

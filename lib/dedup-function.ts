@@ -1,8 +1,8 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -10,7 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
+import type { DeliveryReceipts } from '../lambda-dedup/src/config';
 import {
   DEDUP_ENV,
   DEDUP_SERVICE_NAME,
@@ -20,11 +20,11 @@ import {
   DEFAULT_WINDOW_SECONDS,
   METRICS_NAMESPACE,
 } from '../lambda-dedup/src/constants';
-import type { DeliveryReceipts } from '../lambda-dedup/src/config';
-import { InvalidSettingError } from './errors';
+import type { FingerprintMode } from '../lambda-dedup/src/fingerprint';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from './definitions/event-source-settings';
-import { createProjectFunction } from './project-function';
+import { InvalidSettingError } from './errors';
 import { nagArn, XRAY_WILDCARD_REASON } from './nag-ids';
+import { createProjectFunction } from './project-function';
 import { S3FailureDestination } from './s3-failure-destination';
 
 /** Props of {@link DedupFunction}. */
@@ -135,7 +135,11 @@ export class DedupFunction extends Construct {
       throw new InvalidSettingError('dedupWindow', 'at least one whole second', windowSeconds);
     }
 
-    ({ function: this.function, logGroup: this.logGroup, role: this.role } = createProjectFunction(this, {
+    ({
+      function: this.function,
+      logGroup: this.logGroup,
+      role: this.role,
+    } = createProjectFunction(this, {
       entry: 'lambda-dedup/src/index.ts',
       description: 'Drops exact duplicate CTRs and forwards first-seen ones to Firehose',
       memorySize: props.memorySize ?? 512,
@@ -175,7 +179,6 @@ export class DedupFunction extends Construct {
         resources: [props.quarantineBucket.arnForObjects(`${quarantinePrefix}*`)],
       }),
     );
-
   }
 
   private connectStream(props: DedupFunctionProps, settings: EventSourceSettings): sources.KinesisEventSource {
@@ -193,7 +196,6 @@ export class DedupFunction extends Construct {
     });
     this.function.addEventSource(source);
     return source;
-
   }
 
   private acknowledgeFindings(props: DedupFunctionProps, quarantinePrefix: string): void {
@@ -201,7 +203,8 @@ export class DedupFunction extends Construct {
     Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_WILDCARD_REASON });
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(props.quarantineBucket)}/${quarantinePrefix}*]`,
-      reason: 'Quarantined records get one object each under a generated key; PutObject is scoped to the quarantine prefix.',
+      reason:
+        'Quarantined records get one object each under a generated key; PutObject is scoped to the quarantine prefix.',
     });
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn(props.failureBucket)}/*]`,
@@ -213,13 +216,17 @@ export class DedupFunction extends Construct {
       id: 'Serverless-LambdaDLQ',
       reason:
         'Invoked only synchronously by the Kinesis event source mapping; a DLQ applies to asynchronous ' +
-        'invocations. Failed batches go to the mapping\'s S3 on-failure destination instead, records included.',
+        "invocations. Failed batches go to the mapping's S3 on-failure destination instead, records included.",
     });
   }
 }
 
 /** The function's environment: every setting by its DEDUP_ENV name, defaults resolved here. */
-function dedupEnvironment(props: DedupFunctionProps, quarantinePrefix: string, windowSeconds: number): Record<string, string> {
+function dedupEnvironment(
+  props: DedupFunctionProps,
+  quarantinePrefix: string,
+  windowSeconds: number,
+): Record<string, string> {
   return {
     [DEDUP_ENV.tableName]: props.table.tableName,
     [DEDUP_ENV.deliveryStreamName]: props.deliveryStream.deliveryStreamName,
@@ -231,7 +238,9 @@ function dedupEnvironment(props: DedupFunctionProps, quarantinePrefix: string, w
     [DEDUP_ENV.deliveryReceipts]: props.deliveryReceipts ?? 'batch',
     [DEDUP_ENV.deliveryAttempts]: String(props.deliveryAttempts ?? DEFAULT_DELIVERY_ATTEMPTS),
     [DEDUP_ENV.pseudonymize]: props.pseudonymizationSecret ? 'on' : 'off',
-    ...(props.pseudonymizationSecret ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn } : {}),
+    ...(props.pseudonymizationSecret
+      ? { [DEDUP_ENV.pseudonymizationSecretId]: props.pseudonymizationSecret.secretArn }
+      : {}),
     ...(props.pseudonymizedPaths?.length ? { [DEDUP_ENV.pseudonymizedPaths]: props.pseudonymizedPaths.join(',') } : {}),
     POWERTOOLS_SERVICE_NAME: DEDUP_SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -5,8 +5,8 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
-import { createProjectFunction } from './project-function';
 import { XRAY_WILDCARD_REASON } from './nag-ids';
+import { createProjectFunction } from './project-function';
 
 /** Props of {@link EmulatorFunction}. */
 export interface EmulatorFunctionProps {
@@ -48,7 +48,11 @@ export class EmulatorFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: EmulatorFunctionProps) {
     super(scope, id);
-    ({ function: this.function, logGroup: this.logGroup, role: this.role } = createProjectFunction(this, {
+    ({
+      function: this.function,
+      logGroup: this.logGroup,
+      role: this.role,
+    } = createProjectFunction(this, {
       entry: 'lambda-emulator/src/index.ts',
       description: 'Puts sample CTRs into the CTR stream (stands in for Amazon Connect)',
       memorySize: props.memorySize ?? 256,

@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
-import * as glue from 'aws-cdk-lib/aws-glue';
+import type { Stack } from 'aws-cdk-lib';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
-import { CTR_COLUMNS, serdeKeyMappings, type Field } from './definitions/ctr-schema';
+import { CTR_COLUMNS, type Field, serdeKeyMappings } from './definitions/ctr-schema';
 
 /** Glue storage descriptor settings of a Parquet table (Athena's Parquet SerDe). */
 export const PARQUET_STORAGE = {
@@ -26,7 +26,10 @@ export function columnToJsonKeyMappings(columns: readonly Field[] = CTR_COLUMNS)
  * its exact JSON key.
  */
 export function ctrInputFormat(): firehose.OpenXJsonInputFormat {
-  return new firehose.OpenXJsonInputFormat({ lowercaseColumnNames: false, columnToJsonKeyMappings: columnToJsonKeyMappings() });
+  return new firehose.OpenXJsonInputFormat({
+    lowercaseColumnNames: false,
+    columnToJsonKeyMappings: columnToJsonKeyMappings(),
+  });
 }
 
 /**

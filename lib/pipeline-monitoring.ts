@@ -96,7 +96,11 @@ export class PipelineMonitoring extends Construct {
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(5),
     });
-    const atLeastOne = { threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD };
+    const atLeastOne = {
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    };
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
     return {
       iteratorAge: this.alarm(m.iteratorAge, 'IteratorAgeAlarm', {
@@ -114,7 +118,10 @@ export class PipelineMonitoring extends Construct {
         alarmDescription: 'Records gave up retrying and were written to the failure bucket: replay them',
         ...atLeastOne,
       }),
-      quarantined: this.alarm(quarantined, 'QuarantineAlarm', { alarmDescription: 'Malformed or oversized CTRs were quarantined', ...atLeastOne }),
+      quarantined: this.alarm(quarantined, 'QuarantineAlarm', {
+        alarmDescription: 'Malformed or oversized CTRs were quarantined',
+        ...atLeastOne,
+      }),
       deliveryFreshness: this.alarm(m.freshness, 'DeliveryFreshnessAlarm', {
         alarmDescription: `Firehose has held records for more than ${freshnessSeconds} s without delivering them to S3`,
         threshold: freshnessSeconds,
@@ -124,10 +131,14 @@ export class PipelineMonitoring extends Construct {
       // Records that fail the Parquet conversion never reach the table (they go to the error prefix's
       // format-conversion-failed/ folder); the source-record backup still holds them.
       conversionFailures: this.alarm(
-        props.deliveryStream.metric('FailedConversion.Records', { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+        props.deliveryStream.metric('FailedConversion.Records', {
+          statistic: cloudwatch.Stats.SUM,
+          period: Duration.minutes(5),
+        }),
         'ConversionFailuresAlarm',
         {
-          alarmDescription: 'Firehose could not convert CTRs to Parquet: they are under firehose-errors/format-conversion-failed/ and backup/, not in the table',
+          alarmDescription:
+            'Firehose could not convert CTRs to Parquet: they are under firehose-errors/format-conversion-failed/ and backup/, not in the table',
           ...atLeastOne,
         },
       ),
@@ -135,13 +146,21 @@ export class PipelineMonitoring extends Construct {
   }
 
   /** An alarm that treats missing data as fine: no traffic is not a failure. */
-  private alarm(metric: cloudwatch.Metric, id: string, options: Omit<cloudwatch.CreateAlarmOptions, 'treatMissingData'>): cloudwatch.Alarm {
+  private alarm(
+    metric: cloudwatch.Metric,
+    id: string,
+    options: Omit<cloudwatch.CreateAlarmOptions, 'treatMissingData'>,
+  ): cloudwatch.Alarm {
     return metric.createAlarm(this, id, { ...options, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
   }
 
   /** Sends alarm and OK notifications to the given topic, or to one created for `alarmEmail`. */
   private notify(props: PipelineMonitoringProps): sns.ITopic | undefined {
-    const createdTopic = props.alarmTopic ? undefined : props.alarmEmail ? this.createTopic(props.destroyOnRemoval ?? false) : undefined;
+    const createdTopic = props.alarmTopic
+      ? undefined
+      : props.alarmEmail
+        ? this.createTopic(props.destroyOnRemoval ?? false)
+        : undefined;
     const topic = props.alarmTopic ?? createdTopic;
     if (createdTopic) allowAlarmsToPublish(createdTopic, Object.values(this.alarms));
     if (topic) {
@@ -180,14 +199,14 @@ export class PipelineMonitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Stream: incoming records',
             width: 12,
-            left: [props.stream.metricIncomingRecords({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) })],
+            left: [
+              props.stream.metricIncomingRecords({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(1) }),
+            ],
           }),
         ],
         this.functionRow(fn, m, iteratorAgeMs),
         this.deliveryRow(props, m, freshnessSeconds),
-        [
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) }),
-        ],
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) })],
       ],
     });
   }
@@ -218,7 +237,11 @@ export class PipelineMonitoring extends Construct {
     ];
   }
 
-  private deliveryRow(props: PipelineMonitoringProps, m: PipelineMetrics, freshnessSeconds: number): cloudwatch.IWidget[] {
+  private deliveryRow(
+    props: PipelineMonitoringProps,
+    m: PipelineMetrics,
+    freshnessSeconds: number,
+  ): cloudwatch.IWidget[] {
     const { deliverySuccess, resends, freshness } = m;
     return [
       new cloudwatch.GraphWidget({
@@ -296,47 +319,47 @@ function thresholds(props: PipelineMonitoringProps) {
 }
 
 function pipelineMetrics(props: PipelineMonitoringProps) {
-    const fn = props.dedupFunction;
-    // Labels only on graph copies: a labelled metric turns an alarm into a metric-math alarm.
-    const custom = (metricName: string, label: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metricsNamespace,
-        metricName,
-        dimensionsMap: { service: props.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(1),
-      }).with({ label });
-    const labels: Record<string, string> = {
-      [DEDUP_METRICS.recordsIn]: 'Records in',
-      [DEDUP_METRICS.forwarded]: 'Forwarded',
-      [DEDUP_METRICS.duplicatesInBatch]: 'Duplicates (same batch)',
-      [DEDUP_METRICS.duplicatesStored]: 'Duplicates (seen before)',
-      [DEDUP_METRICS.quarantined]: 'Quarantined',
-      [DEDUP_METRICS.failures]: 'Failed (retried)',
-    };
-    // Every counter the function emits is graphed, including ones added after this construct.
-    const counters = Object.values(DEDUP_METRICS)
-      .filter((name) => name !== DEDUP_METRICS.resends)
-      .map((name) => custom(name, labels[name] ?? name));
-    const resends = custom(DEDUP_METRICS.resends, 'Firehose resends');
-
-    const iteratorAge = fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) });
-    const errors = fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
-    const freshness = props.deliveryStream.metric('DeliveryToS3.DataFreshness', {
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period: Duration.minutes(5),
-    });
-    const deliverySuccess = props.deliveryStream.metric('DeliveryToS3.Success', {
-      statistic: cloudwatch.Stats.AVERAGE,
-      period: Duration.minutes(5),
-    });
-    const failedBatchPuts = new cloudwatch.Metric({
-      namespace: 'AWS/S3',
-      metricName: 'PutRequests',
-      dimensionsMap: { BucketName: props.failureBucket.bucketName, FilterId: props.failureBucketMetricsFilterId },
+  const fn = props.dedupFunction;
+  // Labels only on graph copies: a labelled metric turns an alarm into a metric-math alarm.
+  const custom = (metricName: string, label: string) =>
+    new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName,
+      dimensionsMap: { service: props.serviceName },
       statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
+      period: Duration.minutes(1),
+    }).with({ label });
+  const labels: Record<string, string> = {
+    [DEDUP_METRICS.recordsIn]: 'Records in',
+    [DEDUP_METRICS.forwarded]: 'Forwarded',
+    [DEDUP_METRICS.duplicatesInBatch]: 'Duplicates (same batch)',
+    [DEDUP_METRICS.duplicatesStored]: 'Duplicates (seen before)',
+    [DEDUP_METRICS.quarantined]: 'Quarantined',
+    [DEDUP_METRICS.failures]: 'Failed (retried)',
+  };
+  // Every counter the function emits is graphed, including ones added after this construct.
+  const counters = Object.values(DEDUP_METRICS)
+    .filter((name) => name !== DEDUP_METRICS.resends)
+    .map((name) => custom(name, labels[name] ?? name));
+  const resends = custom(DEDUP_METRICS.resends, 'Firehose resends');
 
-    return { counters, resends, iteratorAge, errors, freshness, deliverySuccess, failedBatchPuts };
+  const iteratorAge = fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) });
+  const errors = fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+  const freshness = props.deliveryStream.metric('DeliveryToS3.DataFreshness', {
+    statistic: cloudwatch.Stats.MAXIMUM,
+    period: Duration.minutes(5),
+  });
+  const deliverySuccess = props.deliveryStream.metric('DeliveryToS3.Success', {
+    statistic: cloudwatch.Stats.AVERAGE,
+    period: Duration.minutes(5),
+  });
+  const failedBatchPuts = new cloudwatch.Metric({
+    namespace: 'AWS/S3',
+    metricName: 'PutRequests',
+    dimensionsMap: { BucketName: props.failureBucket.bucketName, FilterId: props.failureBucketMetricsFilterId },
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(5),
+  });
+
+  return { counters, resends, iteratorAge, errors, freshness, deliverySuccess, failedBatchPuts };
 }

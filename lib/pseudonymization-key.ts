@@ -22,7 +22,7 @@ export class PseudonymizationKey extends Construct {
   constructor(scope: Construct, id: string, props: PseudonymizationKeyProps = {}) {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
-      description: 'HMAC-SHA-256 key that turns callers\' phone numbers into tokens (read by the dedup function only)',
+      description: "HMAC-SHA-256 key that turns callers' phone numbers into tokens (read by the dedup function only)",
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });

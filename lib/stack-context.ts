@@ -1,8 +1,8 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import type { CallCenterAnalyticsStackProps } from './call-center-analytics-stack';
-import { InvalidSettingError } from './errors';
 import type { EventSourceSettings } from './definitions/event-source-settings';
+import { InvalidSettingError } from './errors';
 
 /** Context keys the app reads (`cdk deploy -c key=value` or `context` in cdk.json), with their meaning. */
 export const CONTEXT_KEYS = {
@@ -26,7 +26,7 @@ export const CONTEXT_KEYS = {
   athenaResultsExpirationDays: 'Days Athena results are kept (default 7)',
   alarmEmail: 'Email for alarm notifications (default none)',
   alarmTopicArn: 'Existing SNS topic for alarms (default none)',
-  pseudonymize: 'Replace callers\' numbers by keyed tokens (default true)',
+  pseudonymize: "Replace callers' numbers by keyed tokens (default true)",
   pseudonymizedPaths: 'More comma-separated JSON paths to pseudonymize, e.g. Attributes.CallbackNumber (default none)',
   quarantineReaders: 'Comma-separated IAM principal ARNs allowed to read quarantined records (default nobody)',
   destroyOnRemoval: 'Delete data with the stack (default false)',
@@ -64,7 +64,11 @@ class ContextReader {
 
 const map = <T, U>(value: T | undefined, f: (v: T) => U): U | undefined => (value === undefined ? undefined : f(value));
 
-const list = (value: string): string[] => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 /** Builds the stack's props from CDK context, leaving every unset value to the stack's defaults. */
 export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps & { readonly stackName: string } {
@@ -78,7 +82,13 @@ export function stackPropsFromContext(node: Node): CallCenterAnalyticsStackProps
     throw new InvalidSettingError('deliveryReceipts', '"batch" or "off"', deliveryReceipts);
   }
   const eventSource: Partial<Record<keyof EventSourceSettings, number | boolean>> = {};
-  for (const key of ['batchSize', 'maxBatchingWindowSeconds', 'parallelizationFactor', 'retryAttempts', 'maxRecordAgeSeconds'] as const) {
+  for (const key of [
+    'batchSize',
+    'maxBatchingWindowSeconds',
+    'parallelizationFactor',
+    'retryAttempts',
+    'maxRecordAgeSeconds',
+  ] as const) {
     const value = ctx.number(key);
     if (value !== undefined) eventSource[key] = value;
   }

@@ -23,7 +23,12 @@ export async function getObjectBytes(s3: S3Client, bucket: string, key: string):
 }
 
 /** Copies objects to `dir/<key>`, so the directory mirrors the bucket's layout. Returns how many were written. */
-export async function exportObjects(s3: S3Client, bucket: string, keys: readonly string[], dir: string): Promise<number> {
+export async function exportObjects(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+  dir: string,
+): Promise<number> {
   const root = resolve(dir);
   for (const key of keys) {
     const target = resolve(join(root, key));

@@ -42,7 +42,11 @@ export const localDynamoDbClient = (endpoint: string, namespace?: string) =>
   new DynamoDBClient({
     ...common(),
     endpoint,
-    retryStrategy: new LocalRetryStrategy(LOCAL_DYNAMODB_MAX_ATTEMPTS, LOCAL_DYNAMODB_BACKOFF_MS.base, LOCAL_DYNAMODB_BACKOFF_MS.max),
+    retryStrategy: new LocalRetryStrategy(
+      LOCAL_DYNAMODB_MAX_ATTEMPTS,
+      LOCAL_DYNAMODB_BACKOFF_MS.base,
+      LOCAL_DYNAMODB_BACKOFF_MS.max,
+    ),
     ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}),
   });
 

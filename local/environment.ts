@@ -5,8 +5,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { loadConfig } from '../lambda-dedup/src/config';
+import { DEDUP_ENV } from '../lambda-dedup/src/constants';
 import { createDedupHandler } from '../lambda-dedup/src/handler';
 import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
 import { createPseudonymizer, type Pseudonymize } from '../lambda-dedup/src/pseudonymize';
@@ -22,7 +22,7 @@ import {
   localS3Client,
   newDynamoDbNamespace,
 } from './clients';
-import { startFirehoseEndpoint, type FirehoseEndpoint } from './firehose/endpoint';
+import { type FirehoseEndpoint, startFirehoseEndpoint } from './firehose/endpoint';
 import type { FirehoseFaults } from './firehose/faults';
 import { EventSourceMapping, type EventSourceMappingProps, type KinesisHandler } from './poller/event-source-mapping';
 import { s3FailureDestination } from './poller/failure-destination';
@@ -51,7 +51,8 @@ export const LOCAL_NAMES = {
 export const LOCAL_PSEUDONYMIZATION_KEY = 'local-only-pseudonymization-key-not-a-secret';
 
 /** The pseudonymizer the local pipeline runs with (local key, no extra paths). */
-export const localPseudonymizer = (): Pseudonymize => createPseudonymizer(keyFromString(LOCAL_PSEUDONYMIZATION_KEY, 'the local key'));
+export const localPseudonymizer = (): Pseudonymize =>
+  createPseudonymizer(keyFromString(LOCAL_PSEUDONYMIZATION_KEY, 'the local key'));
 
 /** Options of the local environment. */
 export interface LocalEnvironmentProps {
@@ -93,7 +94,12 @@ export interface LocalEnvironmentProps {
 
 /** Servers, clients and the wired-up functions of a local pipeline; keeps state until `stop()`. */
 export interface LocalEnvironment {
-  readonly endpoints: { readonly kinesis: string; readonly dynamodb: string; readonly s3: string; readonly firehose: string };
+  readonly endpoints: {
+    readonly kinesis: string;
+    readonly dynamodb: string;
+    readonly s3: string;
+    readonly firehose: string;
+  };
   readonly clients: {
     readonly kinesis: KinesisClient;
     readonly dynamodb: DynamoDBClient;
@@ -197,7 +203,13 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
     });
     const key = keyFromString(props.pseudonymizationKey ?? LOCAL_PSEUDONYMIZATION_KEY, 'the local key');
     const pseudonymizationKey = staticKey(key);
-    const dedup: KinesisHandler = createDedupHandler({ dynamodb, firehose: firehoseClient, s3, config, pseudonymizationKey });
+    const dedup: KinesisHandler = createDedupHandler({
+      dynamodb,
+      firehose: firehoseClient,
+      s3,
+      config,
+      pseudonymizationKey,
+    });
     const emulator = loadEmulator(kinesisServer.endpoint);
 
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: LOCAL_NAMES.streamName }));

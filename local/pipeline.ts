@@ -1,14 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
 import { sendRecords } from '../lambda-emulator/src/sendRecords';
+import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { exportObjects, listKeys } from './bucket';
 import type { LocalEnvironment } from './environment';
 import { bytesOf, type InputRecord } from './input';
 import { quarantineTooLarge, tooLargeForStream } from './input-quarantine';
-import { dailyContacts, type DailyContacts } from './sql/daily-contacts';
-import { runLocalNamedQuery, type QueryResult } from './sql/local-analytics';
+import { type DailyContacts, dailyContacts } from './sql/daily-contacts';
+import { type QueryResult, runLocalNamedQuery } from './sql/local-analytics';
 
 /** The named query a run shows (analytics/queries/daily_contact_volume.sql). */
 export const RUN_SUMMARY_QUERY = 'daily_contact_volume';
@@ -81,7 +81,12 @@ export interface RunSummary {
   /** Records Firehose could not partition (under the error prefix). */
   readonly firehoseErrors: number;
   /** New objects per prefix. */
-  readonly objectsWritten: { readonly ctr: number; readonly quarantine: number; readonly failures: number; readonly firehoseErrors: number };
+  readonly objectsWritten: {
+    readonly ctr: number;
+    readonly quarantine: number;
+    readonly failures: number;
+    readonly firehoseErrors: number;
+  };
   /** Daily distinct contacts over everything delivered so far, from DuckDB. */
   readonly dailyContacts: DailyContacts[];
   /** The daily contact volume named query over everything delivered so far (absent without SQL or data). */
@@ -174,7 +179,8 @@ export async function runLocalPipeline(
         chunk.push(record);
         read += 1;
         if (chunk.length < chunkSize) continue;
-        while (sent - preloaded - (env.mapping.stats.recordsRead - readBefore) > maxLag && !options.signal?.aborted) await sleep(20);
+        while (sent - preloaded - (env.mapping.stats.recordsRead - readBefore) > maxLag && !options.signal?.aborted)
+          await sleep(20);
         await send(chunk);
         chunk = [];
       }
@@ -202,7 +208,8 @@ export async function runLocalPipeline(
   await exportObjects(env.clients.s3, env.names.bucketName, [...after.keys], options.outDir);
   const hasData = [...after.keys].some((k) => k.startsWith(DELIVERY_LAYOUT.dataRoot));
   const daily = options.sql === false || !hasData ? [] : await dailyContacts(options.outDir);
-  const dailyVolume = options.sql === false || !hasData ? undefined : await runLocalNamedQuery(options.outDir, RUN_SUMMARY_QUERY);
+  const dailyVolume =
+    options.sql === false || !hasData ? undefined : await runLocalNamedQuery(options.outDir, RUN_SUMMARY_QUERY);
 
   return {
     recordsIn: read,

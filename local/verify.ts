@@ -1,10 +1,10 @@
-import type { Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { classifyRecord } from '../lambda-dedup/src/classifyRecord';
 import { DEFAULT_QUARANTINE_PREFIX } from '../lambda-dedup/src/constants';
+import type { Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { DELIVERY_LAYOUT, staticRoot } from '../lib/definitions/delivery-layout';
 import { bytesOf, type InputRecord } from './input';
 
@@ -223,7 +223,12 @@ export class DeliveryVerifier {
       failedRecords,
       latestMismatches,
       duplicatesFail,
-      ok: lost === 0 && unexpected === 0 && quarantineMissing === 0 && latestMismatches === 0 && !(duplicatesFail && duplicated > 0),
+      ok:
+        lost === 0 &&
+        unexpected === 0 &&
+        quarantineMissing === 0 &&
+        latestMismatches === 0 &&
+        !(duplicatesFail && duplicated > 0),
     };
   }
 }

@@ -23,14 +23,18 @@ interface StubResponse {
 class InMemoryHandler {
   public readonly metadata = { handlerProtocol: 'stub' };
 
-  public constructor(private readonly answer: (operation: string, body: Buffer) => { status: number; json: string; errorType?: string }) {}
+  public constructor(
+    private readonly answer: (operation: string, body: Buffer) => { status: number; json: string; errorType?: string },
+  ) {}
 
   public async handle(request: StubRequest): Promise<{ response: StubResponse }> {
     const target = request.headers['x-amz-target'] ?? '';
     // The SDK's JSON codec hands over bytes (a Uint8Array subclass); view them without copying.
     const raw = request.body;
     const body =
-      raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : Buffer.from(typeof raw === 'string' ? raw : '');
+      raw instanceof Uint8Array
+        ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
+        : Buffer.from(typeof raw === 'string' ? raw : '');
     const { status, json, errorType } = this.answer(target.slice(target.indexOf('.') + 1), body);
     const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0' };
     if (errorType) headers['x-amzn-errortype'] = errorType;
@@ -74,7 +78,8 @@ export function inMemoryFirehoseClient(): { client: FirehoseClient; stats: Fireh
       stats.records++;
       return { status: 200, json: JSON.stringify({ RecordId: `r${nextId++}`, Encrypted: false }) };
     }
-    if (operation !== 'PutRecordBatch') return { status: 400, json: '{"__type":"UnknownOperationException"}', errorType: 'UnknownOperationException' };
+    if (operation !== 'PutRecordBatch')
+      return { status: 400, json: '{"__type":"UnknownOperationException"}', errorType: 'UnknownOperationException' };
     let entries = 0;
     for (let at = body.indexOf('"Data":'); at !== -1; at = body.indexOf('"Data":', at + 7)) entries++;
     stats.records += entries;

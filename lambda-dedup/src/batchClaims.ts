@@ -1,9 +1,27 @@
-import { BatchGetItemCommand, type AttributeValue, type BatchStatementRequest, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { claim, recordDelivery, releaseClaim, resolve, type ClaimOutcome, type ClaimRequest, type ReceiptLookup } from './claims';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchStatementRequest,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type ClaimOutcome,
+  type ClaimRequest,
+  claim,
+  type ReceiptLookup,
+  recordDelivery,
+  releaseClaim,
+  resolve,
+} from './claims';
 import { mapWithConcurrency } from './concurrency';
 import { CLAIM_ATTR } from './constants';
 import { StatementError } from './errors';
-import { BatchUnsupportedError, runStatements, type StatementBatchOptions, type StatementResult } from './statementBatch';
+import {
+  BatchUnsupportedError,
+  runStatements,
+  type StatementBatchOptions,
+  type StatementResult,
+} from './statementBatch';
 
 /**
  * The claim protocol of `claims.ts` in batches: 25 claims a request instead of one, so a batch of 100
@@ -33,7 +51,13 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 const settled = (write: Promise<unknown>): Promise<Error | undefined> => write.then(() => undefined, asError);
 
 /** Runs `batched`, or `perRecord` for each item when the client's server has no batch operation. */
-async function withFallback<T, R>(client: DynamoDBClient, items: readonly T[], concurrency: number, batched: () => Promise<R[]>, perRecord: (item: T) => Promise<R>): Promise<R[]> {
+async function withFallback<T, R>(
+  client: DynamoDBClient,
+  items: readonly T[],
+  concurrency: number,
+  batched: () => Promise<R[]>,
+  perRecord: (item: T) => Promise<R>,
+): Promise<R[]> {
   if (!perRecordOnly.has(client)) {
     try {
       return await batched();
@@ -53,7 +77,11 @@ export interface ClaimStore {
 }
 
 /** Claims many fingerprints (distinct ones); per request the outcome, or the error that record alone failed with. */
-export async function claimAll({ client, tableName, options }: ClaimStore, requests: readonly ClaimRequest[], receipts: ReceiptLookup): Promise<(ClaimOutcome | Error)[]> {
+export async function claimAll(
+  { client, tableName, options }: ClaimStore,
+  requests: readonly ClaimRequest[],
+  receipts: ReceiptLookup,
+): Promise<(ClaimOutcome | Error)[]> {
   return withFallback(
     client,
     requests,
@@ -70,7 +98,11 @@ async function claimBatched(
   receipts: ReceiptLookup,
   options: StatementBatchOptions,
 ): Promise<(ClaimOutcome | Error)[]> {
-  const results = await runStatements(client, requests.map((r) => insertClaim(tableName, r)), options);
+  const results = await runStatements(
+    client,
+    requests.map((r) => insertClaim(tableName, r)),
+    options,
+  );
   const outcomes = new Array<ClaimOutcome | Error>(requests.length);
   const copies: number[] = [];
   results.forEach((result, i) => {
@@ -78,10 +110,16 @@ async function claimBatched(
     else if (result.code === 'DuplicateItem' || result.code === 'ConditionalCheckFailed') copies.push(i);
     else outcomes[i] = failure(result);
   });
-  const existing = await readClaims(client, tableName, copies.map((i) => requests[i].fingerprint), options);
+  const existing = await readClaims(
+    client,
+    tableName,
+    copies.map((i) => requests[i].fingerprint),
+    options,
+  );
   await mapWithConcurrency(copies, options.concurrency, async (i) => {
     const found = existing.get(requests[i].fingerprint);
-    outcomes[i] = found instanceof Error ? found : await resolve(client, tableName, requests[i], receipts, found, 1).catch(asError);
+    outcomes[i] =
+      found instanceof Error ? found : await resolve(client, tableName, requests[i], receipts, found, 1).catch(asError);
   });
   return outcomes;
 }
@@ -104,29 +142,43 @@ function insertClaim(tableName: string, request: ClaimRequest): BatchStatementRe
 }
 
 /** Consistent reads of claims, 100 keys a request; a key still unread after the attempts maps to an error. */
-async function readClaims(client: DynamoDBClient, tableName: string, fingerprints: readonly string[], options: StatementBatchOptions): Promise<Map<string, Item | undefined | Error>> {
+async function readClaims(
+  client: DynamoDBClient,
+  tableName: string,
+  fingerprints: readonly string[],
+  options: StatementBatchOptions,
+): Promise<Map<string, Item | undefined | Error>> {
   const found = new Map<string, Item | undefined | Error>();
   const chunks: string[][] = [];
-  for (let i = 0; i < fingerprints.length; i += MAX_KEYS_PER_GET) chunks.push(fingerprints.slice(i, i + MAX_KEYS_PER_GET));
+  for (let i = 0; i < fingerprints.length; i += MAX_KEYS_PER_GET)
+    chunks.push(fingerprints.slice(i, i + MAX_KEYS_PER_GET));
   await mapWithConcurrency(chunks, options.concurrency, async (chunk) => {
     let keys = chunk.map((fp) => ({ [CLAIM_ATTR.fingerprint]: text(fp) }));
     try {
       for (let attempt = 1; keys.length > 0; attempt++) {
         if (attempt > (options.maxAttempts ?? 3)) throw new StatementError('UnprocessedKeys');
-        const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+        const answer = await client.send(
+          new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
         for (const item of answer.Responses?.[tableName] ?? []) found.set(item[CLAIM_ATTR.fingerprint]?.S ?? '', item);
         keys = (answer.UnprocessedKeys?.[tableName]?.Keys as typeof keys | undefined) ?? [];
       }
       for (const fp of chunk) if (!found.has(fp)) found.set(fp, undefined);
     } catch (error) {
-      for (const fp of chunk) if (!found.has(fp)) found.set(fp, error instanceof Error ? error : new StatementError('Error'));
+      for (const fp of chunk)
+        if (!found.has(fp)) found.set(fp, error instanceof Error ? error : new StatementError('Error'));
     }
   });
   return found;
 }
 
 /** Marks delivered records (see `recordDelivery`); per fingerprint, the error its mark failed with, if any. */
-export async function recordDeliveries({ client, tableName, options }: ClaimStore, fingerprints: readonly string[], batchId: string, nowMs: number): Promise<(Error | undefined)[]> {
+export async function recordDeliveries(
+  { client, tableName, options }: ClaimStore,
+  fingerprints: readonly string[],
+  batchId: string,
+  nowMs: number,
+): Promise<(Error | undefined)[]> {
   return withFallback(
     client,
     fingerprints,
@@ -151,7 +203,12 @@ export async function recordDeliveries({ client, tableName, options }: ClaimStor
  * delete that failed for any reason but the condition goes down `releaseClaim`'s path (which ends the
  * lease if it cannot delete). Per fingerprint, the error if the claim could be neither deleted nor ended.
  */
-export async function releaseClaims({ client, tableName, options }: ClaimStore, fingerprints: readonly string[], batchId: string, nowMs: number): Promise<(Error | undefined)[]> {
+export async function releaseClaims(
+  { client, tableName, options }: ClaimStore,
+  fingerprints: readonly string[],
+  batchId: string,
+  nowMs: number,
+): Promise<(Error | undefined)[]> {
   const one = (fp: string) => settled(releaseClaim(client, tableName, fp, batchId, nowMs));
   return withFallback(
     client,

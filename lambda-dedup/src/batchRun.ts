@@ -1,12 +1,12 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { sleep as defaultSleep } from '../../lambda-common/backoff';
 import { type ClaimStore, claimAll, recordDeliveries, releaseClaims } from './batchClaims';
+import { asError, batchIdOf, type Candidate, errorCode, lowest, NOT_APPLIED, originOf } from './batchRecords';
 import { type ClaimOutcome, type ClaimRequest, receiptLookup, recheckClaim, writeBatchReceipt } from './claims';
 import { classifyRecord } from './classifyRecord';
 import { mapWithConcurrency } from './concurrency';
 import { DEFAULT_LEASE_MS } from './constants';
 import { deliver } from './delivery';
-import { asError, batchIdOf, type Candidate, errorCode, lowest, NOT_APPLIED, originOf } from './batchRecords';
 import type { BatchDependencies, BatchLog, BatchReport } from './processBatch';
 import { type QuarantineEntry, quarantineRecord } from './quarantine';
 
@@ -102,7 +102,13 @@ export class BatchRun {
     await mapWithConcurrency(this.quarantines, config.claimConcurrency, async (q) => {
       const sequenceNumber = q.origin.sequenceNumber;
       try {
-        const key = await quarantineRecord(s3, config.quarantineBucketName, config.quarantinePrefix, q, new Date(this.startMs));
+        const key = await quarantineRecord(
+          s3,
+          config.quarantineBucketName,
+          config.quarantinePrefix,
+          q,
+          new Date(this.startMs),
+        );
         this.quarantined.push({ sequenceNumber, reason: q.reason, key });
         this.log.warn('Record quarantined', { reason: q.reason, shardId: q.origin.shardId, sequenceNumber, key });
       } catch (error) {
@@ -134,7 +140,9 @@ export class BatchRun {
     const receipts = receiptLookup(dynamodb, config.tableName);
     const requests = candidates.map((c) => this.claimRequest(c));
     if (!recheck) return claimAll(this.store, requests, receipts);
-    return mapWithConcurrency(requests, config.claimConcurrency, (r) => recheckClaim(dynamodb, config.tableName, r, receipts).catch(asError));
+    return mapWithConcurrency(requests, config.claimConcurrency, (r) =>
+      recheckClaim(dynamodb, config.tableName, r, receipts).catch(asError),
+    );
   }
 
   private claimRequest(c: Candidate): ClaimRequest {
@@ -159,7 +167,11 @@ export class BatchRun {
     const fingerprints = candidates.map((c) => c.fingerprint);
     const errors = await releaseClaims(this.store, fingerprints, this.batchId, this.clock());
     errors.forEach((error, i) => {
-      if (error) this.log.warn('Could not release claim', { sequenceNumber: candidates[i].sequenceNumber, errorCode: errorCode(error) });
+      if (error)
+        this.log.warn('Could not release claim', {
+          sequenceNumber: candidates[i].sequenceNumber,
+          errorCode: errorCode(error),
+        });
     });
   }
 
@@ -169,12 +181,17 @@ export class BatchRun {
     const { firehose, config, sleep, random } = this.deps;
     const bySequence = new Map(claimed.map((c) => [c.sequenceNumber, c]));
     const items = claimed.map((c) => ({ id: c.sequenceNumber, data: c.line }));
-    const delivery = await deliver(firehose, config.deliveryStreamName, items, { maxAttempts: config.deliveryAttempts, sleep, random });
+    const delivery = await deliver(firehose, config.deliveryStreamName, items, {
+      maxAttempts: config.deliveryAttempts,
+      sleep,
+      random,
+    });
     this.resends += delivery.resends;
     this.forwarded.push(...delivery.delivered);
     // Undelivered: give the claim back, so a re-drive under a new sequence number is not taken for a copy.
     // If this fails too, the retry of the same record still recognises its own claim once the lease ends.
-    for (const f of delivery.failed) this.failed.push({ sequenceNumber: f.id, stage: 'delivery', errorCode: f.errorCode });
+    for (const f of delivery.failed)
+      this.failed.push({ sequenceNumber: f.id, stage: 'delivery', errorCode: f.errorCode });
     await this.giveBack(delivery.failed.map((f) => bySequence.get(f.id)!));
     return delivery.delivered.map((seq) => bySequence.get(seq)!);
   }
@@ -198,16 +215,26 @@ export class BatchRun {
       if (!error) return;
       this.receiptFailures++;
       const { sequenceNumber } = delivered[i];
-      this.log.warn('Could not record delivery; a retry may deliver the record again', { sequenceNumber, errorCode: errorCode(error) });
+      this.log.warn('Could not record delivery; a retry may deliver the record again', {
+        sequenceNumber,
+        errorCode: errorCode(error),
+      });
     });
   }
 
   private async writeReceipt(unsettledFrom: bigint | undefined): Promise<void> {
     const { dynamodb, config } = this.deps;
-    const receipt = { batchId: this.batchId, failedFrom: unsettledFrom?.toString(), nowMs: this.clock(), windowSeconds: config.windowSeconds };
+    const receipt = {
+      batchId: this.batchId,
+      failedFrom: unsettledFrom?.toString(),
+      nowMs: this.clock(),
+      windowSeconds: config.windowSeconds,
+    };
     await writeBatchReceipt(dynamodb, config.tableName, receipt).catch((error: unknown) => {
       this.receiptFailures++;
-      this.log.warn('Could not write the batch receipt; a redelivery of this batch may deliver records again', { errorCode: errorCode(error) });
+      this.log.warn('Could not write the batch receipt; a redelivery of this batch may deliver records again', {
+        errorCode: errorCode(error),
+      });
     });
   }
 
@@ -228,7 +255,8 @@ export class BatchRun {
       await this.mark(await this.deliver(next.toDeliver));
       waiting = next.inProgress;
     }
-    for (const c of waiting) this.failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: 'ClaimInProgress' });
+    for (const c of waiting)
+      this.failed.push({ sequenceNumber: c.sequenceNumber, stage: 'claim', errorCode: 'ClaimInProgress' });
   }
 
   private pauseBefore(round: number, waiting: readonly Candidate[], stopWaitingAt: number): number {
@@ -240,9 +268,15 @@ export class BatchRun {
   /** Logs each failure and builds the report; the failed sequence numbers, ascending, go back to the stream. */
   private report(): BatchReport {
     for (const f of this.failed) {
-      this.log.error('Record not processed; the stream will retry it', { sequenceNumber: f.sequenceNumber, stage: f.stage, errorCode: f.errorCode });
+      this.log.error('Record not processed; the stream will retry it', {
+        sequenceNumber: f.sequenceNumber,
+        stage: f.stage,
+        errorCode: f.errorCode,
+      });
     }
-    const failedSequences = [...new Set(this.failed.map((f) => f.sequenceNumber))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const failedSequences = [...new Set(this.failed.map((f) => f.sequenceNumber))].sort((a, b) =>
+      BigInt(a) < BigInt(b) ? -1 : 1,
+    );
     return {
       recordsIn: this.records.length,
       forwarded: this.forwarded,

@@ -1,10 +1,10 @@
 import {
+  type AttributeValue,
   DeleteItemCommand,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from './constants';
 import { ClaimContentionError } from './errors';
@@ -56,7 +56,13 @@ const key = (value: string): Item => ({ [CLAIM_ATTR.fingerprint]: { S: value } }
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Claims a fingerprint. Throws on anything but a failed condition (throttling included: never a duplicate). */
-export async function claim(client: DynamoDBClient, tableName: string, request: ClaimRequest, receipts: ReceiptLookup, attempt = 1): Promise<ClaimOutcome> {
+export async function claim(
+  client: DynamoDBClient,
+  tableName: string,
+  request: ClaimRequest,
+  receipts: ReceiptLookup,
+  attempt = 1,
+): Promise<ClaimOutcome> {
   const now = seconds(request.nowMs);
   try {
     await client.send(
@@ -86,7 +92,12 @@ export async function claim(client: DynamoDBClient, tableName: string, request: 
 }
 
 /** Looks at a claim again (for a record found in progress): its holder may have finished, died or released it. */
-export async function recheckClaim(client: DynamoDBClient, tableName: string, request: ClaimRequest, receipts: ReceiptLookup): Promise<ClaimOutcome> {
+export async function recheckClaim(
+  client: DynamoDBClient,
+  tableName: string,
+  request: ClaimRequest,
+  receipts: ReceiptLookup,
+): Promise<ClaimOutcome> {
   return resolve(client, tableName, request, receipts, await readClaim(client, tableName, request.fingerprint), 1);
 }
 
@@ -114,7 +125,8 @@ export async function resolve(
   if (!own && held) return 'duplicate';
   const receipt = holder ? await receipts(holder) : undefined;
   const claimedSequence = claimedBy.slice(claimedBy.lastIndexOf(':') + 1);
-  if (receipt && (receipt.failedFrom === undefined || BigInt(claimedSequence) < BigInt(receipt.failedFrom))) return 'duplicate';
+  if (receipt && (receipt.failedFrom === undefined || BigInt(claimedSequence) < BigInt(receipt.failedFrom)))
+    return 'duplicate';
   if (holder === request.batchId) return 'own';
   if (held) {
     request.onHeld?.(Number(lease) + request.leaseMarginMs);
@@ -124,7 +136,13 @@ export async function resolve(
 }
 
 /** Moves an abandoned claim to this invocation and stream record, unless another invocation got there first. */
-async function takeOver(client: DynamoDBClient, tableName: string, request: ClaimRequest, seenClaimant: string, seenLease: string | undefined): Promise<boolean> {
+async function takeOver(
+  client: DynamoDBClient,
+  tableName: string,
+  request: ClaimRequest,
+  seenClaimant: string,
+  seenLease: string | undefined,
+): Promise<boolean> {
   try {
     await client.send(
       new UpdateItemCommand({
@@ -159,7 +177,8 @@ async function takeOver(client: DynamoDBClient, tableName: string, request: Clai
 }
 
 async function readClaim(client: DynamoDBClient, tableName: string, fingerprint: string): Promise<Item | undefined> {
-  return (await client.send(new GetItemCommand({ TableName: tableName, Key: key(fingerprint), ConsistentRead: true }))).Item;
+  return (await client.send(new GetItemCommand({ TableName: tableName, Key: key(fingerprint), ConsistentRead: true })))
+    .Item;
 }
 
 /** A receipt lookup that reads each batch's receipt at most once. */
@@ -169,7 +188,9 @@ export function receiptLookup(client: DynamoDBClient, tableName: string): Receip
     let found = cache.get(batchId);
     if (!found) {
       found = client
-        .send(new GetItemCommand({ TableName: tableName, Key: key(BATCH_RECEIPT_PREFIX + batchId), ConsistentRead: true }))
+        .send(
+          new GetItemCommand({ TableName: tableName, Key: key(BATCH_RECEIPT_PREFIX + batchId), ConsistentRead: true }),
+        )
         .then(({ Item }) => (Item ? { failedFrom: Item[CLAIM_ATTR.failedFrom]?.S } : undefined));
       found.catch(() => cache.delete(batchId));
       cache.set(batchId, found);
@@ -208,7 +229,13 @@ export async function writeBatchReceipt(
  * (`leaseUntil` = now), so the stream's retry of the record takes it over after the margin rather than
  * waiting for this invocation's whole deadline; if that fails too, the error is thrown.
  */
-export async function releaseClaim(client: DynamoDBClient, tableName: string, fingerprint: string, batchId: string, nowMs: number): Promise<void> {
+export async function releaseClaim(
+  client: DynamoDBClient,
+  tableName: string,
+  fingerprint: string,
+  batchId: string,
+  nowMs: number,
+): Promise<void> {
   const mine = {
     Key: key(fingerprint),
     ConditionExpression: '#batchId = :batchId AND attribute_not_exists(#deliveredAt)',
@@ -240,7 +267,13 @@ export async function releaseClaim(client: DynamoDBClient, tableName: string, fi
  * Marks one record delivered, for delivered records the batch receipt does not cover (at or after the
  * lowest record the invocation could not settle), which the stream may present again.
  */
-export async function recordDelivery(client: DynamoDBClient, tableName: string, fingerprint: string, batchId: string, nowMs: number): Promise<void> {
+export async function recordDelivery(
+  client: DynamoDBClient,
+  tableName: string,
+  fingerprint: string,
+  batchId: string,
+  nowMs: number,
+): Promise<void> {
   await client.send(
     new UpdateItemCommand({
       TableName: tableName,

@@ -1,6 +1,6 @@
 import { FIREHOSE_LIMITS } from './constants';
 import { impossibleContactDate } from './contactDate';
-import { fingerprint, type FingerprintMode } from './fingerprint';
+import { type FingerprintMode, fingerprint } from './fingerprint';
 import { findJsonHazard } from './jsonHazards';
 
 /** Why a record was quarantined instead of forwarded. */
@@ -64,10 +64,16 @@ export function classifyRecord(data: Buffer, mode: FingerprintMode, nowMs: numbe
   const unmarked = data.subarray(0, BOM.length).equals(BOM) ? data.subarray(BOM.length) : data;
   // In valid JSON a raw CR or LF can only be whitespace between tokens, so dropping them keeps the record
   // equal and makes it one line of newline-delimited JSON.
-  const body = unmarked.includes(LF) || unmarked.includes(CR) ? Buffer.from(unmarked.filter((b) => b !== LF && b !== CR)) : unmarked;
+  const body =
+    unmarked.includes(LF) || unmarked.includes(CR)
+      ? Buffer.from(unmarked.filter((b) => b !== LF && b !== CR))
+      : unmarked;
   const lineBytes = body.length + 1;
   if (lineBytes > FIREHOSE_LIMITS.maxRecordBytes) {
-    return reject('TOO_LARGE', `${lineBytes} bytes with its newline; Firehose accepts ${FIREHOSE_LIMITS.maxRecordBytes}`);
+    return reject(
+      'TOO_LARGE',
+      `${lineBytes} bytes with its newline; Firehose accepts ${FIREHOSE_LIMITS.maxRecordBytes}`,
+    );
   }
   let text: string;
   try {
@@ -83,7 +89,10 @@ export function classifyRecord(data: Buffer, mode: FingerprintMode, nowMs: numbe
     return reject('NOT_JSON', (error as Error).message);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return reject('NOT_AN_OBJECT', `the record is JSON ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed}, not an object`);
+    return reject(
+      'NOT_AN_OBJECT',
+      `the record is JSON ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed}, not an object`,
+    );
   }
   const ctr = parsed as Record<string, unknown>;
   if (typeof ctr.ContactId !== 'string' || ctr.ContactId === '') {

@@ -36,7 +36,12 @@ export function createDedupClients(options: DedupClientOptions = {}) {
   return {
     // Throttled claims are retried by the SDK (adaptive mode backs off the whole client); what still fails
     // is reported to the stream as a batch item failure, never as a duplicate.
-    dynamodb: new DynamoDBClient({ ...common, ...handler('dynamodb'), maxAttempts: maxAttempts ?? 5, retryMode: 'adaptive' }),
+    dynamodb: new DynamoDBClient({
+      ...common,
+      ...handler('dynamodb'),
+      maxAttempts: maxAttempts ?? 5,
+      retryMode: 'adaptive',
+    }),
     firehose: new FirehoseClient({ ...common, ...handler('firehose'), ...(maxAttempts ? { maxAttempts } : {}) }),
     s3: new S3Client({ ...common, ...handler('s3'), ...(maxAttempts ? { maxAttempts } : {}) }),
   };

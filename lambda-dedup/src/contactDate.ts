@@ -21,10 +21,17 @@ export function impossibleContactDate(timestamp: string, nowMs: number): string 
   const utc = Date.UTC(year, month - 1, date);
   const parsed = new Date(utc);
   // Date.UTC rolls 2022-02-30 over to March 2: a real day reads back the same.
-  if (month < 1 || month > 12 || parsed.getUTCFullYear() !== year || parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== date) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    parsed.getUTCFullYear() !== year ||
+    parsed.getUTCMonth() !== month - 1 ||
+    parsed.getUTCDate() !== date
+  ) {
     return `InitiationTimestamp names a day that does not exist (${day})`;
   }
-  if (day < EARLIEST_CONTACT_DATE) return `InitiationTimestamp ${day} is before ${EARLIEST_CONTACT_DATE}, earlier than any Amazon Connect contact`;
+  if (day < EARLIEST_CONTACT_DATE)
+    return `InitiationTimestamp ${day} is before ${EARLIEST_CONTACT_DATE}, earlier than any Amazon Connect contact`;
   if (utc > nowMs + FUTURE_MARGIN_MS) return `InitiationTimestamp ${day} is in the future`;
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { type FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { Sleep } from '../../lambda-common/backoff';
 import { chunkBySize } from '../../lambda-common/chunk';
 import { type EntryOutcome, sendWithResend } from '../../lambda-common/resend';
@@ -61,14 +61,23 @@ export async function deliver(
 
 const RESEND_BACKOFF = { baseDelayMs: 100, maxDelayMs: 2000 } as const;
 
-async function putChunk(client: FirehoseClient, deliveryStreamName: string, chunk: readonly DeliveryItem[]): Promise<EntryOutcome[]> {
+async function putChunk(
+  client: FirehoseClient,
+  deliveryStreamName: string,
+  chunk: readonly DeliveryItem[],
+): Promise<EntryOutcome[]> {
   try {
     const response = await client.send(
-      new PutRecordBatchCommand({ DeliveryStreamName: deliveryStreamName, Records: chunk.map((item) => ({ Data: item.data })) }),
+      new PutRecordBatchCommand({
+        DeliveryStreamName: deliveryStreamName,
+        Records: chunk.map((item) => ({ Data: item.data })),
+      }),
     );
     const entries = response.RequestResponses ?? [];
     return chunk.map((_, i) =>
-      entries[i]?.RecordId && !entries[i].ErrorCode ? { ok: true } : { ok: false, code: entries[i]?.ErrorCode ?? 'MissingResponseEntry' },
+      entries[i]?.RecordId && !entries[i].ErrorCode
+        ? { ok: true }
+        : { ok: false, code: entries[i]?.ErrorCode ?? 'MissingResponseEntry' },
     );
   } catch (error) {
     // Sent again like a rejected entry: the SDK's retries of a whole call are short, a record's chance is not.

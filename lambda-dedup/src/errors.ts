@@ -26,7 +26,12 @@ export class StatementError extends DedupError {
 
 /** The pseudonymization key could not be had; nothing is delivered in clear, the stream retries the batch. */
 export class PseudonymizationKeyError extends DedupError {
-  public constructor(public readonly source: string, problem: string) {
-    super(`The pseudonymization key in ${source} is unusable: ${problem}. Check the secret and the function's permission to read it.`);
+  public constructor(
+    public readonly source: string,
+    problem: string,
+  ) {
+    super(
+      `The pseudonymization key in ${source} is unusable: ${problem}. Check the secret and the function's permission to read it.`,
+    );
   }
 }

@@ -1,16 +1,16 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { Sleep } from '../../lambda-common/backoff';
 import type { DedupConfig } from './config';
 import { DEDUP_ENV, DEDUP_METRICS, DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from './constants';
 import { ConfigurationError } from './errors';
+import { type BatchReport, processBatch } from './processBatch';
 import type { KeySource } from './pseudonymization-key';
 import { createPseudonymizer, type Pseudonymize } from './pseudonymize';
-import { processBatch, type BatchReport } from './processBatch';
 
 /** What the dedup handler needs: its AWS clients and its validated configuration. */
 export interface DedupDependencies {
@@ -38,10 +38,16 @@ export type DedupHandler = (event: KinesisStreamEvent, context?: Context) => Pro
 export function createDedupHandler(deps: DedupDependencies): DedupHandler {
   const logger = deps.logger ?? new Logger({ serviceName: DEDUP_SERVICE_NAME });
   const metrics =
-    deps.metrics ?? new Metrics({ serviceName: DEDUP_SERVICE_NAME, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE });
+    deps.metrics ??
+    new Metrics({
+      serviceName: DEDUP_SERVICE_NAME,
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    });
   let coldStart = true;
   if (deps.config.pseudonymize === 'on' && !deps.pseudonymizationKey) {
-    throw new ConfigurationError([`${DEDUP_ENV.pseudonymizationSecretId} is required while ${DEDUP_ENV.pseudonymize} is on`]);
+    throw new ConfigurationError([
+      `${DEDUP_ENV.pseudonymizationSecretId} is required while ${DEDUP_ENV.pseudonymize} is on`,
+    ]);
   }
   let pseudonymize: Pseudonymize | undefined;
 
@@ -53,7 +59,9 @@ export function createDedupHandler(deps: DedupDependencies): DedupHandler {
     }
     try {
       // The invocation's deadline is the lease of its claims: past it, Lambda has stopped the invocation.
-      const deadline = context?.getRemainingTimeInMillis ? (deps.clock ?? Date.now)() + context.getRemainingTimeInMillis() : undefined;
+      const deadline = context?.getRemainingTimeInMillis
+        ? (deps.clock ?? Date.now)() + context.getRemainingTimeInMillis()
+        : undefined;
       // Fail closed: without the key the whole batch fails and the stream retries it; nothing goes out in clear.
       if (deps.pseudonymizationKey && deps.config.pseudonymize === 'on') {
         pseudonymize ??= createPseudonymizer(await deps.pseudonymizationKey(), deps.config.pseudonymizedPaths);

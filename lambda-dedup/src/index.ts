@@ -11,5 +11,7 @@ const config = loadConfig(process.env);
 export const handler = createDedupHandler({
   config,
   ...createDedupClients(),
-  pseudonymizationKey: config.pseudonymizationSecretId ? secretsManagerKey(new SecretsManagerClient({}), config.pseudonymizationSecretId) : undefined,
+  pseudonymizationKey: config.pseudonymizationSecretId
+    ? secretsManagerKey(new SecretsManagerClient({}), config.pseudonymizationSecretId)
+    : undefined,
 });

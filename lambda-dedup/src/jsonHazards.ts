@@ -45,7 +45,11 @@ export function findJsonHazard(text: string): JsonHazard | undefined {
       if (keys && nextToken(text, end + 1) === COLON) {
         const inner = text.slice(i + 1, end);
         const name = inner.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : inner;
-        if (keys.has(name)) return { reason: 'DUPLICATE_KEY', detail: `the key ${JSON.stringify(name.slice(0, 64))} appears twice in one object` };
+        if (keys.has(name))
+          return {
+            reason: 'DUPLICATE_KEY',
+            detail: `the key ${JSON.stringify(name.slice(0, 64))} appears twice in one object`,
+          };
         keys.add(name);
       }
       i = end;
@@ -79,8 +83,10 @@ function nextToken(text: string, from: number): number | undefined {
 function numberProblem(token: string): string | undefined {
   const value = Number(token);
   if (!Number.isFinite(value)) return `the number ${token.slice(0, 32)} is too large for a double`;
-  if (value === 0 && /[1-9]/.test(token.split(/[eE]/)[0])) return `the number ${token.slice(0, 32)} is too small for a double and reads as 0`;
+  if (value === 0 && /[1-9]/.test(token.split(/[eE]/)[0]))
+    return `the number ${token.slice(0, 32)} is too small for a double and reads as 0`;
   // Written as a whole number (an id, a count): exact digits matter. An exponent or fraction reads as a double.
-  if (INTEGER.test(token) && !Number.isSafeInteger(value)) return `the integer ${token.slice(0, 32)} is beyond 2^53 and loses digits`;
+  if (INTEGER.test(token) && !Number.isSafeInteger(value))
+    return `the integer ${token.slice(0, 32)} is beyond 2^53 and loses digits`;
   return undefined;
 }

@@ -54,6 +54,9 @@ export interface BatchReport {
  * record once, delivers the claimed ones, and reports per-record failures for the stream to retry.
  * Never throws for a per-record problem. The steps are those of {@link BatchRun}.
  */
-export async function processBatch(records: readonly KinesisStreamRecord[], deps: BatchDependencies): Promise<BatchReport> {
+export async function processBatch(
+  records: readonly KinesisStreamRecord[],
+  deps: BatchDependencies,
+): Promise<BatchReport> {
   return new BatchRun(records, deps).run();
 }

@@ -36,7 +36,8 @@ async function fetchKey(client: SecretsManagerClient, secretId: string): Promise
 /** Checks and encodes a key given as text (a secret's value, or a local key). */
 export function keyFromString(secret: string | undefined, source: string): Uint8Array {
   const key = Buffer.from(secret ?? '', 'utf8');
-  if (key.length < MIN_KEY_BYTES) throw new PseudonymizationKeyError(source, `it holds ${key.length} bytes, at least ${MIN_KEY_BYTES} are needed`);
+  if (key.length < MIN_KEY_BYTES)
+    throw new PseudonymizationKeyError(source, `it holds ${key.length} bytes, at least ${MIN_KEY_BYTES} are needed`);
   return key;
 }
 

@@ -52,4 +52,5 @@ export function createPseudonymizer(key: Uint8Array, extraPaths: readonly string
   };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);

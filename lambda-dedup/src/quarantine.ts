@@ -32,7 +32,13 @@ export function quarantineKey(prefix: string, origin: RecordOrigin): string {
  * Stores a quarantined record in S3 as JSON: reason, origin and the record's bytes in base64 (it may not
  * be text). The bucket's default encryption applies. Returns the key.
  */
-export async function quarantineRecord(client: S3Client, bucket: string, prefix: string, entry: QuarantineEntry, quarantinedAt: Date): Promise<string> {
+export async function quarantineRecord(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  entry: QuarantineEntry,
+  quarantinedAt: Date,
+): Promise<string> {
   const key = quarantineKey(prefix, entry.origin);
   const body = JSON.stringify({
     reason: entry.reason,

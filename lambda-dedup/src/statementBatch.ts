@@ -1,10 +1,18 @@
-import { BatchExecuteStatementCommand, type BatchExecuteStatementCommandOutput, type AttributeValue, type BatchStatementRequest, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  BatchExecuteStatementCommand,
+  type BatchExecuteStatementCommandOutput,
+  type BatchStatementRequest,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { backoffDelay, sleep as defaultSleep, type Sleep } from '../../lambda-common/backoff';
 import { mapWithConcurrency } from './concurrency';
 import { DedupError } from './errors';
 
 /** How one statement of a batch ended: applied, or DynamoDB's per-statement error code (and, on a failed condition, the item). */
-export type StatementResult = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly item?: Record<string, AttributeValue> };
+export type StatementResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: string; readonly item?: Record<string, AttributeValue> };
 
 export interface StatementBatchOptions {
   /** Batches in flight at once. */
@@ -30,7 +38,13 @@ export const MAX_STATEMENTS = 25;
  * inside a 200 answer, so these are retried here; each statement is idempotent or resolved by the claim
  * protocol if an earlier attempt was applied after all (an `InternalServerError`).
  */
-const TRANSIENT = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
+const TRANSIENT = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'TransactionConflict',
+]);
 
 /**
  * Runs write statements in batches of up to 25, in order of results, retrying statements that failed
@@ -38,19 +52,28 @@ const TRANSIENT = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', '
  * that error's name for each of its statements. The statements must touch distinct items: DynamoDB
  * rejects a whole batch naming one item twice.
  */
-export async function runStatements(client: DynamoDBClient, statements: readonly BatchStatementRequest[], options: StatementBatchOptions): Promise<StatementResult[]> {
+export async function runStatements(
+  client: DynamoDBClient,
+  statements: readonly BatchStatementRequest[],
+  options: StatementBatchOptions,
+): Promise<StatementResult[]> {
   const results = new Array<StatementResult>(statements.length);
   const maxAttempts = options.maxAttempts ?? 3;
   let pending = statements.map((_, i) => i);
   for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > 1) await (options.sleep ?? defaultSleep)(backoffDelay(attempt - 1, { baseDelayMs: 50, maxDelayMs: 1000, random: options.random }));
+    if (attempt > 1)
+      await (options.sleep ?? defaultSleep)(
+        backoffDelay(attempt - 1, { baseDelayMs: 50, maxDelayMs: 1000, random: options.random }),
+      );
     const chunks: number[][] = [];
     for (let i = 0; i < pending.length; i += MAX_STATEMENTS) chunks.push(pending.slice(i, i + MAX_STATEMENTS));
     const retry: number[] = [];
     await mapWithConcurrency(chunks, options.concurrency, async (chunk) => {
       let responses: BatchExecuteStatementCommandOutput['Responses'];
       try {
-        ({ Responses: responses } = await client.send(new BatchExecuteStatementCommand({ Statements: chunk.map((i) => statements[i]) })));
+        ({ Responses: responses } = await client.send(
+          new BatchExecuteStatementCommand({ Statements: chunk.map((i) => statements[i]) }),
+        ));
       } catch (error) {
         const name = (error as Error | undefined)?.name || 'Error';
         if (name === 'UnknownOperationException') throw new BatchUnsupportedError();

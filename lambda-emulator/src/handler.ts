@@ -1,9 +1,9 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { EmulatorConfig } from './config';
 import { RecordsNotSentError } from './errors';
 import { parseEvent } from './parseEvent';
-import { sendRecords, type FailedRecord, type SendOptions, type SendResult } from './sendRecords';
+import { type FailedRecord, type SendOptions, type SendResult, sendRecords } from './sendRecords';
 
 /** What the emulator handler needs: its Kinesis client, configuration and logger. */
 export interface EmulatorDependencies {

@@ -1,5 +1,5 @@
-import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadConfig } from './config';
 import { EMULATOR_SERVICE_NAME } from './constants';

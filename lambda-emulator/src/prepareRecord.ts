@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { KINESIS_LIMITS } from './constants';
-import { isJsonObject, type EmulatorRecord } from './parseEvent';
+import { type EmulatorRecord, isJsonObject } from './parseEvent';
 
 /** One record ready for `PutRecords`, remembering its position in the input. */
 export interface PreparedRecord {
@@ -22,7 +22,11 @@ export type SendableRecord = EmulatorRecord | Uint8Array;
 function ctrOf(record: SendableRecord): Record<string, unknown> | undefined {
   if (typeof record !== 'string' && !(record instanceof Uint8Array)) return record;
   try {
-    const parsed: unknown = JSON.parse(typeof record === 'string' ? record : Buffer.from(record.buffer, record.byteOffset, record.byteLength).toString('utf8'));
+    const parsed: unknown = JSON.parse(
+      typeof record === 'string'
+        ? record
+        : Buffer.from(record.buffer, record.byteOffset, record.byteLength).toString('utf8'),
+    );
     return isJsonObject(parsed) ? parsed : undefined;
   } catch {
     return undefined; // Deliberately bad input: it still gets a stable key.
@@ -36,7 +40,11 @@ function ctrOf(record: SendableRecord): Record<string, unknown> | undefined {
 export function partitionKeyFor(record: SendableRecord, data: Uint8Array): string {
   const contactId = ctrOf(record)?.ContactId;
   // Length counts UTF-16 units, never fewer than the Unicode characters Kinesis counts.
-  if (typeof contactId === 'string' && contactId.length > 0 && contactId.length <= KINESIS_LIMITS.maxPartitionKeyLength) {
+  if (
+    typeof contactId === 'string' &&
+    contactId.length > 0 &&
+    contactId.length <= KINESIS_LIMITS.maxPartitionKeyLength
+  ) {
     return contactId;
   }
   return createHash('sha256').update(data).digest('hex');
@@ -44,7 +52,10 @@ export function partitionKeyFor(record: SendableRecord, data: Uint8Array): strin
 
 /** Encodes a record for Kinesis: bytes as they are, a string byte for byte as UTF-8, an object as compact JSON. */
 export function prepareRecord(record: SendableRecord, index: number): PreparedRecord {
-  const data = record instanceof Uint8Array ? record : Buffer.from(typeof record === 'string' ? record : JSON.stringify(record), 'utf8');
+  const data =
+    record instanceof Uint8Array
+      ? record
+      : Buffer.from(typeof record === 'string' ? record : JSON.stringify(record), 'utf8');
   const partitionKey = partitionKeyFor(record, data);
   return { index, data, partitionKey, size: data.byteLength + Buffer.byteLength(partitionKey, 'utf8') };
 }

@@ -1,9 +1,9 @@
-import { PutRecordsCommand, type KinesisClient, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type KinesisClient, PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { chunkBySize } from '../../lambda-common/chunk';
 import { type EntryOutcome, sendWithResend } from '../../lambda-common/resend';
 import { EMULATOR_ERROR_CODES, KINESIS_LIMITS, RESEND_DEFAULTS } from './constants';
-import { prepareRecord, type PreparedRecord, type SendableRecord } from './prepareRecord';
+import { type PreparedRecord, prepareRecord, type SendableRecord } from './prepareRecord';
 
 /** Options of `sendRecords`; every field has a default. */
 export interface SendOptions {
@@ -39,7 +39,11 @@ export interface SendResult {
 }
 
 /** Sends one chunk; the entries of a call that throws fail for good (the SDK has already retried it). */
-async function putChunk(client: KinesisClient, streamName: string, chunk: readonly PreparedRecord[]): Promise<EntryOutcome[]> {
+async function putChunk(
+  client: KinesisClient,
+  streamName: string,
+  chunk: readonly PreparedRecord[],
+): Promise<EntryOutcome[]> {
   let results: PutRecordsResultEntry[];
   try {
     const response = await client.send(
@@ -57,7 +61,11 @@ async function putChunk(client: KinesisClient, streamName: string, chunk: readon
     const result = results[i];
     if (result?.ErrorCode) return { ok: false, code: result.ErrorCode, message: result.ErrorMessage ?? '' };
     if (result?.SequenceNumber) return { ok: true };
-    return { ok: false, code: EMULATOR_ERROR_CODES.missingResult, message: 'PutRecords returned no result for this record' };
+    return {
+      ok: false,
+      code: EMULATOR_ERROR_CODES.missingResult,
+      message: 'PutRecords returned no result for this record',
+    };
   });
 }
 
@@ -94,11 +102,18 @@ export async function sendRecords(
     random: options.random,
     sleep: options.sleep,
     onResend: ({ attempt, items, codes, delayMs }) =>
-      options.logger?.warn('Resending records that Kinesis rejected', { attempt, records: items, errorCodes: codes, delayMs }),
+      options.logger?.warn('Resending records that Kinesis rejected', {
+        attempt,
+        records: items,
+        errorCodes: codes,
+        delayMs,
+      }),
   });
-  for (const { item, code, message } of result.rejected) failed.push({ index: item.index, errorCode: code, errorMessage: message });
+  for (const { item, code, message } of result.rejected)
+    failed.push({ index: item.index, errorCode: code, errorMessage: message });
   failed.sort((a, b) => a.index - b.index);
   return { sent: result.accepted.length, failed };
 }
 
-const tooLarge = (size: number) => `Record is ${size} bytes with its partition key; Kinesis accepts at most ${KINESIS_LIMITS.maxRecordBytes}.`;
+const tooLarge = (size: number) =>
+  `Record is ${size} bytes with its partition key; Kinesis accepts at most ${KINESIS_LIMITS.maxRecordBytes}.`;

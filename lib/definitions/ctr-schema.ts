@@ -55,7 +55,10 @@ export const CTR_COLUMNS: readonly Field[] = [
       f('AgentPauseDuration', 'bigint'),
       f('ConnectedToAgentTimestamp', 'string'),
       f('CustomerHoldDuration', 'bigint'),
-      f('DeviceInfo', struct(f('OperatingSystem', 'string'), f('PlatformName', 'string'), f('PlatformVersion', 'string'))),
+      f(
+        'DeviceInfo',
+        struct(f('OperatingSystem', 'string'), f('PlatformName', 'string'), f('PlatformVersion', 'string')),
+      ),
       f(
         'HierarchyGroups',
         struct(
@@ -126,7 +129,10 @@ export const CTR_COLUMNS: readonly Field[] = [
       ),
     ),
   ),
-  f('References', arrayOf(struct(f('Name', 'string'), f('Status', 'string'), f('Type', 'string'), f('Value', 'string')))),
+  f(
+    'References',
+    arrayOf(struct(f('Name', 'string'), f('Status', 'string'), f('Type', 'string'), f('Value', 'string'))),
+  ),
   f('RelatedContactId', 'string'),
   f('ScheduledTimestamp', 'string'),
   f('SystemEndpoint', endpoint),
@@ -139,7 +145,10 @@ export const CTR_COLUMNS: readonly Field[] = [
 
 /** Two schema fields share a lowercase name but differ in spelling: one SerDe mapping cannot serve both. */
 export class SchemaMappingConflictError extends NamedError {
-  constructor(readonly lowercaseName: string, readonly spellings: readonly string[]) {
+  constructor(
+    readonly lowercaseName: string,
+    readonly spellings: readonly string[],
+  ) {
     super(`fields ${spellings.join(', ')} share the lowercase name "${lowercaseName}"`);
   }
 }
@@ -214,7 +223,8 @@ const PRESTO_PRIMITIVES: Record<string, string> = {
  */
 export function toPrestoType(type: ColumnType): string {
   if (typeof type === 'string') return PRESTO_PRIMITIVES[type];
-  if ('struct' in type) return `row(${type.struct.map((x) => `${x.name.toLowerCase()} ${toPrestoType(x.type)}`).join(', ')})`;
+  if ('struct' in type)
+    return `row(${type.struct.map((x) => `${x.name.toLowerCase()} ${toPrestoType(x.type)}`).join(', ')})`;
   if ('array' in type) return `array(${toPrestoType(type.array)})`;
   return `map(varchar, ${toPrestoType(type.map)})`;
 }

@@ -35,4 +35,5 @@ export const DELIVERY_LAYOUT = {
 } as const;
 
 /** The fixed start of a Firehose prefix, before its first `!{...}` placeholder (`backup/dt=!{...}/` -> `backup/`). */
-export const staticRoot = (prefix: string): string => (prefix.includes('!{') ? prefix.slice(0, prefix.indexOf('!{')) : prefix).replace(/[^/]*$/, '');
+export const staticRoot = (prefix: string): string =>
+  (prefix.includes('!{') ? prefix.slice(0, prefix.indexOf('!{')) : prefix).replace(/[^/]*$/, '');

@@ -8,7 +8,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lambda-dedup/src/constants';
 import { DoctorError, setupProblem } from '../doctor/errors';
 import { formatReport } from '../doctor/format';
-import { runDoctor, type DoctorReport } from '../doctor/run';
+import { type DoctorReport, runDoctor } from '../doctor/run';
 import type { DoctorClients } from '../doctor/types';
 
 export const DOCTOR_HELP = `Usage: ctr doctor [--stack NAME] [--region R] [--json] [--test-alarm] [--wait SECONDS]
@@ -48,16 +48,22 @@ export function awsDoctorClients(region: string | undefined): DoctorClients {
     cloudwatch: new CloudWatchClient(config),
     sns: new SNSClient(config),
     invokeEmulator: async (functionName, payload) => {
-      const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }));
+      const out = await lambda.send(
+        new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }),
+      );
       const body = out.Payload ? Buffer.from(out.Payload).toString('utf8') : 'null';
-      if (out.FunctionError) throw new Error(`the function failed: ${(JSON.parse(body) as { errorMessage?: string }).errorMessage ?? body}`);
+      if (out.FunctionError)
+        throw new Error(`the function failed: ${(JSON.parse(body) as { errorMessage?: string }).errorMessage ?? body}`);
       return JSON.parse(body);
     },
   };
 }
 
 /** `ctr doctor ARGS`; resolves to the exit code. `clients` is for tests. */
-export async function doctorCommand(argv: readonly string[], clients?: (region: string | undefined) => DoctorClients): Promise<number> {
+export async function doctorCommand(
+  argv: readonly string[],
+  clients?: (region: string | undefined) => DoctorClients,
+): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -93,7 +99,8 @@ export async function doctorCommand(argv: readonly string[], clients?: (region: 
     const problem = err instanceof DoctorError ? err : setupProblem(err);
     if (!problem) throw err;
     process.stderr.write(`ctr doctor: ${problem.message}\n`);
-    if (values.json) process.stdout.write(`${JSON.stringify({ ok: false, stack: values.stack, error: problem.message })}\n`);
+    if (values.json)
+      process.stdout.write(`${JSON.stringify({ ok: false, stack: values.stack, error: problem.message })}\n`);
     return 2;
   }
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);

@@ -29,15 +29,22 @@ export const EXIT = {
 
 // By name, not instanceof: commands are loaded lazily, and a test's module registry may hold a second copy.
 const isUsage = (err: unknown) =>
-  (err as Error | undefined)?.name === UsageError.name || String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  (err as Error | undefined)?.name === UsageError.name ||
+  String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
 const isCliError = (err: unknown): err is CliError => (err as Error | undefined)?.name === CliError.name;
 
 // The SDK's own words for the mistakes a user makes most, replaced by what to do.
 const SDK_HINTS: ReadonlyArray<[RegExp, string]> = [
   [/Region is missing/i, 'no AWS Region is set: pass --region or set AWS_REGION'],
   [/Could not load credentials|credential/i, 'no AWS credentials were found: run "aws configure" or set AWS_PROFILE'],
-  [/security token included in the request is (invalid|expired)|ExpiredToken/i, 'the AWS credentials are invalid or expired: renew them (e.g. "aws sso login")'],
-  [/not authorized|AccessDenied/i, 'the AWS credentials are not allowed to do this: check the IAM policy of the user or role'],
+  [
+    /security token included in the request is (invalid|expired)|ExpiredToken/i,
+    'the AWS credentials are invalid or expired: renew them (e.g. "aws sso login")',
+  ],
+  [
+    /not authorized|AccessDenied/i,
+    'the AWS credentials are not allowed to do this: check the IAM policy of the user or role',
+  ],
   [/ENOTFOUND|EAI_AGAIN|getaddrinfo/i, 'AWS cannot be reached: check the network connection and the Region'],
 ];
 
@@ -51,5 +58,8 @@ export function describeError(err: unknown): { exitCode: number; message: string
   }
   // Errors the project raises on purpose carry a sentence already; others lose their errno prefix.
   const message = error.message.replace(/^(E[A-Z]+|[A-Za-z]+Error):\s*/, '');
-  return { exitCode: EXIT.error, message: message || 'an unexpected error stopped the run: run again, and report it if it repeats' };
+  return {
+    exitCode: EXIT.error,
+    message: message || 'an unexpected error stopped the run: run again, and report it if it repeats',
+  };
 }

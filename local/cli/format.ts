@@ -16,7 +16,9 @@ export function formatSummary(s: RunSummary, outLocation: string): string {
     ['Firehose partitioning errors', s.firehoseErrors],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = [`Local pipeline run (${(s.elapsedMs / 1000).toFixed(1)} s)${s.interrupted ? ', interrupted by Ctrl-C: the input was not read to its end' : ''}`];
+  const lines = [
+    `Local pipeline run (${(s.elapsedMs / 1000).toFixed(1)} s)${s.interrupted ? ', interrupted by Ctrl-C: the input was not read to its end' : ''}`,
+  ];
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${String(value).padStart(7)}`);
   const o = s.objectsWritten;
   lines.push(
@@ -58,11 +60,18 @@ export function formatFaultRun(faults: FaultReport | undefined, verify: VerifyRe
   if (faults) {
     lines.push('', 'Faults injected');
     for (const [name, counts] of Object.entries(faults)) {
-      lines.push(`  ${name}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      lines.push(
+        `  ${name}: ${Object.entries(counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     }
   }
   if (verify) {
-    const reasons = Object.entries(verify.quarantineReasons).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+    const reasons =
+      Object.entries(verify.quarantineReasons)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ') || 'none';
     lines.push(
       '',
       `Verify (delivered set against the input): ${verify.ok ? 'OK' : 'FAILED'}`,

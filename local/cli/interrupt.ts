@@ -2,7 +2,11 @@
  * Ctrl-C while a command runs: the first press calls `stop` (finish what is in flight, then report), a second
  * press calls `now` (delete temporary folders) and exits with 130. Returns a function that uninstalls it.
  */
-export function handleInterrupt(stop: () => void, now: () => void, what = 'finishing the records already sent'): () => void {
+export function handleInterrupt(
+  stop: () => void,
+  now: () => void,
+  what = 'finishing the records already sent',
+): () => void {
   let presses = 0;
   const onSignal = () => {
     presses += 1;

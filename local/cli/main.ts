@@ -14,11 +14,26 @@ export interface Command {
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** Every subcommand: its one-line summary and its module. Adding a command is one line here. */
 const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly load: () => Command }>> = {
-  local: { summary: 'Run the pipeline on this machine against local servers (no AWS account needed)', load: () => require('./commands/local') },
-  query: { summary: 'Run a named analytics query locally (DuckDB over "ctr local --out DIR") or on Athena', load: () => require('./commands/query') },
-  replay: { summary: 'Send CTRs from files or an S3 prefix into a deployed stream (backfill, migration)', load: () => require('./commands/replay') },
-  report: { summary: 'Write an HTML report with charts of the named queries (locally or on Athena)', load: () => ({ run: require('./report').reportCommand }) },
-  doctor: { summary: 'Prove a deployed stack works end to end in your AWS account (run once after "cdk deploy")', load: () => ({ run: require('./doctor').doctorCommand }) },
+  local: {
+    summary: 'Run the pipeline on this machine against local servers (no AWS account needed)',
+    load: () => require('./commands/local'),
+  },
+  query: {
+    summary: 'Run a named analytics query locally (DuckDB over "ctr local --out DIR") or on Athena',
+    load: () => require('./commands/query'),
+  },
+  replay: {
+    summary: 'Send CTRs from files or an S3 prefix into a deployed stream (backfill, migration)',
+    load: () => require('./commands/replay'),
+  },
+  report: {
+    summary: 'Write an HTML report with charts of the named queries (locally or on Athena)',
+    load: () => ({ run: require('./report').reportCommand }),
+  },
+  doctor: {
+    summary: 'Prove a deployed stack works end to end in your AWS account (run once after "cdk deploy")',
+    load: () => ({ run: require('./doctor').doctorCommand }),
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

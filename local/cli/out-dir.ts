@@ -35,7 +35,9 @@ function takeLock(dir: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(lock, 'utf8'));
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-        throw new CliError(`another ctr run (process ${holder}) is writing to --out ${dir}: wait for it to finish, or choose another directory`);
+        throw new CliError(
+          `another ctr run (process ${holder}) is writing to --out ${dir}: wait for it to finish, or choose another directory`,
+        );
       }
       // Left by a run that did not end cleanly: take it over.
       rmSync(lock, { force: true });

@@ -13,7 +13,8 @@ export interface RunSoFar {
  */
 export function runFailedMidway(err: unknown, soFar: RunSoFar): unknown {
   // A usage mistake, a known CLI condition or an interrupt already says what happened.
-  if ((err as Error | undefined)?.name === CliError.name || (err as Error | undefined)?.name === 'UsageError') return err;
+  if ((err as Error | undefined)?.name === CliError.name || (err as Error | undefined)?.name === 'UsageError')
+    return err;
   const { message } = describeError(err);
   return new CliError(
     `the run stopped: ${message.replace(/\.$/, '')}; by then ${soFar.read} records had been read, ${soFar.sent} sent ` +

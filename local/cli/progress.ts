@@ -36,7 +36,9 @@ export class ProgressMeter {
     this.last = { at, done: reading.done, fraction: reading.fraction ?? 0 };
     const seconds = (at - previous.at) / 1000;
     const rate = seconds > 0 ? (reading.done - previous.done) / seconds : 0;
-    const parts = [reading.total !== undefined ? `${reading.done}/${reading.total} records` : `${reading.done} records`];
+    const parts = [
+      reading.total !== undefined ? `${reading.done}/${reading.total} records` : `${reading.done} records`,
+    ];
     if (reading.detail) parts.push(reading.detail);
     parts.push(`${Math.round(rate)} records/s`);
     let eta: number | undefined;

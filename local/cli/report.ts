@@ -2,14 +2,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { buildReport, type BuildReportOptions, type ReportSource } from '../report/build-report';
-import { databaseForWorkGroup } from '../sql/query-command';
 import { AnalyticsError } from '../../analytics/errors';
-import { SOURCE_OPTIONS, UsageError, checkSourceOptions, timeZoneOption } from './source-options';
+import { type BuildReportOptions, buildReport, type ReportSource } from '../report/build-report';
+import { databaseForWorkGroup } from '../sql/query-command';
+import { checkSourceOptions, SOURCE_OPTIONS, timeZoneOption, UsageError } from './source-options';
 
 /** The report file could not be written. */
 export class ReportWriteError extends AnalyticsError {
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`cannot write the report to ${path} (${reason}): pick a writable path with --html FILE`);
   }
 }
@@ -43,7 +46,11 @@ export interface SavedReport {
 }
 
 /** Builds the report and writes it to `file` (what `ctr local --report FILE` runs before its output is removed). */
-export async function saveReport(source: ReportSource, file: string, options: BuildReportOptions = {}): Promise<SavedReport> {
+export async function saveReport(
+  source: ReportSource,
+  file: string,
+  options: BuildReportOptions = {},
+): Promise<SavedReport> {
   const report = await buildReport(source, options);
   const path = resolve(file);
   try {
@@ -56,7 +63,10 @@ export async function saveReport(source: ReportSource, file: string, options: Bu
 }
 
 /** Prints a saved report's problems on stderr and its path on stdout; resolves to the exit code (1 when a chart is missing). */
-export function announceReport(saved: SavedReport, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
+export function announceReport(
+  saved: SavedReport,
+  stdout: (text: string) => void = (t) => process.stdout.write(t),
+): number {
   for (const problem of saved.problems) process.stderr.write(`ctr report: ${problem}\n`);
   stdout(`Report: ${saved.path}\n`);
   return saved.problems.length > 0 ? 1 : 0;
@@ -81,7 +91,8 @@ export async function reportCommand(argv: readonly string[], athenaClient?: Athe
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   checkSourceOptions(values);
   if (values.athena && values.out) throw new UsageError('--out DIR and --athena are two different sources: give one');
-  if (!values.athena && !values.out) throw new UsageError('--out DIR (the DIR of "ctr local --out DIR") or --athena is required');
+  if (!values.athena && !values.out)
+    throw new UsageError('--out DIR (the DIR of "ctr local --out DIR") or --athena is required');
   const timeZone = timeZoneOption(values['time-zone']);
   let source: ReportSource;
   if (values.athena) {

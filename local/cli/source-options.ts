@@ -1,4 +1,4 @@
-import { InvalidTimeZoneError, checkTimeZone } from '../../analytics/time-zone';
+import { checkTimeZone, InvalidTimeZoneError } from '../../analytics/time-zone';
 
 import { UsageError } from './errors';
 
@@ -15,7 +15,12 @@ export const SOURCE_OPTIONS = {
 } as const;
 
 /** Checks the Athena options go together; throws {@link UsageError}. */
-export function checkSourceOptions(values: { athena?: boolean; workgroup?: string; database?: string; region?: string }): void {
+export function checkSourceOptions(values: {
+  athena?: boolean;
+  workgroup?: string;
+  database?: string;
+  region?: string;
+}): void {
   if (values.athena && !values.workgroup) throw new UsageError('--athena needs --workgroup W');
   if (!values.athena && (values.workgroup || values.database || values.region)) {
     throw new UsageError('--workgroup, --database and --region go with --athena');

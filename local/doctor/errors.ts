@@ -6,7 +6,13 @@ export class DoctorError extends NamedError {}
 /** The doctor cannot start: no credentials, no region, no such stack, or a stack from an older version. */
 export class DoctorSetupError extends DoctorError {}
 
-const REFUSED = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidSignatureException']);
+const REFUSED = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+]);
 
 /**
  * Turns what the SDK throws before AWS answers anything useful (no credentials, refused credentials, no Region)
@@ -20,10 +26,14 @@ export function setupProblem(err: unknown): DoctorSetupError | undefined {
     );
   }
   if (REFUSED.has(name)) {
-    return new DoctorSetupError('AWS refused the credentials (expired or invalid): refresh them (for example aws sso login) and run "ctr doctor" again.');
+    return new DoctorSetupError(
+      'AWS refused the credentials (expired or invalid): refresh them (for example aws sso login) and run "ctr doctor" again.',
+    );
   }
   if (/Region is missing/i.test(message)) {
-    return new DoctorSetupError('No AWS Region is set: pass --region REGION (the Region you deployed to) or set AWS_REGION.');
+    return new DoctorSetupError(
+      'No AWS Region is set: pass --region REGION (the Region you deployed to) or set AWS_REGION.',
+    );
   }
   return undefined;
 }

@@ -10,6 +10,11 @@ export function formatReport(report: DoctorReport): string {
     if (c.status !== 'pass' && c.next) lines.push(`       next: ${c.next}`);
   }
   const failed = report.checks.filter((c) => c.status === 'fail').length;
-  lines.push('', failed === 0 ? `All ${report.checks.length - report.checks.filter((c) => c.status === 'skip').length} checks passed.` : `${failed} of ${report.checks.length} checks failed.`);
+  lines.push(
+    '',
+    failed === 0
+      ? `All ${report.checks.length - report.checks.filter((c) => c.status === 'skip').length} checks passed.`
+      : `${failed} of ${report.checks.length} checks failed.`,
+  );
   return lines.join('\n');
 }

@@ -49,7 +49,12 @@ export function probeBatch(options: { runId?: string; now?: Date; count?: number
     };
   });
   const malformed = `ctr doctor malformed probe ${runId} (not JSON: must be quarantined)`;
-  return { runId, records, malformed, payload: { records: [...records, ...records.map((r) => ({ ...r })), malformed] } };
+  return {
+    runId,
+    records,
+    malformed,
+    payload: { records: [...records, ...records.map((r) => ({ ...r })), malformed] },
+  };
 }
 
 /** True for a delivered CTR that belongs to the doctor run `runId`. */

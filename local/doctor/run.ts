@@ -1,12 +1,12 @@
-import { readStackOutputs } from './checks/stack-outputs';
-import { invokeCheck } from './checks/invoke';
-import { deliveryChecks, keysBefore, waitForDelivery } from './checks/delivery';
 import { athenaChecks } from './checks/athena';
-import { metricsCheck, type MetricsIdentity } from './checks/metrics';
-import { topicPolicyCheck } from './checks/topic-policy';
+import { deliveryChecks, keysBefore, waitForDelivery } from './checks/delivery';
+import { invokeCheck } from './checks/invoke';
+import { type MetricsIdentity, metricsCheck } from './checks/metrics';
+import { readStackOutputs } from './checks/stack-outputs';
 import { testAlarmCheck } from './checks/test-alarm';
+import { topicPolicyCheck } from './checks/topic-policy';
 import { setupProblem } from './errors';
-import { probeBatch, type ProbeBatch } from './probes';
+import { type ProbeBatch, probeBatch } from './probes';
 import type { CheckResult, DoctorClients, DoctorContext, DoctorTiming } from './types';
 
 /** Options of one doctor run. */
@@ -43,14 +43,26 @@ const DEFAULT_TIMING: DoctorTiming = {
 };
 
 /** Runs a check; an AWS error becomes its failed line (with AWS's text), a credentials or Region problem stops the run. */
-async function guarded(id: string, title: string, check: () => Promise<CheckResult | CheckResult[]>): Promise<CheckResult[]> {
+async function guarded(
+  id: string,
+  title: string,
+  check: () => Promise<CheckResult | CheckResult[]>,
+): Promise<CheckResult[]> {
   try {
     return [await check()].flat();
   } catch (err) {
     const setup = setupProblem(err);
     if (setup) throw setup;
     const e = err as Error;
-    return [{ id, title, status: 'fail', detail: e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message, next: 'Check that your credentials may call this API on the stack\'s resources, then run "ctr doctor" again.' }];
+    return [
+      {
+        id,
+        title,
+        status: 'fail',
+        detail: e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message,
+        next: 'Check that your credentials may call this API on the stack\'s resources, then run "ctr doctor" again.',
+      },
+    ];
   }
 }
 
@@ -65,12 +77,22 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const progress = options.progress ?? (() => undefined);
   const { outputs, result: stackResult } = await readStackOutputs(options.clients.cloudformation, options.stackName);
   const probes = options.probes ?? probeBatch({ now: new Date(timing.now()) });
-  const ctx: DoctorContext = { stackName: options.stackName, clients: options.clients, outputs, probes, startedAt: timing.now(), timing, progress };
+  const ctx: DoctorContext = {
+    stackName: options.stackName,
+    clients: options.clients,
+    outputs,
+    probes,
+    startedAt: timing.now(),
+    timing,
+    progress,
+  };
 
   const checks: CheckResult[] = [stackResult];
   const pipeline = await guarded('invoke', 'Probe CTRs through the pipeline', async () => {
     const before = await keysBefore(ctx);
-    progress(`invoking ${outputs.EmulatorFunctionName} with ${probes.payload.records.length} records (run ${probes.runId})`);
+    progress(
+      `invoking ${outputs.EmulatorFunctionName} with ${probes.payload.records.length} records (run ${probes.runId})`,
+    );
     const invoked = await invokeCheck(ctx);
     if (invoked.status !== 'pass') return invoked;
     return [invoked, ...deliveryChecks(ctx, await waitForDelivery(ctx, before))];
@@ -81,9 +103,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   checks.push(
     ...(invoked
       ? await guarded('metrics', 'Dedup metrics in CloudWatch', () => metricsCheck(ctx, options.metrics))
-      : [{ id: 'metrics', title: 'Dedup metrics in CloudWatch', status: 'skip' as const, detail: 'not checked: no probes were sent', next: 'Fix the invocation first.' }]),
+      : [
+          {
+            id: 'metrics',
+            title: 'Dedup metrics in CloudWatch',
+            status: 'skip' as const,
+            detail: 'not checked: no probes were sent',
+            next: 'Fix the invocation first.',
+          },
+        ]),
   );
   checks.push(...(await guarded('topic-policy', 'Alarm topic lets CloudWatch publish', () => topicPolicyCheck(ctx))));
-  if (options.testAlarm) checks.push(...(await guarded('test-alarm', 'Test alarm notification', () => testAlarmCheck(ctx))));
+  if (options.testAlarm)
+    checks.push(...(await guarded('test-alarm', 'Test alarm notification', () => testAlarmCheck(ctx))));
   return { ok: checks.every((c) => c.status !== 'fail'), stack: options.stackName, runId: probes.runId, checks };
 }

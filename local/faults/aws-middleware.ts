@@ -45,41 +45,50 @@ const attemptNumber = (headers: Record<string, string> | undefined): number => {
  * own error class and the SDK's retry strategy sees it exactly as if the service had answered it.
  */
 export function addAttemptHook(client: AnyClient, name: string, hook: AttemptHook): void {
-  const middleware: DeserializeMiddleware<object, object> = (next, context: HandlerExecutionContext) => async (args) => {
-    const request = args.request as { headers?: Record<string, string> };
-    const attempt: Attempt = {
-      command: context.commandName ?? '',
-      input: (args.input ?? {}) as Record<string, unknown>,
-      attempt: attemptNumber(request.headers),
-    };
-    const verdict = hook.before?.(attempt);
-    if (verdict === 'hang') return never();
-    if (verdict) {
-      // Shaped like the HttpResponse the node handler returns; the deserializer reads status, headers, body.
-      const response = {
-        statusCode: verdict.statusCode,
-        reason: 'injected fault',
-        headers: {
-          'content-type': typeof verdict.body === 'string' ? 'application/xml' : 'application/x-amz-json-1.0',
-          'x-amzn-requestid': 'injected-fault',
-        },
-        body: Buffer.from(typeof verdict.body === 'string' ? verdict.body : JSON.stringify(verdict.body)),
+  const middleware: DeserializeMiddleware<object, object> =
+    (next, context: HandlerExecutionContext) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      const attempt: Attempt = {
+        command: context.commandName ?? '',
+        input: (args.input ?? {}) as Record<string, unknown>,
+        attempt: attemptNumber(request.headers),
       };
-      return { response, output: undefined as never };
-    }
-    const result = await next(args);
-    if (hook.after?.(attempt) === 'hang') {
-      // Read and drop the unread body first, or its socket stays busy and starves the connection pool.
-      (result.response as { body?: { resume?: () => void } }).body?.resume?.();
-      return never();
-    }
-    return result;
-  };
-  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, { step: 'deserialize', priority: 'low', name });
+      const verdict = hook.before?.(attempt);
+      if (verdict === 'hang') return never();
+      if (verdict) {
+        // Shaped like the HttpResponse the node handler returns; the deserializer reads status, headers, body.
+        const response = {
+          statusCode: verdict.statusCode,
+          reason: 'injected fault',
+          headers: {
+            'content-type': typeof verdict.body === 'string' ? 'application/xml' : 'application/x-amz-json-1.0',
+            'x-amzn-requestid': 'injected-fault',
+          },
+          body: Buffer.from(typeof verdict.body === 'string' ? verdict.body : JSON.stringify(verdict.body)),
+        };
+        return { response, output: undefined as never };
+      }
+      const result = await next(args);
+      if (hook.after?.(attempt) === 'hang') {
+        // Read and drop the unread body first, or its socket stays busy and starves the connection pool.
+        (result.response as { body?: { resume?: () => void } }).body?.resume?.();
+        return never();
+      }
+      return result;
+    };
+  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, {
+    step: 'deserialize',
+    priority: 'low',
+    name,
+  });
 }
 
 /** Adds a hook around a whole `send` (all SDK attempts), told whether the call finally failed. */
-export function addCallHook(client: AnyClient, name: string, onSettled: (command: string, input: Record<string, unknown>, error: unknown) => void): void {
+export function addCallHook(
+  client: AnyClient,
+  name: string,
+  onSettled: (command: string, input: Record<string, unknown>, error: unknown) => void,
+): void {
   const middleware: InitializeMiddleware<object, object> = (next, context) => async (args) => {
     try {
       const result = await next(args);
@@ -90,5 +99,9 @@ export function addCallHook(client: AnyClient, name: string, onSettled: (command
       throw error;
     }
   };
-  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, { step: 'initialize', priority: 'high', name });
+  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, {
+    step: 'initialize',
+    priority: 'high',
+    name,
+  });
 }

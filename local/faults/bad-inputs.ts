@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { QuarantineReason } from '../../lambda-dedup/src/classifyRecord';
 import { mulberry32 } from '../firehose/faults';
 
@@ -64,7 +64,10 @@ const HUGE_ATTRIBUTE_COUNT = 3_000;
  */
 export function generateBadInputs(template: Record<string, unknown>, perKind: number, seed = 3): BadInput[] {
   const random = mulberry32(seed);
-  const id = () => Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0');
+  const id = () =>
+    Math.floor(random() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0');
   const ctr = (extra: Record<string, unknown>) => ({
     ...template,
     ContactId: `bad-${id()}-${id()}`,
@@ -79,7 +82,12 @@ export function generateBadInputs(template: Record<string, unknown>, perKind: nu
       const { ContactId: _omitted, ...rest } = ctr({ Attributes: { Seq: id() } });
       return Buffer.from(JSON.stringify(rest));
     },
-    'invalid-utf8': () => Buffer.concat([Buffer.from(JSON.stringify(ctr({})).slice(0, -1)), Buffer.from(',"Bad":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d])]),
+    'invalid-utf8': () =>
+      Buffer.concat([
+        Buffer.from(JSON.stringify(ctr({})).slice(0, -1)),
+        Buffer.from(',"Bad":"'),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]),
+      ]),
     // Kinesis accepts a zero-length data blob (its minimum length is 0).
     empty: () => Buffer.alloc(0),
     oversized: () => Buffer.from(JSON.stringify(ctr({ Attributes: { Blob: 'x'.repeat(OVERSIZED_BYTES) } }))),
@@ -88,18 +96,36 @@ export function generateBadInputs(template: Record<string, unknown>, perKind: nu
       return Buffer.from(`${head},"Nested":${'['.repeat(NESTING_DEPTH)}"${id()}"${']'.repeat(NESTING_DEPTH)}}`);
     },
     'huge-attributes': () =>
-      Buffer.from(JSON.stringify(ctr({ Attributes: Object.fromEntries(Array.from({ length: HUGE_ATTRIBUTE_COUNT }, (_, k) => [`attr_${k}`, id()])) }))),
-    'number-overflow': (i) => Buffer.from(JSON.stringify(ctr({ Duration: 1 })).replace('"Duration":1', `"Duration":1e${400 + i}`)),
-    'unsafe-integer': (i) => Buffer.from(JSON.stringify(ctr({ Account: 1 })).replace('"Account":1', `"Account":${9007199254740993n + BigInt(i)}`)),
+      Buffer.from(
+        JSON.stringify(
+          ctr({
+            Attributes: Object.fromEntries(Array.from({ length: HUGE_ATTRIBUTE_COUNT }, (_, k) => [`attr_${k}`, id()])),
+          }),
+        ),
+      ),
+    'number-overflow': (i) =>
+      Buffer.from(JSON.stringify(ctr({ Duration: 1 })).replace('"Duration":1', `"Duration":1e${400 + i}`)),
+    'unsafe-integer': (i) =>
+      Buffer.from(
+        JSON.stringify(ctr({ Account: 1 })).replace('"Account":1', `"Account":${9007199254740993n + BigInt(i)}`),
+      ),
     'duplicate-key': () => Buffer.from(JSON.stringify(ctr({})).replace(/}$/, `,"ContactId":"bad-${id()}"}`)),
-    'impossible-date': (i) => Buffer.from(JSON.stringify(ctr({ InitiationTimestamp: ['2022-02-30T10:00:00Z', '0000-00-00T00:00:00Z', '2016-06-01T10:00:00Z'][i % 3] }))),
+    'impossible-date': (i) =>
+      Buffer.from(
+        JSON.stringify(
+          ctr({ InitiationTimestamp: ['2022-02-30T10:00:00Z', '0000-00-00T00:00:00Z', '2016-06-01T10:00:00Z'][i % 3] }),
+        ),
+      ),
     'byte-order-mark': () => Buffer.concat([BOM, Buffer.from(JSON.stringify(ctr({})))]),
   };
   const out: BadInput[] = [];
   for (const kind of BAD_INPUT_KINDS) {
     for (let i = 0; i < perKind; i += 1) {
       const data = make[kind](i);
-      const line = EXPECTED[kind] === 'deliver' ? (data.subarray(0, 3).equals(BOM) ? data.subarray(3) : data).toString('utf8') : undefined;
+      const line =
+        EXPECTED[kind] === 'deliver'
+          ? (data.subarray(0, 3).equals(BOM) ? data.subarray(3) : data).toString('utf8')
+          : undefined;
       out.push({ kind, data, expected: EXPECTED[kind], line });
     }
   }
@@ -110,7 +136,11 @@ export function generateBadInputs(template: Record<string, unknown>, perKind: nu
  * Puts records into the stream as raw bytes, bypassing the emulator (which sends text): invalid UTF-8 can
  * only arrive this way. Entries Kinesis fails are resent.
  */
-export async function putRawRecords(kinesis: KinesisClient, streamName: string, records: readonly Buffer[]): Promise<void> {
+export async function putRawRecords(
+  kinesis: KinesisClient,
+  streamName: string,
+  records: readonly Buffer[],
+): Promise<void> {
   const MAX_CALL_BYTES = 4 * 1024 * 1024;
   let chunk: Buffer[] = [];
   let bytes = 0;
@@ -123,7 +153,10 @@ export async function putRawRecords(kinesis: KinesisClient, streamName: string, 
       const result = await kinesis.send(
         new PutRecordsCommand({
           StreamName: streamName,
-          Records: pending.map((data) => ({ Data: data, PartitionKey: createHash('sha256').update(data).digest('hex') })),
+          Records: pending.map((data) => ({
+            Data: data,
+            PartitionKey: createHash('sha256').update(data).digest('hex'),
+          })),
         }),
       );
       pending = pending.filter((_, i) => result.Records?.[i]?.ErrorCode);

@@ -5,9 +5,9 @@ import type { LocalEnvironment, LocalEnvironmentProps } from '../environment';
 import type { FirehoseFaults } from '../firehose/faults';
 import type { RunOptions } from '../pipeline';
 import { generateBadInputs, putRawRecords } from './bad-inputs';
-import { injectDynamoDbFaults, type DynamoDbFaults } from './dynamodb-faults';
+import { type DynamoDbFaults, injectDynamoDbFaults } from './dynamodb-faults';
 import { FaultSpecError } from './errors';
-import { injectFunctionDeaths, VICTIM_TIMEOUT_MS, type DeathPoint } from './function-death';
+import { type DeathPoint, injectFunctionDeaths, VICTIM_TIMEOUT_MS } from './function-death';
 import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from './redelivery';
 
 /** A fault the CLI can inject: what its value means and its default. */
@@ -21,18 +21,58 @@ interface FaultDefinition {
 
 /** Every fault `ctr local --fault NAME[=VALUE]` accepts. */
 export const FAULT_CATALOG: Readonly<Record<string, FaultDefinition>> = {
-  'firehose-entries': { value: 'rate', default: 0.2, help: 'Firehose fails this fraction of entries (FailedPutCount)', exact: true },
-  'firehose-outage': { value: 'count', default: 30, help: 'Firehose fails its first N calls whole (HTTP 503)', exact: true },
+  'firehose-entries': {
+    value: 'rate',
+    default: 0.2,
+    help: 'Firehose fails this fraction of entries (FailedPutCount)',
+    exact: true,
+  },
+  'firehose-outage': {
+    value: 'count',
+    default: 30,
+    help: 'Firehose fails its first N calls whole (HTTP 503)',
+    exact: true,
+  },
   'dynamodb-throttle': { value: 'rate', default: 0.05, help: 'claims throttled, retried inside the SDK', exact: true },
-  'dynamodb-throttle-persistent': { value: 'rate', default: 0.01, help: 'claims throttled past the SDK retries', exact: true },
+  'dynamodb-throttle-persistent': {
+    value: 'rate',
+    default: 0.01,
+    help: 'claims throttled past the SDK retries',
+    exact: true,
+  },
   'dynamodb-errors': { value: 'rate', default: 0.05, help: 'any DynamoDB call answered HTTP 500', exact: false },
-  'die-after-claim': { value: 'rate', default: 0.3, help: 'invocations die after claiming, before delivering', exact: true },
-  'die-before-receipt': { value: 'rate', default: 0.3, help: 'invocations die after delivering, before the batch receipt', exact: false },
-  'die-after-receipt': { value: 'rate', default: 0.3, help: 'invocations die after the receipt, before returning', exact: true },
-  'die-mid-batch': { value: 'rate', default: 0.3, help: 'invocations die before a random request (a timeout)', exact: false },
+  'die-after-claim': {
+    value: 'rate',
+    default: 0.3,
+    help: 'invocations die after claiming, before delivering',
+    exact: true,
+  },
+  'die-before-receipt': {
+    value: 'rate',
+    default: 0.3,
+    help: 'invocations die after delivering, before the batch receipt',
+    exact: false,
+  },
+  'die-after-receipt': {
+    value: 'rate',
+    default: 0.3,
+    help: 'invocations die after the receipt, before returning',
+    exact: true,
+  },
+  'die-mid-batch': {
+    value: 'rate',
+    default: 0.3,
+    help: 'invocations die before a random request (a timeout)',
+    exact: false,
+  },
   'batch-twice': { value: 'rate', default: 1, help: 'batches invoked again after they succeeded', exact: true },
   'two-pollers': { value: 'none', default: 0, help: 'a second poller reads the same shards concurrently', exact: true },
-  replay: { value: 'none', default: 0, help: 'after the run, the stream is read again from the trim horizon', exact: true },
+  replay: {
+    value: 'none',
+    default: 0,
+    help: 'after the run, the stream is read again from the trim horizon',
+    exact: true,
+  },
   'bad-inputs': { value: 'count', default: 1, help: 'N records of each bad-input kind put as raw bytes', exact: true },
 };
 
@@ -53,7 +93,8 @@ export function parseFaultSpec(text: string): FaultSpec {
   if (raw === undefined) return { name, value: definition.default };
   if (definition.value === 'none') throw new FaultSpecError(`fault "${name}" takes no value`);
   const value = Number(raw);
-  if (definition.value === 'rate' && !(value >= 0 && value <= 1)) throw new FaultSpecError(`fault "${name}" needs a rate from 0 to 1, got "${raw}"`);
+  if (definition.value === 'rate' && !(value >= 0 && value <= 1))
+    throw new FaultSpecError(`fault "${name}" needs a rate from 0 to 1, got "${raw}"`);
   if (definition.value === 'count' && !(Number.isInteger(value) && value >= 0 && value <= 100_000)) {
     throw new FaultSpecError(`fault "${name}" needs a whole number, got "${raw}"`);
   }
@@ -82,7 +123,8 @@ export interface FaultPlan {
 export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
   const byName = new Map(specs.map((s) => [s.name, s.value]));
   const deaths = specs.filter((s) => s.name.startsWith('die-'));
-  if (deaths.length > 1) throw new FaultSpecError(`give at most one die-* fault, got ${deaths.map((d) => d.name).join(', ')}`);
+  if (deaths.length > 1)
+    throw new FaultSpecError(`give at most one die-* fault, got ${deaths.map((d) => d.name).join(', ')}`);
   const firehose: FirehoseFaults = {
     failEntryFraction: byName.get('firehose-entries'),
     failFirstCalls: byName.get('firehose-outage'),
@@ -97,7 +139,10 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
   const reports: FaultReport = {};
   const collectors: (() => void)[] = [];
   const badPerKind = byName.get('bad-inputs') ?? 0;
-  const template = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
+  const template = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const extraInputs = badPerKind > 0 ? generateBadInputs(template, badPerKind).map((b) => b.data) : [];
 
   return {
@@ -122,9 +167,17 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
         });
       }
       if (deaths.length > 0) {
-        const stats = injectFunctionDeaths(env, { point: deaths[0].name.slice('die-'.length) as DeathPoint, rate: deaths[0].value });
+        const stats = injectFunctionDeaths(env, {
+          point: deaths[0].name.slice('die-'.length) as DeathPoint,
+          rate: deaths[0].value,
+        });
         collectors.push(() => {
-          reports.functionDeath = { victims: stats.victims, kills: stats.kills, killedInvocations: stats.killedInvocations, atRiskRecords: stats.atRiskLines.size };
+          reports.functionDeath = {
+            victims: stats.victims,
+            kills: stats.kills,
+            killedInvocations: stats.killedInvocations,
+            atRiskRecords: stats.atRiskLines.size,
+          };
         });
       }
       if (twice) collectors.push(() => (reports.batchTwice = { redelivered: twice.stats.redelivered }));
@@ -135,7 +188,10 @@ export function planFaults(specs: readonly FaultSpec[]): FaultPlan {
       if (!byName.has('replay')) return false;
       const before = env.firehose.stats(env.names.deliveryStreamName).recordsAccepted;
       const stats = await replayFromTrimHorizon(env);
-      reports.replay = { recordsRead: stats.recordsRead, forwarded: env.firehose.stats(env.names.deliveryStreamName).recordsAccepted - before };
+      reports.replay = {
+        recordsRead: stats.recordsRead,
+        forwarded: env.firehose.stats(env.names.deliveryStreamName).recordsAccepted - before,
+      };
       return true;
     },
     report: () => {

@@ -1,8 +1,12 @@
-import type { BatchExecuteStatementCommandInput, BatchStatementRequest, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
+  BatchExecuteStatementCommandInput,
+  BatchStatementRequest,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import { mulberry32 } from '../firehose/faults';
-import { addAttemptHook, addCallHook, type Attempt, type FakeResponse } from './aws-middleware';
-import { statementKey, statementVerb, withStatementFaults, type StatementFault } from './statement-faults';
+import { type Attempt, addAttemptHook, addCallHook, type FakeResponse } from './aws-middleware';
+import { type StatementFault, statementKey, statementVerb, withStatementFaults } from './statement-faults';
 
 /** DynamoDB faults, each a fraction from 0 to 1. */
 export interface DynamoDbFaults {
@@ -50,7 +54,10 @@ const INJECTED = new Set(['ProvisionedThroughputExceededException', 'InternalSer
 const DYNAMODB_ERROR = 'com.amazonaws.dynamodb.v20120810#';
 const throttle: FakeResponse = {
   statusCode: 400,
-  body: { __type: `${DYNAMODB_ERROR}ProvisionedThroughputExceededException`, message: 'The level of configured provisioned throughput for the table was exceeded.' },
+  body: {
+    __type: `${DYNAMODB_ERROR}ProvisionedThroughputExceededException`,
+    message: 'The level of configured provisioned throughput for the table was exceeded.',
+  },
 };
 const internalError: FakeResponse = {
   statusCode: 500,
@@ -63,17 +70,27 @@ export function keyOf(input: Record<string, unknown>): string | undefined {
   return item?.[CLAIM_ATTR.fingerprint]?.S;
 }
 
-const isClaim = (a: Attempt) => a.command === 'PutItemCommand' && !(keyOf(a.input) ?? '').startsWith(BATCH_RECEIPT_PREFIX);
+const isClaim = (a: Attempt) =>
+  a.command === 'PutItemCommand' && !(keyOf(a.input) ?? '').startsWith(BATCH_RECEIPT_PREFIX);
 
 // Picks fingerprints by their own bits: the same records are chosen whichever order they arrive in.
-const chosen = (fingerprint: string, fraction: number) => parseInt(fingerprint.slice(0, 8), 16) / 0x1_0000_0000 < fraction;
+const chosen = (fingerprint: string, fraction: number) =>
+  parseInt(fingerprint.slice(0, 8), 16) / 0x1_0000_0000 < fraction;
 
 /**
  * Injects DynamoDB faults into a client's requests, below the SDK's retry strategy (see `addAttemptHook`),
  * so that throttling is retried with the SDK's own backoff before the handler sees it.
  */
 export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFaults): DynamoDbFaultStats {
-  const stats: DynamoDbFaultStats = { throttled: 0, internalErrors: 0, sdkRetriesSent: 0, statementsRetried: 0, surfaced: {}, deliveryMarksFailed: new Set(), receiptsFailed: 0 };
+  const stats: DynamoDbFaultStats = {
+    throttled: 0,
+    internalErrors: 0,
+    sdkRetriesSent: 0,
+    statementsRetried: 0,
+    surfaced: {},
+    deliveryMarksFailed: new Set(),
+    receiptsFailed: 0,
+  };
   const random = mulberry32(faults.seed ?? 1);
   const persistentAttempts = new Map<string, number>();
   /** Whether this attempt at claiming `fp` is throttled. */
@@ -135,17 +152,25 @@ export function injectDynamoDbFaults(client: DynamoDBClient, faults: DynamoDbFau
 }
 
 /** Runs each `BatchExecuteStatement` of the client through `withStatementFaults`, above the SDK's retries. */
-function interceptStatements(client: DynamoDBClient, pick: (statement: BatchStatementRequest) => StatementFault | undefined): void {
+function interceptStatements(
+  client: DynamoDBClient,
+  pick: (statement: BatchStatementRequest) => StatementFault | undefined,
+): void {
   type Next = (args: { input: BatchExecuteStatementCommandInput }) => Promise<{ output: unknown; response: unknown }>;
-  const middleware = (next: Next, context: { commandName?: string }) => async (args: { input: BatchExecuteStatementCommandInput }) => {
-    if (context.commandName !== 'BatchExecuteStatementCommand') return next(args);
-    let response: unknown;
-    const output = await withStatementFaults(args.input, pick, async (input) => {
-      const result = await next({ ...args, input });
-      response = result.response;
-      return result.output as never;
-    });
-    return { output, response };
-  };
-  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, { step: 'initialize', priority: 'low', name: 'fault-dynamodb-statements' });
+  const middleware =
+    (next: Next, context: { commandName?: string }) => async (args: { input: BatchExecuteStatementCommandInput }) => {
+      if (context.commandName !== 'BatchExecuteStatementCommand') return next(args);
+      let response: unknown;
+      const output = await withStatementFaults(args.input, pick, async (input) => {
+        const result = await next({ ...args, input });
+        response = result.response;
+        return result.output as never;
+      });
+      return { output, response };
+    };
+  (client.middlewareStack as { add(m: unknown, o: object): void }).add(middleware, {
+    step: 'initialize',
+    priority: 'low',
+    name: 'fault-dynamodb-statements',
+  });
 }

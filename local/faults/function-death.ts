@@ -4,8 +4,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { BATCH_RECEIPT_PREFIX } from '../../lambda-dedup/src/constants';
 import { mulberry32 } from '../firehose/faults';
 import type { EventSourceMapping } from '../poller/event-source-mapping';
-import { currentInvocation, DEFAULT_FUNCTION_TIMEOUT_MS, isStopped, type Invocation } from '../poller/invocation';
-import { addAttemptHook, type Attempt, type AttemptHook } from './aws-middleware';
+import { currentInvocation, DEFAULT_FUNCTION_TIMEOUT_MS, type Invocation, isStopped } from '../poller/invocation';
+import { type Attempt, type AttemptHook, addAttemptHook } from './aws-middleware';
 import { keyOf } from './dynamodb-faults';
 
 /**
@@ -66,12 +66,17 @@ interface InvocationState {
   receiptSent: boolean;
 }
 
-const isReceiptWrite = (a: Attempt) => a.command === 'PutItemCommand' && (keyOf(a.input) ?? '').startsWith(BATCH_RECEIPT_PREFIX);
+const isReceiptWrite = (a: Attempt) =>
+  a.command === 'PutItemCommand' && (keyOf(a.input) ?? '').startsWith(BATCH_RECEIPT_PREFIX);
 const isDelivery = (a: Attempt) => a.command === 'PutRecordBatchCommand' || a.command === 'PutRecordCommand';
 
 function linesOf(a: Attempt): string[] {
   const records = (a.input.Records as { Data?: Uint8Array }[] | undefined) ?? [a.input.Record as { Data?: Uint8Array }];
-  return records.map((r) => Buffer.from(r?.Data ?? new Uint8Array()).toString('utf8').replace(/\n$/, ''));
+  return records.map((r) =>
+    Buffer.from(r?.Data ?? new Uint8Array())
+      .toString('utf8')
+      .replace(/\n$/, ''),
+  );
 }
 
 /**
@@ -82,11 +87,21 @@ function linesOf(a: Attempt): string[] {
  * they run under the function's own timeout: nothing they left needs their lease to end.
  */
 export function injectFunctionDeaths(
-  env: { readonly clients: { readonly dynamodb: DynamoDBClient; readonly firehose: FirehoseClient; readonly s3: S3Client }; readonly mapping: EventSourceMapping },
+  env: {
+    readonly clients: { readonly dynamodb: DynamoDBClient; readonly firehose: FirehoseClient; readonly s3: S3Client };
+    readonly mapping: EventSourceMapping;
+  },
   faults: DeathFaults,
 ): DeathStats {
   const { clients } = env;
-  const stats: DeathStats = { kills: 0, victims: 0, killedInvocations: 0, stoppedVictims: 0, frozenRequests: 0, atRiskLines: new Set() };
+  const stats: DeathStats = {
+    kills: 0,
+    victims: 0,
+    killedInvocations: 0,
+    stoppedVictims: 0,
+    frozenRequests: 0,
+    atRiskLines: new Set(),
+  };
   const random = mulberry32(faults.seed ?? 1);
   const states = new WeakMap<Invocation, InvocationState>();
 
@@ -140,9 +155,11 @@ export function injectFunctionDeaths(
       state.requests += (a.input.Statements as unknown[] | undefined)?.length ?? 1;
       if (state.doomed) {
         // Only before the first Firehose call: dying at a resend would be a death mid-delivery.
-        if (faults.point === 'after-claim' && isDelivery(a) && state.firehoseLines.length === 0) return kill(invocation);
+        if (faults.point === 'after-claim' && isDelivery(a) && state.firehoseLines.length === 0)
+          return kill(invocation);
         if (faults.point === 'before-receipt' && isReceiptWrite(a)) return kill(invocation);
-        if (faults.point === 'mid-batch' && before < state.killBefore && state.requests >= state.killBefore) return kill(invocation);
+        if (faults.point === 'mid-batch' && before < state.killBefore && state.requests >= state.killBefore)
+          return kill(invocation);
       }
       if (isDelivery(a)) state.firehoseLines.push(...linesOf(a));
       if (isReceiptWrite(a)) state.receiptSent = true;

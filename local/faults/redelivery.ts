@@ -13,7 +13,10 @@ export interface RedeliveryStats {
  * A handler wrapper that invokes the handler again with the same event after it returned, as the event
  * source mapping's at-least-once delivery may; the mapping sees the second response.
  */
-export function deliverBatchesTwice(rate = 1, seed = 1): { wrap: (handler: KinesisHandler) => KinesisHandler; stats: RedeliveryStats } {
+export function deliverBatchesTwice(
+  rate = 1,
+  seed = 1,
+): { wrap: (handler: KinesisHandler) => KinesisHandler; stats: RedeliveryStats } {
   const random = mulberry32(seed);
   const stats: RedeliveryStats = { redelivered: 0 };
   return {

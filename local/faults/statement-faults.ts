@@ -1,4 +1,9 @@
-import type { BatchExecuteStatementCommandInput, BatchExecuteStatementCommandOutput, BatchStatementRequest, BatchStatementResponse } from '@aws-sdk/client-dynamodb';
+import type {
+  BatchExecuteStatementCommandInput,
+  BatchExecuteStatementCommandOutput,
+  BatchStatementRequest,
+  BatchStatementResponse,
+} from '@aws-sdk/client-dynamodb';
 import { CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 
 /** A per-statement fault: DynamoDB's code for it, and whether the statement was applied before it failed. */
@@ -18,7 +23,8 @@ export function statementKey(statement: BatchStatementRequest): string | undefin
 }
 
 /** The verb of a PartiQL statement (`INSERT`, `UPDATE`, `DELETE`, `SELECT`). */
-export const statementVerb = (statement: BatchStatementRequest): string => /^\s*(\w+)/.exec(statement.Statement ?? '')?.[1]?.toUpperCase() ?? '';
+export const statementVerb = (statement: BatchStatementRequest): string =>
+  /^\s*(\w+)/.exec(statement.Statement ?? '')?.[1]?.toUpperCase() ?? '';
 
 /**
  * Answers a `BatchExecuteStatement` as DynamoDB does when some statements fail on their own: the batch

@@ -6,11 +6,11 @@ import { ParquetConverter } from './parquet-conversion';
 import {
   evaluateJqPathQuery,
   formatFirehoseTimestamp,
+  type JqPathQuery,
+  PartitioningError,
   parseJqPathQuery,
   partitionKeyValue,
-  PartitioningError,
   renderFirehosePrefix,
-  type JqPathQuery,
 } from './partitioning';
 
 const gzipAsync = promisify(gzip);
@@ -98,11 +98,13 @@ export class DeliveryStream {
     let key: string;
     let kind: Buffer_['kind'] = 'data';
     let body = data;
-    if (this.settings.backupPrefix) this.add(renderFirehosePrefix(this.settings.backupPrefix, { timestamp: arrival }), 'backup', data);
+    if (this.settings.backupPrefix)
+      this.add(renderFirehosePrefix(this.settings.backupPrefix, { timestamp: arrival }), 'backup', data);
     try {
       const parsed: unknown = JSON.parse(data.toString('utf8'));
       const partitionKeys: Record<string, string> = {};
-      for (const [name, query] of this.queries) partitionKeys[name] = partitionKeyValue(evaluateJqPathQuery(query, parsed));
+      for (const [name, query] of this.queries)
+        partitionKeys[name] = partitionKeyValue(evaluateJqPathQuery(query, parsed));
       key = renderFirehosePrefix(this.settings.prefix, { partitionKeys, timestamp: arrival });
     } catch (err) {
       if (!(err instanceof SyntaxError || err instanceof PartitioningError)) throw err;
@@ -160,21 +162,30 @@ export class DeliveryStream {
   }
 
   private async write(buffer: Buffer_): Promise<void> {
-    const converted = buffer.kind === 'data' && this.converter ? await this.converter.convert(buffer.chunks) : undefined;
+    const converted =
+      buffer.kind === 'data' && this.converter ? await this.converter.convert(buffer.chunks) : undefined;
     const objects: Array<{ key: string; body: Buffer }> = [];
     if (converted) {
       if (converted.parquet) objects.push({ key: buffer.key + this.objectName('.parquet'), body: converted.parquet });
       if (converted.failures.length > 0) {
         // Firehose writes the records it cannot convert to the error prefix, one error document each.
         const arrival = new Date(buffer.firstAt);
-        const errorKey = renderFirehosePrefix(this.settings.errorOutputPrefix, { errorOutputType: 'format-conversion-failed', timestamp: arrival });
-        const documents = converted.failures.map((f) => errorDocument(f.record, arrival, 'DataFormatConversion.ParseFailed', f.message));
+        const errorKey = renderFirehosePrefix(this.settings.errorOutputPrefix, {
+          errorOutputType: 'format-conversion-failed',
+          timestamp: arrival,
+        });
+        const documents = converted.failures.map((f) =>
+          errorDocument(f.record, arrival, 'DataFormatConversion.ParseFailed', f.message),
+        );
         objects.push({ key: errorKey + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(documents)) });
       }
-    } else objects.push({ key: buffer.key + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(buffer.chunks)) });
+    } else
+      objects.push({ key: buffer.key + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(buffer.chunks)) });
     try {
       for (const object of objects) {
-        await this.s3.send(new PutObjectCommand({ Bucket: this.settings.bucketName, Key: object.key, Body: object.body }));
+        await this.s3.send(
+          new PutObjectCommand({ Bucket: this.settings.bucketName, Key: object.key, Body: object.body }),
+        );
       }
     } catch (err) {
       // Firehose keeps retrying S3; here the records go back to their buffer for the next flush.

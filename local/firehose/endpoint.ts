@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { S3Client } from '@aws-sdk/client-s3';
 import { FIREHOSE_LIMITS } from '../../lambda-dedup/src/constants';
 import { listenOnLoopback } from '../servers/listen';
-import { DeliveryStream, type DeliveryStats, type DeliveryStreamSettings } from './delivery';
+import { type DeliveryStats, DeliveryStream, type DeliveryStreamSettings } from './delivery';
 import {
   FirehoseApiError,
   InvalidArgumentError,
@@ -72,7 +72,11 @@ export async function startFirehoseEndpoint(props: FirehoseEndpointProps): Promi
     return bytes;
   };
 
-  const recordId = () => randomBytes(56).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 56);
+  const recordId = () =>
+    randomBytes(56)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 56);
 
   const putRecordBatch = (input: PutRecordBatchInput) => {
     const stream = streamFor(input.DeliveryStreamName);

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
-import { evaluateJqPathQuery, parseJqPathQuery, partitionKeyValue, renderFirehosePrefix } from './partitioning';
 import { ParquetConverter } from './parquet-conversion';
+import { evaluateJqPathQuery, parseJqPathQuery, partitionKeyValue, renderFirehosePrefix } from './partitioning';
 
 /** What {@link writeLakeDir} wrote. */
 export interface LakeFiles {
@@ -27,7 +27,10 @@ export async function writeLakeDir(
   const byPrefix = new Map<string, Buffer[]>();
   for (const line of lines) {
     const dt = partitionKeyValue(evaluateJqPathQuery(query, JSON.parse(line)));
-    const prefix = renderFirehosePrefix(DELIVERY_LAYOUT.prefix, { partitionKeys: { [DELIVERY_LAYOUT.partitionColumn]: dt }, timestamp: new Date() });
+    const prefix = renderFirehosePrefix(DELIVERY_LAYOUT.prefix, {
+      partitionKeys: { [DELIVERY_LAYOUT.partitionColumn]: dt },
+      timestamp: new Date(),
+    });
     const records = byPrefix.get(prefix) ?? [];
     records.push(Buffer.from(`${line}\n`));
     byPrefix.set(prefix, records);

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CTR_COLUMNS, toDuckDbType } from '../../lib/definitions/ctr-schema';
 
 /** DuckDB's `columns={...}` argument, rendered from the column tree the Glue table uses. */
@@ -48,7 +48,8 @@ export class ParquetConverter {
     try {
       return { parquet: await this.write(records), rows: records.length, failures: [] };
     } catch (err) {
-      if (records.length === 1) return { parquet: null, rows: 0, failures: [{ record: records[0], message: conversionMessage(err) }] };
+      if (records.length === 1)
+        return { parquet: null, rows: 0, failures: [{ record: records[0], message: conversionMessage(err) }] };
     }
     const good: Buffer[] = [];
     const failures: ConversionFailure[] = [];
@@ -87,10 +88,14 @@ export class ParquetConverter {
 
   private async write(records: readonly Buffer[]): Promise<Buffer> {
     const { connection, dir } = await this.open();
-    const n = (this.sequence += 1);
+    this.sequence += 1;
+    const n = this.sequence;
     const input = join(dir, `in-${n}.json`);
     const output = join(dir, `out-${n}.parquet`);
-    await writeFile(input, Buffer.concat(records.flatMap((r) => (r[r.length - 1] === 0x0a ? [r] : [r, Buffer.from('\n')]))));
+    await writeFile(
+      input,
+      Buffer.concat(records.flatMap((r) => (r[r.length - 1] === 0x0a ? [r] : [r, Buffer.from('\n')]))),
+    );
     try {
       await connection.run(
         `COPY (SELECT * FROM read_json(${sqlText(input)}, columns = ${duckDbColumns()}, format = 'newline_delimited'))

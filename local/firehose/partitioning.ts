@@ -128,7 +128,8 @@ export function renderFirehosePrefix(prefix: string, values: PrefixValues): stri
       return value;
     }
     if (namespace === 'timestamp') return formatFirehoseTimestamp(arg, values.timestamp);
-    if (namespace === 'firehose' && arg === 'error-output-type' && values.errorOutputType) return values.errorOutputType;
+    if (namespace === 'firehose' && arg === 'error-output-type' && values.errorOutputType)
+      return values.errorOutputType;
     throw new PartitioningError(`unsupported prefix placeholder !{${namespace}:${arg}}`);
   });
 }

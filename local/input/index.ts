@@ -3,8 +3,8 @@ import { readRecords } from './read-records';
 import { resolveSources } from './sources';
 
 export { InputError } from './errors';
-export { readRecords, type ReadProgress, type RecordReader } from './read-records';
-export { resolveSources, sourceChunks, type InputSource } from './sources';
+export { type ReadProgress, type RecordReader, readRecords } from './read-records';
+export { type InputSource, resolveSources, sourceChunks } from './sources';
 export { RecordSplitter } from './split-records';
 
 /**

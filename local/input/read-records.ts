@@ -1,5 +1,5 @@
+import { type InputSource, sourceChunks } from './sources';
 import { RecordSplitter } from './split-records';
-import { sourceChunks, type InputSource } from './sources';
 
 /** How far reading has got, for progress and ETA. */
 export interface ReadProgress {

@@ -22,7 +22,10 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * called; concatenated gzip members included), as chunks. Counts the stored bytes read into `onBytes`.
  * @throws InputError in words when the source cannot be read or is a broken gzip file.
  */
-export async function* sourceChunks(source: InputSource, onBytes: (n: number) => void = () => undefined): AsyncGenerator<Buffer> {
+export async function* sourceChunks(
+  source: InputSource,
+  onBytes: (n: number) => void = () => undefined,
+): AsyncGenerator<Buffer> {
   let raw: Readable | undefined;
   try {
     raw = await source.open();
@@ -58,7 +61,11 @@ export async function* sourceChunks(source: InputSource, onBytes: (n: number) =>
   }
 }
 
-const fileSource = (path: string, info: Stats): InputSource => ({ name: path, bytes: info.size, open: () => createReadStream(path) });
+const fileSource = (path: string, info: Stats): InputSource => ({
+  name: path,
+  bytes: info.size,
+  open: () => createReadStream(path),
+});
 
 /** Regular files under a directory, recursively, in name order; hidden files are skipped. */
 async function filesIn(dir: string): Promise<InputSource[]> {
@@ -78,7 +85,10 @@ async function filesIn(dir: string): Promise<InputSource[]> {
  * directory stands for every file under it, anything else is a file.
  * @throws InputError naming the argument and what to do.
  */
-export async function resolveSources(args: readonly string[], stdin: () => Readable = () => process.stdin): Promise<InputSource[]> {
+export async function resolveSources(
+  args: readonly string[],
+  stdin: () => Readable = () => process.stdin,
+): Promise<InputSource[]> {
   const sources: InputSource[] = [];
   let stdinUsed = false;
   for (const arg of args) {
@@ -98,7 +108,8 @@ export async function resolveSources(args: readonly string[], stdin: () => Reada
       const files = await filesIn(arg).catch((err: unknown) => {
         throw new InputError(`input ${describeFsError(err, arg)}`);
       });
-      if (files.length === 0) throw new InputError(`input directory "${arg}" holds no files: give a file, or a directory of CTR files`);
+      if (files.length === 0)
+        throw new InputError(`input directory "${arg}" holds no files: give a file, or a directory of CTR files`);
       sources.push(...files);
     } else if (info.isFile() || info.isFIFO()) {
       sources.push(fileSource(arg, info));

@@ -146,7 +146,8 @@ export class RecordSplitter {
 
   private drain(ended: boolean): Buffer[] {
     if (!this.started) {
-      if (this.pending.length < BOM.length && !ended && BOM.subarray(0, this.pending.length).equals(this.pending)) return [];
+      if (this.pending.length < BOM.length && !ended && BOM.subarray(0, this.pending.length).equals(this.pending))
+        return [];
       if (this.pending.subarray(0, BOM.length).equals(BOM)) this.pending = this.pending.subarray(BOM.length);
       this.started = true;
     }
@@ -227,7 +228,12 @@ export class RecordSplitter {
     if (first === OPEN_BRACE || first === OPEN_BRACKET) return scanValue(view, this.scan);
     if (first === QUOTE) {
       // A string entry: scan it as if wrapped, using the string state only.
-      const s: ValueScan = { pos: Math.max(this.scan.pos, 1), depth: 1, inString: this.scan.pos === 0 ? true : this.scan.inString, escaped: this.scan.escaped };
+      const s: ValueScan = {
+        pos: Math.max(this.scan.pos, 1),
+        depth: 1,
+        inString: this.scan.pos === 0 ? true : this.scan.inString,
+        escaped: this.scan.escaped,
+      };
       for (; s.pos < view.length; s.pos += 1) {
         const b = view[s.pos];
         if (s.escaped) s.escaped = false;

@@ -3,18 +3,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
-  ListShardsCommand,
   type KinesisClient,
   type _Record as KinesisRecord,
+  ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { EventSourceSettings } from '../../lib/definitions/event-source-settings';
 import type { FailureCondition, FailureDestination } from './failure-destination';
-import { toLambdaEvent, toLambdaRecord, type EventSourceIdentity } from './kinesis-event';
-import { invoke, lambdaContext, type InvocationPlanner } from './invocation';
+import { type InvocationPlanner, invoke, lambdaContext } from './invocation';
+import { type EventSourceIdentity, toLambdaEvent, toLambdaRecord } from './kinesis-event';
 
 /** A function the mapping invokes: a Kinesis handler that may report partial batch failures. */
-export type KinesisHandler = (event: KinesisStreamEvent, context?: Context) => Promise<KinesisStreamBatchResponse | undefined>;
+export type KinesisHandler = (
+  event: KinesisStreamEvent,
+  context?: Context,
+) => Promise<KinesisStreamBatchResponse | undefined>;
 
 /** Options of the local event source mapping. */
 export interface EventSourceMappingProps {
@@ -120,7 +123,13 @@ export class EventSourceMapping {
     const factor = Math.max(1, settings.parallelizationFactor);
     const lanes: KinesisStreamRecord[][] = Array.from({ length: factor }, () => []);
     for (const record of records) {
-      const lane = factor === 1 ? 0 : createHash('md5').update(record.PartitionKey ?? '').digest().readUInt32BE(0) % factor;
+      const lane =
+        factor === 1
+          ? 0
+          : createHash('md5')
+              .update(record.PartitionKey ?? '')
+              .digest()
+              .readUInt32BE(0) % factor;
       lanes[lane].push(toLambdaRecord(shardId, record, source));
     }
     await Promise.all(
@@ -152,7 +161,9 @@ export class EventSourceMapping {
       let response: KinesisStreamBatchResponse | undefined;
       try {
         const event = toLambdaEvent(pending);
-        response = await invoke(pending.length, this.planInvocation, (deadline) => handler(event, lambdaContext(this.props.functionArn, deadline)));
+        response = await invoke(pending.length, this.planInvocation, (deadline) =>
+          handler(event, lambdaContext(this.props.functionArn, deadline)),
+        );
       } catch (err) {
         this.stats.functionErrors += 1;
         lastError = err instanceof Error ? err.name : 'Unhandled';
@@ -168,7 +179,12 @@ export class EventSourceMapping {
       const failures = response?.batchItemFailures ?? [];
       if (failures.length === 0) return;
       this.stats.partialFailures += 1;
-      pending = pending.slice(resumeIndex(pending, failures.map((f) => f.itemIdentifier)));
+      pending = pending.slice(
+        resumeIndex(
+          pending,
+          failures.map((f) => f.itemIdentifier),
+        ),
+      );
     }
   }
 
@@ -197,7 +213,10 @@ export class EventSourceMapping {
  * Index of the record to resume at after a partial failure: the lowest failed sequence number.
  * An empty or unknown identifier fails the whole batch, as Lambda treats it.
  */
-export function resumeIndex(batch: readonly KinesisStreamRecord[], identifiers: readonly (string | undefined)[]): number {
+export function resumeIndex(
+  batch: readonly KinesisStreamRecord[],
+  identifiers: readonly (string | undefined)[],
+): number {
   let lowest = batch.length;
   for (const id of identifiers) {
     const index = id ? batch.findIndex((r) => r.kinesis.sequenceNumber === id) : -1;

@@ -55,7 +55,11 @@ export class FunctionCrashError extends NamedError {
  * rejects with `FunctionTimeoutError`; a killed invocation never returns, so without a timeout or
  * `crashOnKill` a kill would never end the call. `run` gets the invocation's context deadline.
  */
-export async function invoke<T>(batchSize: number, planner: InvocationPlanner, run: (deadline: number) => Promise<T>): Promise<T> {
+export async function invoke<T>(
+  batchSize: number,
+  planner: InvocationPlanner,
+  run: (deadline: number) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   let crash: (() => void) | undefined;
   const started = Date.now();
@@ -76,10 +80,13 @@ export async function invoke<T>(batchSize: number, planner: InvocationPlanner, r
   const stopped = new Promise<never>((_, reject) => {
     if (plan.crashOnKill) crash = () => reject(new FunctionCrashError());
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new FunctionTimeoutError(timeoutMs));
-      }, Math.max(0, invocation.deadline - Date.now()));
+      timer = setTimeout(
+        () => {
+          controller.abort();
+          reject(new FunctionTimeoutError(timeoutMs));
+        },
+        Math.max(0, invocation.deadline - Date.now()),
+      );
     }
   });
   try {
@@ -102,7 +109,8 @@ export const DEFAULT_FUNCTION_TIMEOUT_MS = 60_000;
  * Whether an invocation has been stopped: killed, or past its deadline although the timer that kills it has
  * not fired yet (timers fire late on a busy machine; Lambda stops the invocation at the deadline exactly).
  */
-export const isStopped = (invocation: Invocation): boolean => invocation.signal.aborted || Date.now() >= invocation.deadline;
+export const isStopped = (invocation: Invocation): boolean =>
+  invocation.signal.aborted || Date.now() >= invocation.deadline;
 
 /**
  * The Lambda context of one invocation, as far as the handlers read it: the time left before the

@@ -10,7 +10,11 @@ export interface EventSourceIdentity {
 }
 
 /** Converts one GetRecords record to the record shape Lambda puts in a Kinesis event. */
-export function toLambdaRecord(shardId: string, record: KinesisRecord, source: EventSourceIdentity): KinesisStreamRecord {
+export function toLambdaRecord(
+  shardId: string,
+  record: KinesisRecord,
+  source: EventSourceIdentity,
+): KinesisStreamRecord {
   const sequenceNumber = record.SequenceNumber ?? '';
   return {
     kinesis: {
@@ -31,4 +35,6 @@ export function toLambdaRecord(shardId: string, record: KinesisRecord, source: E
 }
 
 /** Wraps records in the event Lambda passes to the function. */
-export const toLambdaEvent = (records: readonly KinesisStreamRecord[]): KinesisStreamEvent => ({ Records: [...records] });
+export const toLambdaEvent = (records: readonly KinesisStreamRecord[]): KinesisStreamEvent => ({
+  Records: [...records],
+});

@@ -28,7 +28,9 @@ export function readCheckpoint(path: string, key: string): Checkpoint | undefine
     throw new CliError(`checkpoint ${path} is not a replay checkpoint: delete it, or choose another --checkpoint`);
   }
   if (checkpoint.key !== key) {
-    throw new CliError(`checkpoint ${path} belongs to another replay (other inputs or stream): delete it to start over, or choose another --checkpoint`);
+    throw new CliError(
+      `checkpoint ${path} belongs to another replay (other inputs or stream): delete it to start over, or choose another --checkpoint`,
+    );
   }
   return checkpoint;
 }

@@ -1,8 +1,8 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KINESIS_LIMITS } from '../../lambda-emulator/src/constants';
 import { prepareRecord } from '../../lambda-emulator/src/prepareRecord';
-import { sendRecords, type SendOptions } from '../../lambda-emulator/src/sendRecords';
+import { type SendOptions, sendRecords } from '../../lambda-emulator/src/sendRecords';
 import { CliError } from '../cli/errors';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 
@@ -68,15 +68,28 @@ export function shardsFor(recordsPerSecond: number, avgBytes: number): number {
  */
 export async function replayRecords(options: ReplayOptions): Promise<ReplaySummary> {
   const started = Date.now();
-  const batchSize = Math.max(1, Math.min(options.batchRecords ?? 500, options.rate ? Math.floor(options.rate) : Infinity));
+  const batchSize = Math.max(
+    1,
+    Math.min(options.batchRecords ?? 500, options.rate ? Math.floor(options.rate) : Infinity),
+  );
   const previous = options.checkpoint ? readCheckpoint(options.checkpoint.path, options.checkpoint.key) : undefined;
   const skip = options.dryRun ? 0 : (previous?.recordsDone ?? 0);
-  const summary: ReplaySummary = { records: 0, skipped: 0, sent: 0, tooLarge: 0, tooLargeIndexes: [], bytes: 0, interrupted: false, elapsedMs: 0 };
+  const summary: ReplaySummary = {
+    records: 0,
+    skipped: 0,
+    sent: 0,
+    tooLarge: 0,
+    tooLargeIndexes: [],
+    bytes: 0,
+    interrupted: false,
+    elapsedMs: 0,
+  };
   let batch: Buffer[] = [];
   let batchStart = 0;
 
   const save = (recordsDone: number, complete: boolean) => {
-    if (options.checkpoint && !options.dryRun) writeCheckpoint(options.checkpoint.path, { key: options.checkpoint.key, recordsDone, complete });
+    if (options.checkpoint && !options.dryRun)
+      writeCheckpoint(options.checkpoint.path, { key: options.checkpoint.key, recordsDone, complete });
   };
   const flush = async () => {
     if (batch.length > 0 && !options.dryRun) {
@@ -130,7 +143,10 @@ export async function replayRecords(options: ReplayOptions): Promise<ReplaySumma
   if (options.dryRun) {
     const toSend = summary.records - summary.tooLarge;
     const atRecordsPerSecond = options.rate ?? Math.max(1, Math.ceil(toSend / 3600));
-    summary.shardsNeeded = { shards: shardsFor(atRecordsPerSecond, toSend > 0 ? summary.bytes / toSend : 0), atRecordsPerSecond };
+    summary.shardsNeeded = {
+      shards: shardsFor(atRecordsPerSecond, toSend > 0 ? summary.bytes / toSend : 0),
+      atRecordsPerSecond,
+    };
   }
   summary.elapsedMs = Date.now() - started;
   return summary;

@@ -15,11 +15,16 @@ export async function streamFromStack(cloudformation: CloudFormationClient, stac
     outputs = response.Stacks?.[0]?.Outputs ?? [];
   } catch (err) {
     if (/does not exist/.test((err as Error).message)) {
-      throw new CliError(`stack "${stackName}" does not exist in this account and Region: check --stack and --region, or give --stream NAME`);
+      throw new CliError(
+        `stack "${stackName}" does not exist in this account and Region: check --stack and --region, or give --stream NAME`,
+      );
     }
     throw err;
   }
   const value = outputs.find((o) => o.OutputKey === STREAM_OUTPUT_KEY)?.OutputValue;
-  if (!value) throw new CliError(`stack "${stackName}" has no ${STREAM_OUTPUT_KEY} output (is it this project's stack?): give --stream NAME`);
+  if (!value)
+    throw new CliError(
+      `stack "${stackName}" has no ${STREAM_OUTPUT_KEY} output (is it this project's stack?): give --stream NAME`,
+    );
   return value;
 }

@@ -1,11 +1,11 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { namedQuery } from '../../analytics/definitions';
-import { DEFAULT_TIME_ZONE, checkTimeZone, withTimeZone } from '../../analytics/time-zone';
-import { runAthenaQuery, type AthenaQueryOptions } from '../sql/athena-query';
+import { checkTimeZone, DEFAULT_TIME_ZONE, withTimeZone } from '../../analytics/time-zone';
+import { type AthenaQueryOptions, runAthenaQuery } from '../sql/athena-query';
 import { LocalAnalytics, type QueryResult } from '../sql/local-analytics';
 import { REPORT_CHARTS, type ReportChart } from './charts';
 import { renderSvg } from './render-svg';
-import { reportHtml, type RenderedChart } from './report-html';
+import { type RenderedChart, reportHtml } from './report-html';
 
 /** Runs a named query by name (locally or on Athena) in the report's time zone. */
 export type NamedQueryRunner = (name: string) => Promise<QueryResult>;
@@ -74,7 +74,8 @@ export async function buildReport(source: ReportSource, options: BuildReportOpti
     }
   } else {
     label = `Athena workgroup ${source.options.workGroup}, database ${source.options.database}`;
-    const run: NamedQueryRunner = (name) => runAthenaQuery(source.client, withTimeZone(namedQuery(name), timeZone).sql, source.options);
+    const run: NamedQueryRunner = (name) =>
+      runAthenaQuery(source.client, withTimeZone(namedQuery(name), timeZone).sql, source.options);
     for (const chart of charts) rendered.push(await drawChart(chart, run));
   }
   // Nothing to read at all is one problem, not one per chart.

@@ -40,7 +40,10 @@ const handleTime = (id: string, title: string, query: string, field: string): Re
     width: WIDTH - 80,
     transform: [
       { fold: ['avg_talk_s', 'avg_hold_s', 'avg_acw_s'], as: ['part', 'seconds'] },
-      { calculate: "{avg_talk_s: 'talk', avg_hold_s: 'hold', avg_acw_s: 'after-contact work'}[datum.part]", as: 'part' },
+      {
+        calculate: "{avg_talk_s: 'talk', avg_hold_s: 'hold', avg_acw_s: 'after-contact work'}[datum.part]",
+        as: 'part',
+      },
     ],
     mark: 'bar',
     encoding: {
@@ -105,12 +108,17 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   {
     id: 'service-level-by-interval',
     title: 'Service level and abandonment per 30-minute interval',
-    caption: 'All days and queues: share of queued contacts answered within 20 s, and share abandoned, by interval of arrival.',
+    caption:
+      'All days and queues: share of queued contacts answered within 20 s, and share abandoned, by interval of arrival.',
     query: 'service_level_by_interval',
     mark: 'line',
     spec: (rows) =>
       rateLines(rows, {
-        x: { field: 'interval', title: 'interval start (local time)', calculate: 'substring(datum.interval_start, 11, 16)' },
+        x: {
+          field: 'interval',
+          title: 'interval start (local time)',
+          calculate: 'substring(datum.interval_start, 11, 16)',
+        },
         total: 'queued',
         rates: { 'service level (20 s)': 'answered_within_20s', abandonment: 'abandoned' },
         yTitle: '% of queued contacts',
@@ -121,7 +129,7 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   {
     id: 'hourly-heatmap',
     title: 'Arrivals by day of week and hour',
-    caption: 'Contacts by ISO day of week and hour of arrival in the contact center\'s time zone.',
+    caption: "Contacts by ISO day of week and hour of arrival in the contact center's time zone.",
     query: 'hourly_arrival_heatmap',
     mark: 'rect',
     spec: (rows) => ({
@@ -130,8 +138,18 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
       transform: [{ calculate: "['Mon','Tue','Wed','Thu','Fri','Sat','Sun'][datum.iso_day_of_week - 1]", as: 'day' }],
       mark: 'rect',
       encoding: {
-        x: { field: 'hour_of_day', type: 'ordinal', title: 'hour', scale: { domain: Array.from({ length: 24 }, (_, h) => h) } },
-        y: { field: 'day', type: 'ordinal', title: null, scale: { domain: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] } },
+        x: {
+          field: 'hour_of_day',
+          type: 'ordinal',
+          title: 'hour',
+          scale: { domain: Array.from({ length: 24 }, (_, h) => h) },
+        },
+        y: {
+          field: 'day',
+          type: 'ordinal',
+          title: null,
+          scale: { domain: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] },
+        },
         color: { field: 'contacts', type: 'quantitative', scale: { scheme: 'blues' } },
       },
     }),
@@ -139,7 +157,8 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   {
     id: 'repeat-callers',
     title: 'Repeat-caller rate',
-    caption: 'Inbound contacts whose caller contacted again within 24 hours and within 7 days, by day (100 minus this is first-contact resolution).',
+    caption:
+      'Inbound contacts whose caller contacted again within 24 hours and within 7 days, by day (100 minus this is first-contact resolution).',
     query: 'repeat_callers',
     mark: 'line',
     spec: (rows) =>
@@ -160,7 +179,12 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
       ...base(rows),
       mark: 'bar',
       encoding: {
-        x: { field: 'wait_bucket', type: 'ordinal', title: 'waited', sort: { field: 'wait_bucket_start_s', op: 'min' } },
+        x: {
+          field: 'wait_bucket',
+          type: 'ordinal',
+          title: 'waited',
+          sort: { field: 'wait_bucket_start_s', op: 'min' },
+        },
         y: { field: 'abandoned', type: 'quantitative', aggregate: 'sum', title: 'abandoned contacts' },
       },
     }),
@@ -168,7 +192,8 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   {
     id: 'dedup-audit',
     title: 'Dedup audit',
-    caption: 'Per contact date: rows delivered, distinct versions and distinct contacts (rows above versions would be copies that got through).',
+    caption:
+      'Per contact date: rows delivered, distinct versions and distinct contacts (rows above versions would be copies that got through).',
     query: 'dedup_audit_over_time',
     mark: 'rect',
     spec: (rows) => ({

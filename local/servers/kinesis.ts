@@ -10,13 +10,17 @@ const kinesalite: (options: Record<string, unknown>) => Server = require('kinesa
 /** Starts kinesalite (Kinesis Data Streams) on a free loopback port: in memory, or in LevelDB under `path`. */
 export function startKinesis(path?: string): Promise<RunningServer> {
   // Streams become ACTIVE at once instead of after kinesalite's default 500 ms.
-  return listenOnLoopback(kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50, path }));
+  return listenOnLoopback(
+    kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50, path }),
+  );
 }
 
 /** kinesalite's process ended before it listened. */
 export class KinesisProcessError extends Error {
   constructor(code: number | null) {
-    super(`The local Kinesis server's process exited (code ${code}) before it started; run "ctr doctor" to check the installation.`);
+    super(
+      `The local Kinesis server's process exited (code ${code}) before it started; run "ctr doctor" to check the installation.`,
+    );
     this.name = 'KinesisProcessError';
   }
 }

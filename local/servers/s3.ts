@@ -4,7 +4,9 @@ import { closeServer } from './listen';
 
 // s3rver ships no types; this is the part used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver: new (options: Record<string, unknown>) => {
+const S3rver: new (
+  options: Record<string, unknown>,
+) => {
   run(): Promise<{ port: number }>;
   httpServer?: Server;
 } = require('s3rver');

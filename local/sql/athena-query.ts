@@ -1,10 +1,10 @@
 import {
   type AthenaClient,
+  type ColumnInfo,
   GetQueryExecutionCommand,
+  paginateGetQueryResults,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
-  paginateGetQueryResults,
-  type ColumnInfo,
 } from '@aws-sdk/client-athena';
 import { AnalyticsError, AthenaQueryFailedError } from '../../analytics/errors';
 import type { CellValue, QueryResult } from './local-analytics';
@@ -25,7 +25,10 @@ export interface AthenaQueryOptions {
 
 /** The query did not finish within `timeoutMs`; it was asked to stop. */
 export class AthenaQueryTimeoutError extends AnalyticsError {
-  constructor(readonly queryExecutionId: string, readonly timeoutMs: number) {
+  constructor(
+    readonly queryExecutionId: string,
+    readonly timeoutMs: number,
+  ) {
     super(`Athena query ${queryExecutionId} did not finish within ${timeoutMs} ms; stopped`);
   }
 }
@@ -46,7 +49,11 @@ function toCell(text: string | undefined, column: ColumnInfo): CellValue {
  * finishes, then every page of GetQueryResults. The SDK has no waiter for Athena query executions, hence
  * the hand-written polling loop.
  */
-export async function runAthenaQuery(client: AthenaClient, sql: string, options: AthenaQueryOptions): Promise<QueryResult> {
+export async function runAthenaQuery(
+  client: AthenaClient,
+  sql: string,
+  options: AthenaQueryOptions,
+): Promise<QueryResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const timeoutMs = options.timeoutMs ?? 300_000;
   const started = await client.send(

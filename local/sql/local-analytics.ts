@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { RAW_TABLE_NAME, VIEWS, namedQuery } from '../../analytics/definitions';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { namedQuery, RAW_TABLE_NAME, VIEWS } from '../../analytics/definitions';
 import { AnalyticsError } from '../../analytics/errors';
-import { DEFAULT_TIME_ZONE, checkTimeZone, withTimeZone } from '../../analytics/time-zone';
+import { checkTimeZone, DEFAULT_TIME_ZONE, withTimeZone } from '../../analytics/time-zone';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { ctrTableSql } from './daily-contacts';
 import { TRINO_MACROS } from './trino-compat';
@@ -20,13 +20,16 @@ export interface QueryResult {
 /** The directory holds no delivered CTRs (`ctr/dt=.../*.parquet`). */
 export class NoDeliveredDataError extends AnalyticsError {
   constructor(readonly root: string) {
-    super(`no delivered CTRs under ${join(root, DELIVERY_LAYOUT.dataRoot)} (run "ctr local --input FILE --out ${root}" first)`);
+    super(
+      `no delivered CTRs under ${join(root, DELIVERY_LAYOUT.dataRoot)} (run "ctr local --input FILE --out ${root}" first)`,
+    );
   }
 }
 
 /** DuckDB values as JSON-friendly scalars: integers as numbers, dates and timestamps as their text. */
 function toCell(value: DuckDBValue): CellValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return value;
   if (typeof value === 'bigint') return Number(value);
   return String(value);
 }

@@ -58,7 +58,10 @@ export async function runQueryCommand(
     const { workGroup, region } = options.athena;
     const database = options.athena.database ?? databaseForWorkGroup(workGroup);
     const client = athenaClient ?? new AthenaClient(region ? { region } : {});
-    result = await runAthenaQuery(client, withTimeZone(query, options.timeZone ?? DEFAULT_TIME_ZONE).sql, { workGroup, database });
+    result = await runAthenaQuery(client, withTimeZone(query, options.timeZone ?? DEFAULT_TIME_ZONE).sql, {
+      workGroup,
+      database,
+    });
   } else {
     const analytics = await LocalAnalytics.open(options.out!, { timeZone: options.timeZone });
     try {
@@ -67,5 +70,7 @@ export async function runQueryCommand(
       analytics.close();
     }
   }
-  write(options.json ? `${JSON.stringify(result.rows)}\n` : `${query.name}: ${query.description}\n${formatTable(result)}\n`);
+  write(
+    options.json ? `${JSON.stringify(result.rows)}\n` : `${query.name}: ${query.description}\n${formatTable(result)}\n`,
+  );
 }

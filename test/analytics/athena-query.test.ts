@@ -15,7 +15,9 @@ import { databaseForWorkGroup } from '../../local/sql/query-command';
 // No AWS account here: the Athena API is mocked (aws-sdk-client-mock), the rest is the real code.
 const athena = mockClient(AthenaClient);
 const column = (Name: string, Type: string) => ({ Name, Type });
-const row = (...values: Array<string | undefined>) => ({ Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })) });
+const row = (...values: Array<string | undefined>) => ({
+  Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })),
+});
 const noWait = async () => {};
 
 beforeEach(() => athena.reset());
@@ -28,11 +30,21 @@ describe('runAthenaQuery', () => {
       .resolvesOnce({ QueryExecution: { Status: { State: 'QUEUED' } } })
       .resolvesOnce({ QueryExecution: { Status: { State: 'RUNNING' } } })
       .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
-    const metadata = { ColumnInfo: [column('contact_date', 'date'), column('channel', 'varchar'), column('contacts', 'bigint'), column('ok', 'boolean')] };
+    const metadata = {
+      ColumnInfo: [
+        column('contact_date', 'date'),
+        column('channel', 'varchar'),
+        column('contacts', 'bigint'),
+        column('ok', 'boolean'),
+      ],
+    };
     athena
       .on(GetQueryResultsCommand)
       .resolvesOnce({
-        ResultSet: { ResultSetMetadata: metadata, Rows: [row('contact_date', 'channel', 'contacts', 'ok'), row('2022-01-05', 'VOICE', '12', 'true')] },
+        ResultSet: {
+          ResultSetMetadata: metadata,
+          Rows: [row('contact_date', 'channel', 'contacts', 'ok'), row('2022-01-05', 'VOICE', '12', 'true')],
+        },
         NextToken: 'page-2',
       })
       .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('2022-01-06', undefined, '3', 'false')] } });
@@ -59,7 +71,7 @@ describe('runAthenaQuery', () => {
     expect(athena.commandCalls(GetQueryResultsCommand)[1].args[0].input.NextToken).toBe('page-2');
   });
 
-  test('a failed query raises AthenaQueryFailedError with Athena\'s reason', async () => {
+  test("a failed query raises AthenaQueryFailedError with Athena's reason", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({
       QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'TABLE_NOT_FOUND: ctr_typed' } },
@@ -79,7 +91,12 @@ describe('runAthenaQuery', () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
     athena.on(StopQueryExecutionCommand).resolves({});
     await expect(
-      runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), 'SELECT 1', { workGroup: 'w', database: 'd', timeoutMs: 0, sleep: noWait }),
+      runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), 'SELECT 1', {
+        workGroup: 'w',
+        database: 'd',
+        timeoutMs: 0,
+        sleep: noWait,
+      }),
     ).rejects.toThrow(AthenaQueryTimeoutError);
     expect(athena.commandCalls(StopQueryExecutionCommand)[0].args[0].input).toEqual({ QueryExecutionId: 'q-3' });
   });
@@ -107,7 +124,7 @@ describe('ctr query --athena', () => {
     stderr.mockRestore();
   });
 
-  test('runs the named query\'s SQL file text on Athena and prints the rows as JSON', async () => {
+  test("runs the named query's SQL file text on Athena and prints the rows as JSON", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-4' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
     athena.on(GetQueryResultsCommand).resolves({
@@ -117,7 +134,16 @@ describe('ctr query --athena', () => {
       },
     });
 
-    const code = await main(['query', 'dedup_audit', '--athena', '--workgroup', 'CallCenter-ctr', '--region', 'eu-west-1', '--json']);
+    const code = await main([
+      'query',
+      'dedup_audit',
+      '--athena',
+      '--workgroup',
+      'CallCenter-ctr',
+      '--region',
+      'eu-west-1',
+      '--json',
+    ]);
 
     expect(err).toBe('');
     expect(code).toBe(0);

@@ -21,10 +21,16 @@ const REASONS = ['CUSTOMER_DISCONNECT', 'AGENT_DISCONNECT', 'CONTACT_FLOW_DISCON
 // 2022 clock changes (23-hour 13 March, 25-hour 6 November, in local time) and a gap longer than 7 days.
 const DAYS = ['2022-01-05', '2022-01-06', '2022-01-09', '2022-03-13', '2022-03-14', '2022-11-06', '2022-11-07'];
 // Hierarchy groups (level 1, level 2) agents belong to.
-const GROUPS = [['North', 'North Billing'], ['North', 'North Sales'], ['South', 'South Support'], ['South', null]] as const;
+const GROUPS = [
+  ['North', 'North Billing'],
+  ['North', 'North Sales'],
+  ['South', 'South Support'],
+  ['South', null],
+] as const;
 // Callers: fake numbers and, as the private-lake issue will store them, pseudonymous tokens.
 const CALLERS = 260;
-const caller = (n: number) => (n % 2 === 0 ? `+1800555${String(n).padStart(4, '0')}` : `tok_${(n * 2654435761 >>> 0).toString(16)}`);
+const caller = (n: number) =>
+  n % 2 === 0 ? `+1800555${String(n).padStart(4, '0')}` : `tok_${((n * 2654435761) >>> 0).toString(16)}`;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -45,8 +51,15 @@ function moveTo(record: Ctr, startMs: number, contactId: string): Ctr {
     DisconnectTimestamp: shift(record.DisconnectTimestamp),
     LastUpdateTimestamp: shift(record.LastUpdateTimestamp),
     TransferCompletedTimestamp: shift(record.TransferCompletedTimestamp),
-    Queue: record.Queue && { ...record.Queue, EnqueueTimestamp: shift(record.Queue.EnqueueTimestamp), DequeueTimestamp: shift(record.Queue.DequeueTimestamp) },
-    Agent: record.Agent && { ...record.Agent, ConnectedToAgentTimestamp: shift(record.Agent.ConnectedToAgentTimestamp) },
+    Queue: record.Queue && {
+      ...record.Queue,
+      EnqueueTimestamp: shift(record.Queue.EnqueueTimestamp),
+      DequeueTimestamp: shift(record.Queue.DequeueTimestamp),
+    },
+    Agent: record.Agent && {
+      ...record.Agent,
+      ConnectedToAgentTimestamp: shift(record.Agent.ConnectedToAgentTimestamp),
+    },
   };
 }
 
@@ -60,7 +73,11 @@ function transferChain(first: Ctr, more: number): Ctr[] {
   let previous = first;
   for (let k = 1; k <= more; k += 1) {
     const last = k === more;
-    const next = moveTo(previous, Date.parse(previous.TransferCompletedTimestamp ?? previous.DisconnectTimestamp), `${first.ContactId.slice(0, -2)}t${k}`);
+    const next = moveTo(
+      previous,
+      Date.parse(previous.TransferCompletedTimestamp ?? previous.DisconnectTimestamp),
+      `${first.ContactId.slice(0, -2)}t${k}`,
+    );
     Object.assign(next, {
       InitiationMethod: 'TRANSFER',
       InitialContactId: first.ContactId,
@@ -108,19 +125,30 @@ function boundaryCases(template: Ctr): Ctr[] {
       LastUpdateTimestamp: iso(disconnect + 60_000),
       CustomerEndpoint: { Address: address, Type: 'TELEPHONE_NUMBER' },
       Attributes: { Edge: id },
-      Queue: { ...template.Queue, Name: 'Edge', EnqueueTimestamp: iso(enqueue), DequeueTimestamp: iso(disconnect), Duration: waited },
+      Queue: {
+        ...template.Queue,
+        Name: 'Edge',
+        EnqueueTimestamp: iso(enqueue),
+        DequeueTimestamp: iso(disconnect),
+        Duration: waited,
+      },
     };
   };
   const plus = (start: string, seconds: number) => iso(Date.parse(start) + seconds * 1000);
   const t = '2022-01-05T10:29:59Z';
   return [
     // Repeat windows: again after exactly 24 h (inside), 24 h + 1 s (outside 24 h), exactly 7 d, 7 d + 1 s.
-    at('1', t, '+18005559001', 4), at('2', plus(t, 86_400), '+18005559001', 5),
-    at('3', t, 'tok_edge24', 5), at('4', plus(t, 86_401), 'tok_edge24', 299),
-    at('5', '2022-03-13T06:59:59Z', '+18005559002', 300), at('6', plus('2022-03-13T06:59:59Z', 604_800), '+18005559002', 9),
-    at('7', '2022-11-06T05:30:00Z', '+18005559003', 10), at('8', plus('2022-11-06T05:30:00Z', 604_801), '+18005559003', 59),
+    at('1', t, '+18005559001', 4),
+    at('2', plus(t, 86_400), '+18005559001', 5),
+    at('3', t, 'tok_edge24', 5),
+    at('4', plus(t, 86_401), 'tok_edge24', 299),
+    at('5', '2022-03-13T06:59:59Z', '+18005559002', 300),
+    at('6', plus('2022-03-13T06:59:59Z', 604_800), '+18005559002', 9),
+    at('7', '2022-11-06T05:30:00Z', '+18005559003', 10),
+    at('8', plus('2022-11-06T05:30:00Z', 604_801), '+18005559003', 59),
     // Both sides of an interval boundary, and New York's 01:30 twice (05:30Z and 06:30Z) and the skipped hour.
-    at('9', '2022-01-05T10:30:00Z', '+18005559004', 60), at('10', '2022-11-06T06:30:00Z', '+18005559005', 119),
+    at('9', '2022-01-05T10:30:00Z', '+18005559004', 60),
+    at('10', '2022-11-06T06:30:00Z', '+18005559005', 119),
     at('11', '2022-03-13T07:00:00Z', '+18005559006', 120),
   ];
 }
@@ -154,7 +182,12 @@ export function generateAnalyticsCorpus(contacts: number, seed = 11): AnalyticsC
     const longest = holds === 0 ? 0 : Math.min(hold, int(10, 300));
     const acw = int(0, 120);
     const transferred = kind === 'answered' && random() < 0.2;
-    const disconnect = kind === 'ivr' ? start + int(10, 120) * 1000 : kind === 'abandoned' ? enqueue + int(5, 300) * 1000 : connected + (talk + hold) * 1000;
+    const disconnect =
+      kind === 'ivr'
+        ? start + int(10, 120) * 1000
+        : kind === 'abandoned'
+          ? enqueue + int(5, 300) * 1000
+          : connected + (talk + hold) * 1000;
     const record: Ctr = {
       ...template,
       ContactId: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
@@ -165,7 +198,8 @@ export function generateAnalyticsCorpus(contacts: number, seed = 11): AnalyticsC
       DisconnectTimestamp: iso(disconnect),
       DisconnectReason: random() < 0.05 ? null : pick(REASONS),
       LastUpdateTimestamp: iso(disconnect + 60_000),
-      Attributes: random() < 0.1 ? { GreetingPlayed: 'true', greetingPlayed: 'false', Seq: String(i) } : { Seq: String(i) },
+      Attributes:
+        random() < 0.1 ? { GreetingPlayed: 'true', greetingPlayed: 'false', Seq: String(i) } : { Seq: String(i) },
       Queue:
         kind === 'ivr'
           ? null
@@ -196,7 +230,10 @@ export function generateAnalyticsCorpus(contacts: number, seed = 11): AnalyticsC
     record.CustomerEndpoint = { Address: caller(int(0, CALLERS - 1)), Type: 'TELEPHONE_NUMBER' };
     if (record.Agent) {
       const [level1, level2] = pick(GROUPS);
-      record.Agent.HierarchyGroups = { Level1: { ARN: 'arn:g1', GroupName: level1 }, Level2: level2 ? { ARN: 'arn:g2', GroupName: level2 } : null };
+      record.Agent.HierarchyGroups = {
+        Level1: { ARN: 'arn:g1', GroupName: level1 },
+        Level2: level2 ? { ARN: 'arn:g2', GroupName: level2 } : null,
+      };
     }
     // Some transfers continue as a chain of 1 to 3 more contacts (journeys of 2 to 4 contacts).
     const chain = transferred && random() < 0.6 ? transferChain(record, int(1, 3)) : [];
@@ -208,7 +245,9 @@ export function generateAnalyticsCorpus(contacts: number, seed = 11): AnalyticsC
         LastUpdateTimestamp: iso(Date.parse(record.LastUpdateTimestamp) + int(1, 86_400) * 1000),
         Attributes: { ...record.Attributes, Survey: 'Y' },
         DisconnectReason: random() < 0.5 ? pick(REASONS) : record.DisconnectReason,
-        Agent: record.Agent ? { ...record.Agent, AfterContactWorkDuration: record.Agent.AfterContactWorkDuration + int(1, 200) } : null,
+        Agent: record.Agent
+          ? { ...record.Agent, AfterContactWorkDuration: record.Agent.AfterContactWorkDuration + int(1, 200) }
+          : null,
       };
       distinct.push(later);
     }

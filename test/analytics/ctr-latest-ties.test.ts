@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeLakeDir } from '../../local/firehose/lake-files';
-import { NoDeliveredDataError, LocalAnalytics } from '../../local/sql/local-analytics';
+import { LocalAnalytics, NoDeliveredDataError } from '../../local/sql/local-analytics';
 import { seedRecords } from './corpus';
 
 // ctr_latest over hand-made objects (no pipeline): ties and exact copies that slipped through.
@@ -18,7 +18,11 @@ describe('ctr_latest on versions that tie', () => {
   /** Writes each group of records as one Parquet object, in file-name order. */
   async function deliver(groups: object[][]) {
     for (const [i, records] of groups.entries()) {
-      await writeLakeDir(root, records.map((r) => JSON.stringify(r)), { objectName: `object-${i}` });
+      await writeLakeDir(
+        root,
+        records.map((r) => JSON.stringify(r)),
+        { objectName: `object-${i}` },
+      );
     }
   }
 

@@ -7,5 +7,8 @@ import type { Ctr } from './corpus';
  * what reads that directory.
  */
 export async function writeDeliveredDir(root: string, records: readonly Ctr[]): Promise<void> {
-  await writeLakeDir(root, records.map((r) => JSON.stringify(r)));
+  await writeLakeDir(
+    root,
+    records.map((r) => JSON.stringify(r)),
+  );
 }

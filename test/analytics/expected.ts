@@ -8,7 +8,8 @@ export function latestPerContact(records: readonly Ctr[]): Ctr[] {
   const latest = new Map<string, Ctr>();
   for (const r of records) {
     const current = latest.get(r.ContactId);
-    if (!current || Date.parse(r.LastUpdateTimestamp) > Date.parse(current.LastUpdateTimestamp)) latest.set(r.ContactId, r);
+    if (!current || Date.parse(r.LastUpdateTimestamp) > Date.parse(current.LastUpdateTimestamp))
+      latest.set(r.ContactId, r);
   }
   return [...latest.values()];
 }
@@ -31,7 +32,15 @@ export function localTime(instant: string | number, timeZone: string): LocalTime
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timeZone, format);
   }
@@ -109,7 +118,11 @@ function measures(r: Ctr, timeZone: string): Measures {
     answered,
     abandoned: enqueue !== undefined && !answered,
     answerSeconds: enqueue && connected ? seconds(enqueue, connected) : null,
-    handle: answered ? (r.Agent.AgentInteractionDuration ?? 0) + (r.Agent.CustomerHoldDuration ?? 0) + (r.Agent.AfterContactWorkDuration ?? 0) : null,
+    handle: answered
+      ? (r.Agent.AgentInteractionDuration ?? 0) +
+        (r.Agent.CustomerHoldDuration ?? 0) +
+        (r.Agent.AfterContactWorkDuration ?? 0)
+      : null,
     talk: r.Agent?.AgentInteractionDuration ?? null,
     hold: r.Agent?.CustomerHoldDuration ?? null,
     acw: r.Agent?.AfterContactWorkDuration ?? null,
@@ -131,7 +144,10 @@ function avg(xs: Array<number | null>): number | null {
 const count = <T>(xs: readonly T[], p: (x: T) => boolean) => xs.filter(p).length;
 
 /** Groups by a key of several parts, ordered by those parts (nulls last), as ORDER BY does. */
-function groupBy<T>(xs: readonly T[], key: (x: T) => Array<string | number | null>): Array<[Array<string | number | null>, T[]]> {
+function groupBy<T>(
+  xs: readonly T[],
+  key: (x: T) => Array<string | number | null>,
+): Array<[Array<string | number | null>, T[]]> {
   const groups = new Map<string, [Array<string | number | null>, T[]]>();
   for (const x of xs) {
     const k = key(x);
@@ -172,7 +188,11 @@ export function expectedAnswers(distinct: readonly Ctr[], timeZone = 'UTC'): Rec
       pct_of_channel: pct(xs.length, perChannel.get(channel as string)!),
     }))
     .sort((a, b) =>
-      a.channel !== b.channel ? (a.channel! < b.channel! ? -1 : 1) : b.contacts - a.contacts || (a.disconnect_reason! < b.disconnect_reason! ? -1 : 1),
+      a.channel !== b.channel
+        ? a.channel! < b.channel!
+          ? -1
+          : 1
+        : b.contacts - a.contacts || (a.disconnect_reason! < b.disconnect_reason! ? -1 : 1),
     );
 
   const perDay = groupBy(distinct, (r) => [r.InitiationTimestamp.slice(0, 10)]);
@@ -188,14 +208,20 @@ export function expectedAnswers(distinct: readonly Ctr[], timeZone = 'UTC'): Rec
       queue_name: q,
       queued: xs.length,
       abandoned: count(xs, (x) => x.abandoned),
-      abandonment_rate_pct: pct(count(xs, (x) => x.abandoned), xs.length),
+      abandonment_rate_pct: pct(
+        count(xs, (x) => x.abandoned),
+        xs.length,
+      ),
     })),
     speed_of_answer: groupBy(queued, (x) => [x.queue]).map(([[q], xs]) => ({
       queue_name: q,
       queued: xs.length,
       answered: count(xs, (x) => x.answered),
       avg_speed_of_answer_s: avg(xs.filter((x) => x.answered).map((x) => x.answerSeconds)),
-      service_level_20s_pct: pct(count(xs, (x) => x.answered && x.answerSeconds! <= 20), xs.length),
+      service_level_20s_pct: pct(
+        count(xs, (x) => x.answered && x.answerSeconds! <= 20),
+        xs.length,
+      ),
     })),
     handle_time_by_agent: handleRows((x) => x.agent, 'agent_username'),
     handle_time_by_queue: handleRows((x) => x.queue, 'queue_name'),
@@ -203,7 +229,10 @@ export function expectedAnswers(distinct: readonly Ctr[], timeZone = 'UTC'): Rec
       agent_username: a,
       contacts: xs.length,
       contacts_with_hold: count(xs, (x) => x.holds! > 0),
-      hold_rate_pct: pct(count(xs, (x) => x.holds! > 0), xs.length),
+      hold_rate_pct: pct(
+        count(xs, (x) => x.holds! > 0),
+        xs.length,
+      ),
       holds: xs.reduce((s, x) => s + (x.holds ?? 0), 0),
       avg_total_hold_s_per_held_contact: avg(xs.filter((x) => x.holds! > 0).map((x) => x.hold)),
       avg_hold_s_per_hold: ((held, holds) => (holds === 0 ? null : round2(held / holds)))(
@@ -223,20 +252,31 @@ export function expectedAnswers(distinct: readonly Ctr[], timeZone = 'UTC'): Rec
       queue_name: q,
       answered: xs.length,
       transferred: count(xs, (x) => x.transferred),
-      transfer_rate_pct: pct(count(xs, (x) => x.transferred), xs.length),
+      transfer_rate_pct: pct(
+        count(xs, (x) => x.transferred),
+        xs.length,
+      ),
     })),
     repeat_callers: repeatCallers(m),
-    service_level_by_interval: groupBy(queued, (x) => [x.intervalUtc, x.interval, x.queue]).map(([[utc, local, q], xs]) => ({
-      interval_start: local,
-      interval_start_utc: utc,
-      queue_name: q,
-      queued: xs.length,
-      answered: count(xs, (x) => x.answered),
-      answered_within_20s: count(xs, (x) => x.answered && x.answerSeconds! <= 20),
-      abandoned: count(xs, (x) => x.abandoned),
-      service_level_20s_pct: pct(count(xs, (x) => x.answered && x.answerSeconds! <= 20), xs.length),
-      abandonment_rate_pct: pct(count(xs, (x) => x.abandoned), xs.length),
-    })),
+    service_level_by_interval: groupBy(queued, (x) => [x.intervalUtc, x.interval, x.queue]).map(
+      ([[utc, local, q], xs]) => ({
+        interval_start: local,
+        interval_start_utc: utc,
+        queue_name: q,
+        queued: xs.length,
+        answered: count(xs, (x) => x.answered),
+        answered_within_20s: count(xs, (x) => x.answered && x.answerSeconds! <= 20),
+        abandoned: count(xs, (x) => x.abandoned),
+        service_level_20s_pct: pct(
+          count(xs, (x) => x.answered && x.answerSeconds! <= 20),
+          xs.length,
+        ),
+        abandonment_rate_pct: pct(
+          count(xs, (x) => x.abandoned),
+          xs.length,
+        ),
+      }),
+    ),
     abandonment_by_wait: abandonmentByWait(m.filter((x) => x.abandoned)),
     handle_time_by_agent_group: groupBy(answered, (x) => [x.group1, x.group2]).map(([[g1, g2], xs]) => ({
       agent_group_level1: g1,
@@ -250,11 +290,20 @@ export function expectedAnswers(distinct: readonly Ctr[], timeZone = 'UTC'): Rec
       avg_acw_s: avg(xs.map((x) => x.acw)),
     })),
     transfer_chains: transferChains(m),
-    dedup_audit_over_time: groupBy(distinct, (r) => [localTime(r.InitiationTimestamp, timeZone).date]).map(([[d], rs]) => {
-      const versions = new Set(rs.map((r) => `${r.ContactId}|${r.LastUpdateTimestamp}`)).size;
-      const contacts = new Set(rs.map((r) => r.ContactId)).size;
-      return { contact_date: d, raw_rows: rs.length, versions, contacts, rows_beyond_versions: rs.length - versions, versions_beyond_contacts: versions - contacts };
-    }),
+    dedup_audit_over_time: groupBy(distinct, (r) => [localTime(r.InitiationTimestamp, timeZone).date]).map(
+      ([[d], rs]) => {
+        const versions = new Set(rs.map((r) => `${r.ContactId}|${r.LastUpdateTimestamp}`)).size;
+        const contacts = new Set(rs.map((r) => r.ContactId)).size;
+        return {
+          contact_date: d,
+          raw_rows: rs.length,
+          versions,
+          contacts,
+          rows_beyond_versions: rs.length - versions,
+          versions_beyond_contacts: versions - contacts,
+        };
+      },
+    ),
     dedup_audit: perDay.map(([[dt], rs]) => ({
       dt,
       raw_rows: rs.length,
@@ -294,10 +343,20 @@ function repeatCallers(m: readonly Measures[]): Row[] {
   });
 }
 
-const WAIT_BUCKETS: Array<[number, string]> = [[0, '0-5 s'], [5, '5-10 s'], [10, '10-20 s'], [20, '20-30 s'], [30, '30-60 s'], [60, '1-2 min'], [120, '2-5 min'], [300, '5 min+']];
+const WAIT_BUCKETS: Array<[number, string]> = [
+  [0, '0-5 s'],
+  [5, '5-10 s'],
+  [10, '10-20 s'],
+  [20, '20-30 s'],
+  [30, '30-60 s'],
+  [60, '1-2 min'],
+  [120, '2-5 min'],
+  [300, '5 min+'],
+];
 
 function abandonmentByWait(abandoned: readonly Measures[]): Row[] {
-  const bucket = (waited: number | null) => (waited === null ? null : [...WAIT_BUCKETS].reverse().find(([start]) => waited >= start)![0]);
+  const bucket = (waited: number | null) =>
+    waited === null ? null : [...WAIT_BUCKETS].reverse().find(([start]) => waited >= start)![0];
   const perQueue = new Map<string | null, number>();
   for (const x of abandoned) perQueue.set(x.queue, (perQueue.get(x.queue) ?? 0) + 1);
   return groupBy(abandoned, (x) => [x.queue, bucket(x.waited)]).map(([[q, b], xs]) => ({

@@ -5,11 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAMED_QUERIES, VIEWS } from '../../analytics/definitions';
-import { CTR_COLUMNS, toDuckDbType, type ColumnType } from '../../lib/definitions/ctr-schema';
+import { type ColumnType, CTR_COLUMNS, toDuckDbType } from '../../lib/definitions/ctr-schema';
 import { startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
-import { generateAnalyticsCorpus, seedRecords, type Ctr } from './corpus';
+import { type Ctr, generateAnalyticsCorpus, seedRecords } from './corpus';
 import { differences, expectedAnswers, latestPerContact, type Row } from './expected';
 
 // One pipeline run over a generated corpus (plus the seed's samples), shared by every query test: the
@@ -52,14 +52,19 @@ describe('named queries on the local pipeline output', () => {
   });
 
   const expected = expectedAnswers(generateAnalyticsCorpus(CONTACTS).distinct);
-  test.each(NAMED_QUERIES.map((q) => q.name))('%s equals the answer computed from the input records (default zone, UTC)', async (name) => {
-    expect(expected[name]).toBeDefined();
-    const { rows } = await analytics.runNamedQuery(name);
-    expect(rows.length).toBeGreaterThan(0);
-    expect(differences(rows, expected[name])).toEqual([]);
-  });
+  test.each(NAMED_QUERIES.map((q) => q.name))(
+    '%s equals the answer computed from the input records (default zone, UTC)',
+    async (name) => {
+      expect(expected[name]).toBeDefined();
+      const { rows } = await analytics.runNamedQuery(name);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(differences(rows, expected[name])).toEqual([]);
+    },
+  );
 
-  const byZone = Object.fromEntries(ZONES.map((zone) => [zone, expectedAnswers(generateAnalyticsCorpus(CONTACTS).distinct, zone)]));
+  const byZone = Object.fromEntries(
+    ZONES.map((zone) => [zone, expectedAnswers(generateAnalyticsCorpus(CONTACTS).distinct, zone)]),
+  );
   test.each(ZONES.flatMap((zone) => NAMED_QUERIES.map((q) => [zone, q.name] as const)))(
     'in %s, %s equals the answer computed with Intl.DateTimeFormat',
     async (zone, name) => {
@@ -78,9 +83,15 @@ describe('named queries on the local pipeline output', () => {
   test("New York's clock changes: two 01:30 intervals on 6 November, none from 02:00 to 03:00 on 13 March", async () => {
     const { rows } = await zoned.get('America/New_York')!.runNamedQuery('service_level_by_interval');
     const edge = rows.filter((r) => r.queue_name === 'Edge');
-    expect(edge.filter((r) => r.interval_start === '2022-11-06 01:30').map((r) => r.interval_start_utc)).toEqual(['2022-11-06 05:30', '2022-11-06 06:30']);
+    expect(edge.filter((r) => r.interval_start === '2022-11-06 01:30').map((r) => r.interval_start_utc)).toEqual([
+      '2022-11-06 05:30',
+      '2022-11-06 06:30',
+    ]);
     expect(rows.filter((r) => /^2022-03-13 02:/.test(String(r.interval_start)))).toEqual([]);
-    expect(edge.filter((r) => String(r.interval_start).startsWith('2022-03-13')).map((r) => r.interval_start)).toEqual(['2022-03-13 01:30', '2022-03-13 03:00']);
+    expect(edge.filter((r) => String(r.interval_start).startsWith('2022-03-13')).map((r) => r.interval_start)).toEqual([
+      '2022-03-13 01:30',
+      '2022-03-13 03:00',
+    ]);
   });
 
   test('the 23- and 25-hour days count every contact of their local day', async () => {
@@ -90,7 +101,8 @@ describe('named queries on the local pipeline output', () => {
     );
     const latest = latestPerContact(corpus.distinct).map((r) => Date.parse(r.InitiationTimestamp));
     // Local midnights in UTC: 13 March 05:00Z to 14 March 04:00Z (23 h); 6 November 04:00Z to 7 November 05:00Z (25 h).
-    const inSpan = (from: string, to: string) => latest.filter((t) => t >= Date.parse(from) && t < Date.parse(to)).length;
+    const inSpan = (from: string, to: string) =>
+      latest.filter((t) => t >= Date.parse(from) && t < Date.parse(to)).length;
     expect(rows.map((r) => [String(r.contact_date), r.n])).toEqual([
       ['2022-03-13', inSpan('2022-03-13T05:00:00Z', '2022-03-14T04:00:00Z')],
       ['2022-11-06', inSpan('2022-11-06T04:00:00Z', '2022-11-07T05:00:00Z')],
@@ -100,9 +112,9 @@ describe('named queries on the local pipeline output', () => {
 
   test('a local date lies in its own UTC partition or a neighbour, so a local-date filter reads at most three partitions', async () => {
     for (const zone of ['Asia/Seoul', 'America/New_York']) {
-      const { rows } = await zoned.get(zone)!.query(
-        `SELECT count(*) AS far FROM ctr_typed WHERE abs(date_diff('day', contact_date, CAST(dt AS date))) > 1`,
-      );
+      const { rows } = await zoned
+        .get(zone)!
+        .query(`SELECT count(*) AS far FROM ctr_typed WHERE abs(date_diff('day', contact_date, CAST(dt AS date))) > 1`);
       expect(rows).toEqual([{ far: 0 }]);
     }
   });
@@ -114,15 +126,25 @@ describe('named queries on the local pipeline output', () => {
     expect(sum('repeated_within_7d') - sum('repeated_within_24h')).toBeGreaterThan(20);
     expect(sum('contacts') - sum('repeated_within_7d')).toBeGreaterThan(20);
     const chains = expected.transfer_chains;
-    expect(chains.filter((r) => Number(r.journey_contacts) >= 3).reduce((s, r) => s + Number(r.journeys), 0)).toBeGreaterThan(5);
+    expect(
+      chains.filter((r) => Number(r.journey_contacts) >= 3).reduce((s, r) => s + Number(r.journeys), 0),
+    ).toBeGreaterThan(5);
   });
 
   test('repeat windows are inclusive: again after exactly 24 h and 7 d counts, one second later does not', async () => {
     const edge = (await analytics.runNamedQuery('repeat_callers')).rows.filter((r) => r.queue_name === 'Edge');
     // 5 Jan: edges 1 (24 h, in), 3 (24 h + 1 s, out of 24 h, in 7 d), 9 (no repeat) -> 24 h: 1, 7 d: 2 of 3.
-    expect(edge.find((r) => r.contact_date === '2022-01-05')).toMatchObject({ contacts: 3, repeated_within_24h: 1, repeated_within_7d: 2 });
+    expect(edge.find((r) => r.contact_date === '2022-01-05')).toMatchObject({
+      contacts: 3,
+      repeated_within_24h: 1,
+      repeated_within_7d: 2,
+    });
     // 13 Mar: edges 5 (exactly 7 d, in) and 11 (no repeat); 6 Nov: 7 (7 d + 1 s, out) and 10.
-    expect(edge.find((r) => r.contact_date === '2022-03-13')).toMatchObject({ contacts: 2, repeated_within_24h: 0, repeated_within_7d: 1 });
+    expect(edge.find((r) => r.contact_date === '2022-03-13')).toMatchObject({
+      contacts: 2,
+      repeated_within_24h: 0,
+      repeated_within_7d: 1,
+    });
     expect(edge.find((r) => r.contact_date === '2022-11-06')).toMatchObject({ contacts: 2, repeated_within_7d: 0 });
   });
 
@@ -139,9 +161,13 @@ describe('named queries on the local pipeline output', () => {
   test("the seed's three cases are one contact, and case 3 is the version ctr_latest returns", async () => {
     const seed = seedRecords();
     const contactId = seed[0].ContactId;
-    const raw = await analytics.query(`SELECT count(*) AS n FROM contact_trace_records WHERE ContactId = '${contactId}'`);
+    const raw = await analytics.query(
+      `SELECT count(*) AS n FROM contact_trace_records WHERE ContactId = '${contactId}'`,
+    );
     expect(raw.rows).toEqual([{ n: 3 }]);
-    const { rows } = await analytics.query(`SELECT to_json(t) AS j FROM ctr_latest AS t WHERE ContactId = '${contactId}'`);
+    const { rows } = await analytics.query(
+      `SELECT to_json(t) AS j FROM ctr_latest AS t WHERE ContactId = '${contactId}'`,
+    );
     expect(rows).toHaveLength(1);
     const case3 = seed.find((r) => 'GreetingPlayed' in r.Attributes)!;
     // Every schema column reads back as delivered, both case-differing attribute keys included.
@@ -149,14 +175,18 @@ describe('named queries on the local pipeline output', () => {
     expect(case3.Attributes).toMatchObject({ GreetingPlayed: 'false', greetingPlayed: 'false' });
   });
 
-  test.each(VIEWS.map((v) => v.name))('view %s yields exactly the columns and types it declares to Glue', async (name) => {
-    const view = VIEWS.find((v) => v.name === name)!;
-    // DESCRIBE quotes only the field names that need it: compare without quotes.
-    const unquoted = (cols: Array<{ name: string; type: string }>) => cols.map((c) => ({ ...c, type: c.type.replace(/"/g, '') }));
-    expect(unquoted(await analytics.describe(name))).toEqual(
-      unquoted(view.columns.map((c) => ({ name: c.name, type: toDuckDbType(c.type) }))),
-    );
-  });
+  test.each(VIEWS.map((v) => v.name))(
+    'view %s yields exactly the columns and types it declares to Glue',
+    async (name) => {
+      const view = VIEWS.find((v) => v.name === name)!;
+      // DESCRIBE quotes only the field names that need it: compare without quotes.
+      const unquoted = (cols: Array<{ name: string; type: string }>) =>
+        cols.map((c) => ({ ...c, type: c.type.replace(/"/g, '') }));
+      expect(unquoted(await analytics.describe(name))).toEqual(
+        unquoted(view.columns.map((c) => ({ name: c.name, type: toDuckDbType(c.type) }))),
+      );
+    },
+  );
 });
 
 /** The record as the schema reads it: every schema field (null when absent), nothing else. */

@@ -15,7 +15,10 @@ describe('ctr query (local)', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ctr-query-'));
     const distinct = [...new Map(seedRecords().map((r) => [JSON.stringify(r), r])).values()];
-    await writeLakeDir(root, distinct.map((r) => JSON.stringify(r)));
+    await writeLakeDir(
+      root,
+      distinct.map((r) => JSON.stringify(r)),
+    );
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
@@ -23,7 +26,9 @@ describe('ctr query (local)', () => {
 
   test('--json prints the rows as one JSON array', async () => {
     expect(await main(['query', 'dedup_audit', '--out', root, '--json'])).toBe(0);
-    expect(JSON.parse(io.out)).toEqual([{ dt: '2022-01-05', raw_rows: 3, versions: 3, contacts: 1, rows_beyond_versions: 0 }]);
+    expect(JSON.parse(io.out)).toEqual([
+      { dt: '2022-01-05', raw_rows: 3, versions: 3, contacts: 1, rows_beyond_versions: 0 },
+    ]);
   });
 
   test('prints a table with the query description', async () => {
@@ -45,7 +50,9 @@ describe('ctr query (local)', () => {
     expect(await main(['query', 'daily_contact_volume', '--out', root, '--time-zone', 'Asia/Seoul', '--json'])).toBe(0);
     expect(JSON.parse(io.out).map((r: { contact_date: string }) => r.contact_date)).toEqual(['2022-01-06']);
     io.clear();
-    expect(await main(['query', 'hourly_arrival_heatmap', '--out', root, '--time-zone', 'America/New_York', '--json'])).toBe(0);
+    expect(
+      await main(['query', 'hourly_arrival_heatmap', '--out', root, '--time-zone', 'America/New_York', '--json']),
+    ).toBe(0);
     expect(JSON.parse(io.out)).toEqual([{ iso_day_of_week: 3, hour_of_day: 12, contacts: 1 }]);
     expect(await main(['query', 'daily_contact_volume', '--out', root, '--time-zone', 'Asia/Seol'])).toBe(2);
     expect(io.cliErrors).toEqual([

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 import { buildReport } from '../../local/report/build-report';
 import { REPORT_CHARTS } from '../../local/report/charts';
 import { generateAnalyticsCorpus, seedRecords } from './corpus';
@@ -12,7 +12,15 @@ import { writeDeliveredDir } from './delivered-dir';
 // Debian's chromium package (.ci/run installs it), driven headless by playwright-core with nothing that
 // reaches out to the network: the report must render from the file alone.
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // Set to a path to keep the sample-data screenshot (the README's docs/report.png is made this way).
 const SAMPLE_SCREENSHOT = process.env.REPORT_SCREENSHOT;
 // Set to a path to keep the full-corpus screenshot, to look at; otherwise it goes with the work folder.
@@ -33,7 +41,11 @@ describe('the report in headless Chromium', () => {
 
   beforeAll(async () => {
     expect(existsSync(CHROMIUM)).toBe(true);
-    context = await chromium.launchPersistentContext(join(work, 'profile'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+    });
   }, 600_000);
   afterAll(async () => {
     await context?.close();
@@ -98,7 +110,9 @@ describe('the report in headless Chromium', () => {
     const seen = await open(file, png);
     expect(seen.errors).toEqual([]);
     expect(seen.requests).toEqual([]);
-    expect(seen.charts.filter((c) => c.status !== 'drawn').map((c) => [c.id, c.status])).toEqual([['abandonment-by-wait', 'empty']]);
+    expect(seen.charts.filter((c) => c.status !== 'drawn').map((c) => [c.id, c.status])).toEqual([
+      ['abandonment-by-wait', 'empty'],
+    ]);
     expect(seen.charts.filter((c) => c.status === 'drawn' && c.marks === 0)).toEqual([]);
     if (SAMPLE_SCREENSHOT) copyFileSync(png, SAMPLE_SCREENSHOT);
   }, 600_000);

@@ -1,15 +1,20 @@
-import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { NAMED_QUERIES } from '../../analytics/definitions';
 import { withTimeZone } from '../../analytics/time-zone';
 import { main } from '../../local/cli/main';
 import { reportCommand } from '../../local/cli/report';
-import { REPORT_CHARTS } from '../../local/report/charts';
 import { buildReport } from '../../local/report/build-report';
+import { REPORT_CHARTS } from '../../local/report/charts';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
 import { captureOutput } from './capture-output';
 import { generateAnalyticsCorpus } from './corpus';
@@ -28,9 +33,9 @@ function figure(html: string, id: string): string {
 
 /** The aria-labels Vega-Lite gives each drawn mark ("field: value; ..."), as objects. */
 function markLabels(svg: string): Array<Record<string, string>> {
-  return [...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="(?:bar|rect mark)"/g)].map((m) =>
-    Object.fromEntries(m[1].split('; ').map((kv) => kv.split(': ') as [string, string])),
-  );
+  return [
+    ...svg.matchAll(/<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="(?:bar|rect mark)"/g),
+  ].map((m) => Object.fromEntries(m[1].split('; ').map((kv) => kv.split(': ') as [string, string])));
 }
 
 describe('ctr report', () => {
@@ -57,7 +62,9 @@ describe('ctr report', () => {
     }
     // Nothing to fetch: no script, no stylesheet or image link; the only URLs are SVG namespace names.
     expect(html).not.toMatch(/<script|<link|<img|src=|@import/);
-    expect([...html.matchAll(/https?:\/\/[^"\s)]+/g)].map((m) => m[0]).filter((u) => !u.startsWith('http://www.w3.org/'))).toEqual([]);
+    expect(
+      [...html.matchAll(/https?:\/\/[^"\s)]+/g)].map((m) => m[0]).filter((u) => !u.startsWith('http://www.w3.org/')),
+    ).toEqual([]);
 
     // Daily volume: one bar per (local date, channel), its height the independent count.
     const expected = new Map<string, number>();
@@ -66,9 +73,13 @@ describe('ctr report', () => {
       expected.set(key, (expected.get(key) ?? 0) + Number(r.contacts));
     }
     const bars = markLabels(figure(html, 'daily-volume'));
-    expect(new Map(bars.map((b) => [`${b.date}|${b.channel}`, Number(b.contacts.replace(/,/g, ''))]))).toEqual(expected);
+    expect(new Map(bars.map((b) => [`${b.date}|${b.channel}`, Number(b.contacts.replace(/,/g, ''))]))).toEqual(
+      expected,
+    );
     // Heatmap: one cell per (day, hour) the independent answer has.
-    expect(markLabels(figure(html, 'hourly-heatmap'))).toHaveLength(expectedAnswers(corpus.distinct, ZONE).hourly_arrival_heatmap.length);
+    expect(markLabels(figure(html, 'hourly-heatmap'))).toHaveLength(
+      expectedAnswers(corpus.distinct, ZONE).hourly_arrival_heatmap.length,
+    );
   });
 
   test('no data under --out: one sentence, exit code 1, and the report still written with every chart marked missing', async () => {
@@ -112,10 +123,19 @@ describe('ctr report', () => {
     const athena = mockClient(AthenaClient);
     try {
       const idOf = new Map(NAMED_QUERIES.map((q) => [withTimeZone(q, ZONE).sql, q.name]));
-      athena.on(StartQueryExecutionCommand).callsFake((input) => ({ QueryExecutionId: idOf.get(input.QueryString) ?? 'unknown' }));
+      athena
+        .on(StartQueryExecutionCommand)
+        .callsFake((input) => ({ QueryExecutionId: idOf.get(input.QueryString) ?? 'unknown' }));
       athena.on(GetQueryExecutionCommand).callsFake((input) =>
         input.QueryExecutionId === 'service_level_by_interval'
-          ? { QueryExecution: { Status: { State: 'FAILED', StateChangeReason: "COLUMN_NOT_FOUND: line 3:3: Column 'interval_start' cannot be resolved" } } }
+          ? {
+              QueryExecution: {
+                Status: {
+                  State: 'FAILED',
+                  StateChangeReason: "COLUMN_NOT_FOUND: line 3:3: Column 'interval_start' cannot be resolved",
+                },
+              },
+            }
           : { QueryExecution: { Status: { State: 'SUCCEEDED' } } },
       );
       athena.on(GetQueryResultsCommand).callsFake(async (input) => {
@@ -130,7 +150,12 @@ describe('ctr report', () => {
         };
       });
       const file = join(root, 'athena.html');
-      expect(await reportCommand(['--athena', '--workgroup', 'Calls-ctr', '--time-zone', ZONE, '--html', file], new AthenaClient({ region: 'eu-west-1' }))).toBe(1);
+      expect(
+        await reportCommand(
+          ['--athena', '--workgroup', 'Calls-ctr', '--time-zone', ZONE, '--html', file],
+          new AthenaClient({ region: 'eu-west-1' }),
+        ),
+      ).toBe(1);
       expect(io.cliErrors).toEqual([
         `ctr report: chart "Service level and abandonment per 30-minute interval" is missing: Athena query service_level_by_interval FAILED: COLUMN_NOT_FOUND: line 3:3: Column 'interval_start' cannot be resolved`,
       ]);
@@ -142,7 +167,10 @@ describe('ctr report', () => {
       const localReport = await buildReport({ kind: 'local', out: join(root, 'data') }, { timeZone: ZONE });
       expect(markLabels(figure(html, 'daily-volume'))).toEqual(markLabels(figure(localReport.html, 'daily-volume')));
       for (const call of athena.commandCalls(StartQueryExecutionCommand)) {
-        expect(call.args[0].input).toMatchObject({ WorkGroup: 'Calls-ctr', QueryExecutionContext: { Database: 'calls_ctr' } });
+        expect(call.args[0].input).toMatchObject({
+          WorkGroup: 'Calls-ctr',
+          QueryExecutionContext: { Database: 'calls_ctr' },
+        });
       }
     } finally {
       athena.restore();

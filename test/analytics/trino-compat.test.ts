@@ -23,7 +23,9 @@ describe('Trino compatibility macros', () => {
 
   test('from_iso8601_timestamp reads CTR timestamps as UTC instants', async () => {
     expect(await one(`CAST(from_iso8601_timestamp('2022-01-05T17:12:59Z') AS timestamp)`)).toBe('2022-01-05 17:12:59');
-    expect(await one(`CAST(from_iso8601_timestamp('2022-01-05T18:12:59+01:00') AS timestamp)`)).toBe('2022-01-05 17:12:59');
+    expect(await one(`CAST(from_iso8601_timestamp('2022-01-05T18:12:59+01:00') AS timestamp)`)).toBe(
+      '2022-01-05 17:12:59',
+    );
     expect(await one(`from_iso8601_timestamp(NULL)`)).toBeNull();
   });
 
@@ -39,6 +41,8 @@ describe('Trino compatibility macros', () => {
   });
 
   test('date_diff in seconds agrees with Trino for whole-second timestamps', async () => {
-    expect(await one(`date_diff('second', TIMESTAMP '2022-01-05 17:14:46', TIMESTAMP '2022-01-05 17:20:32')`)).toBe('346');
+    expect(await one(`date_diff('second', TIMESTAMP '2022-01-05 17:14:46', TIMESTAMP '2022-01-05 17:20:32')`)).toBe(
+      '346',
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { naiveDesign } from '../../bench/baselines/naive';
 import { powertoolsDesign } from '../../bench/baselines/powertools';
 import { countRequests } from '../../bench/counters';

@@ -1,6 +1,6 @@
-import { copyCounts, generateCorpus } from '../../bench/corpus';
 import { renderBarChart } from '../../bench/chart';
-import { parseBenchOptions, BenchUsageError } from '../../bench/options';
+import { copyCounts, generateCorpus } from '../../bench/corpus';
+import { BenchUsageError, parseBenchOptions } from '../../bench/options';
 
 describe('generateCorpus', () => {
   const corpus = generateCorpus({ records: 400, dupRatio: 0.25 });
@@ -30,15 +30,30 @@ describe('generateCorpus', () => {
   });
 
   test('uses fictitious 555 phone numbers only', () => {
-    for (const r of distinct) expect((JSON.parse(r) as { CustomerEndpoint: { Address: string } }).CustomerEndpoint.Address).toMatch(/^\+1555\d{7}$/);
+    for (const r of distinct)
+      expect((JSON.parse(r) as { CustomerEndpoint: { Address: string } }).CustomerEndpoint.Address).toMatch(
+        /^\+1555\d{7}$/,
+      );
   });
 });
 
 describe('renderBarChart', () => {
   test('draws one bar per design and batch size, with names escaped', () => {
     const svg = renderBarChart('t <1>', 'records/s', [
-      { label: 'batch 100', values: [{ series: 'a&b', value: 1000 }, { series: 'c', value: 10 }] },
-      { label: 'batch 1000', values: [{ series: 'a&b', value: 2000 }, { series: 'c', value: 20 }] },
+      {
+        label: 'batch 100',
+        values: [
+          { series: 'a&b', value: 1000 },
+          { series: 'c', value: 10 },
+        ],
+      },
+      {
+        label: 'batch 1000',
+        values: [
+          { series: 'a&b', value: 2000 },
+          { series: 'c', value: 20 },
+        ],
+      },
     ]);
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(4);
     expect(svg).toContain('t &#60;1&#62;');
@@ -48,7 +63,20 @@ describe('renderBarChart', () => {
 
 describe('parseBenchOptions', () => {
   test('reads every option', () => {
-    expect(parseBenchOptions(['--records', '50', '--dup-ratio', '0.5', '--batch-sizes', '10,20', '--repeats', '2', '--latency-ms', '5'])).toMatchObject({
+    expect(
+      parseBenchOptions([
+        '--records',
+        '50',
+        '--dup-ratio',
+        '0.5',
+        '--batch-sizes',
+        '10,20',
+        '--repeats',
+        '2',
+        '--latency-ms',
+        '5',
+      ]),
+    ).toMatchObject({
       records: 50,
       dupRatio: 0.5,
       batchSizes: [10, 20],

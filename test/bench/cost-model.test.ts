@@ -1,6 +1,18 @@
-import { costPerMillion, functionSecondsPer1000, PRICES, shardHeadroom, type DesignUsage } from '../../bench/cost-model';
+import {
+  costPerMillion,
+  type DesignUsage,
+  functionSecondsPer1000,
+  PRICES,
+  shardHeadroom,
+} from '../../bench/cost-model';
 
-const usage: DesignUsage = { batchSize: 100, cpuMicrosPerRecord: 100, waitMillisPerRecord: 0.05, writeUnitsPerRecord: 0.8, readUnitsPerRecord: 0.1 };
+const usage: DesignUsage = {
+  batchSize: 100,
+  cpuMicrosPerRecord: 100,
+  waitMillisPerRecord: 0.05,
+  writeUnitsPerRecord: 0.8,
+  readUnitsPerRecord: 0.1,
+};
 
 describe('cost model', () => {
   test('scales CPU by the vCPU share of 512 MB (1,769 MB per vCPU) and adds the wait', () => {
@@ -18,9 +30,19 @@ describe('cost model', () => {
     // 500,000 forwarded records, each billed as 5 KB though it is 3,000 bytes.
     expect(cost.firehoseIngestion).toBeCloseTo(((500_000 * 5120) / 1024 ** 3) * PRICES.firehosePerGbIngested, 6);
     // Kinesis bills written data per record rounded up to 1 KiB (3,000 bytes as 3,072); reads as they are.
-    expect(cost.kinesis).toBeCloseTo(((1e6 * 3072) / 1024 ** 3) * PRICES.kinesisOnDemandPerGbIn + ((1e6 * 3000) / 1024 ** 3) * PRICES.kinesisOnDemandPerGbOut, 6);
+    expect(cost.kinesis).toBeCloseTo(
+      ((1e6 * 3072) / 1024 ** 3) * PRICES.kinesisOnDemandPerGbIn +
+        ((1e6 * 3000) / 1024 ** 3) * PRICES.kinesisOnDemandPerGbOut,
+      6,
+    );
     expect(cost.total).toBeCloseTo(
-      cost.dynamodbWrites + cost.dynamodbReads + cost.lambdaCompute + cost.lambdaRequests + cost.firehoseIngestion + cost.firehosePartitioning + cost.kinesis,
+      cost.dynamodbWrites +
+        cost.dynamodbReads +
+        cost.lambdaCompute +
+        cost.lambdaRequests +
+        cost.firehoseIngestion +
+        cost.firehosePartitioning +
+        cost.kinesis,
       9,
     );
   });

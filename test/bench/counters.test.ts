@@ -1,10 +1,17 @@
-import { BatchExecuteStatementCommand, BatchGetItemCommand, CreateTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localDynamoDbClient, newDynamoDbNamespace } from '../../local/clients';
-import { createHashKeyTable } from '../../local/tables';
-import { sharedDynamoDbLocal } from '../dynamodb-local';
+import {
+  BatchExecuteStatementCommand,
+  BatchGetItemCommand,
+  CreateTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PutRecordBatchCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
 import { countRequests } from '../../bench/counters';
 import { inMemoryFirehoseClient } from '../../bench/stubs/in-memory-transport';
+import { localDynamoDbClient, newDynamoDbNamespace } from '../../local/clients';
+import { createHashKeyTable } from '../../local/tables';
+import { sharedDynamoDbLocal } from '../dynamodb-local';
 import { startDynalite } from './helpers';
 
 let dynalite: { client: DynamoDBClient; stop: () => Promise<void> };
@@ -22,13 +29,19 @@ beforeAll(async () => {
 afterAll(() => dynalite.stop());
 
 const conditionalPut = (fp: string) =>
-  new PutItemCommand({ TableName: 'counted', Item: { fp: { S: fp } }, ConditionExpression: 'attribute_not_exists(fp)' });
+  new PutItemCommand({
+    TableName: 'counted',
+    Item: { fp: { S: fp } },
+    ConditionExpression: 'attribute_not_exists(fp)',
+  });
 
 describe('countRequests', () => {
   test('counts a failed conditional put as a request and a write unit', async () => {
     const counter = countRequests(dynalite.client);
     await dynalite.client.send(conditionalPut('a'));
-    await expect(dynalite.client.send(conditionalPut('a'))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(dynalite.client.send(conditionalPut('a'))).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
     expect(counter.counts.requests).toBe(2);
     expect(counter.counts.writeUnits).toBe(2);
     expect(counter.counts.failedConditionalWrites).toBe(1);
@@ -53,7 +66,11 @@ describe('countRequests', () => {
       const insert = (fp: string) => ({ Statement: `INSERT INTO "counted" VALUE {'fp': ?}`, Parameters: [{ S: fp }] });
       await client.send(new BatchExecuteStatementCommand({ Statements: [insert('a'), insert('b')] }));
       await client.send(new BatchExecuteStatementCommand({ Statements: [insert('a'), insert('c'), insert('d')] }));
-      await client.send(new BatchGetItemCommand({ RequestItems: { counted: { Keys: [{ fp: { S: 'a' } }, { fp: { S: 'c' } }], ConsistentRead: true } } }));
+      await client.send(
+        new BatchGetItemCommand({
+          RequestItems: { counted: { Keys: [{ fp: { S: 'a' } }, { fp: { S: 'c' } }], ConsistentRead: true } },
+        }),
+      );
       expect(counter.counts.requests).toBe(3);
       expect(counter.counts.writeUnits).toBe(5);
       expect(counter.counts.failedConditionalWrites).toBe(1);
@@ -67,7 +84,12 @@ describe('countRequests', () => {
   test('counts the records Firehose calls carry', async () => {
     const { client } = inMemoryFirehoseClient();
     const counter = countRequests(client);
-    await client.send(new PutRecordBatchCommand({ DeliveryStreamName: 's', Records: [{ Data: Buffer.from('1') }, { Data: Buffer.from('2') }] }));
+    await client.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: 's',
+        Records: [{ Data: Buffer.from('1') }, { Data: Buffer.from('2') }],
+      }),
+    );
     await client.send(new PutRecordCommand({ DeliveryStreamName: 's', Record: { Data: Buffer.from('3') } }));
     expect(counter.counts.requests).toBe(2);
     expect(counter.counts.firehoseRecords).toBe(3);

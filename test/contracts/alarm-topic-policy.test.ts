@@ -13,7 +13,9 @@ import { evaluate, fullTemplate, ofType, PSEUDO } from './template';
 
 const { all } = fullTemplate();
 const [[topicId]] = ofType(all, 'AWS::SNS::Topic');
-const policies = ofType(all, 'AWS::SNS::TopicPolicy').filter(([, r]) => r.Properties.Topics.some((t: any) => t.Ref === topicId));
+const policies = ofType(all, 'AWS::SNS::TopicPolicy').filter(([, r]) =>
+  r.Properties.Topics.some((t: any) => t.Ref === topicId),
+);
 const statements = policies.flatMap(([, r]) => evaluate(r.Properties.PolicyDocument.Statement) as any[]);
 const alarmArns = ofType(all, 'AWS::CloudWatch::Alarm').map(([id]) => `{${id}.Arn}`);
 

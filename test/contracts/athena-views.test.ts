@@ -22,8 +22,11 @@ import { evaluate, fullTemplate, ofType, PSEUDO } from './template';
 //   SelectedEngineVersion defaults to AUTO; the views' types (timestamp(3)) are engine version 3's.
 
 const { all } = fullTemplate();
-const viewTables = ofType(all, 'AWS::Glue::Table').filter(([, r]) => r.Properties.TableInput.TableType === 'VIRTUAL_VIEW');
-const input = (name: string) => viewTables.find(([, r]) => r.Properties.TableInput.Name === name)![1].Properties.TableInput;
+const viewTables = ofType(all, 'AWS::Glue::Table').filter(
+  ([, r]) => r.Properties.TableInput.TableType === 'VIRTUAL_VIEW',
+);
+const input = (name: string) =>
+  viewTables.find(([, r]) => r.Properties.TableInput.Name === name)![1].Properties.TableInput;
 
 /** The Presto view JSON of a view table, as Athena would decode it after deploy. */
 function viewJson(name: string): Record<string, any> {
@@ -46,27 +49,42 @@ describe('Glue view tables are what Athena writes for CREATE VIEW', () => {
     expect(table.StorageDescriptor.SerdeInfo).toEqual({});
   });
 
-  test.each(VIEWS.map((v) => v.name))('%s: the Presto view JSON has the fields Athena writes, definer with an owner', (name) => {
-    const view = VIEWS.find((v) => v.name === name)!;
-    const json = viewJson(name);
-    expect(Object.keys(json).sort()).toEqual(['catalog', 'columns', 'originalSql', 'owner', 'properties', 'runAsInvoker', 'schema']);
-    expect(json).toMatchObject({
-      originalSql: withTimeZone(view, 'UTC').sql,
-      catalog: 'awsdatacatalog',
-      schema: 'teststack_ctr',
-      runAsInvoker: false,
-      owner: `arn:aws:iam::${PSEUDO['AWS::AccountId']}:root`,
-      properties: {},
-    });
-    expect(json.columns.length).toBeGreaterThan(0);
-    // The Glue columns and the view JSON columns name the same columns in the same order.
-    expect(json.columns.map((c: { name: string }) => c.name)).toEqual(input(name).StorageDescriptor.Columns.map((c: { Name: string }) => c.Name));
-  });
+  test.each(VIEWS.map((v) => v.name))(
+    '%s: the Presto view JSON has the fields Athena writes, definer with an owner',
+    (name) => {
+      const view = VIEWS.find((v) => v.name === name)!;
+      const json = viewJson(name);
+      expect(Object.keys(json).sort()).toEqual([
+        'catalog',
+        'columns',
+        'originalSql',
+        'owner',
+        'properties',
+        'runAsInvoker',
+        'schema',
+      ]);
+      expect(json).toMatchObject({
+        originalSql: withTimeZone(view, 'UTC').sql,
+        catalog: 'awsdatacatalog',
+        schema: 'teststack_ctr',
+        runAsInvoker: false,
+        owner: `arn:aws:iam::${PSEUDO['AWS::AccountId']}:root`,
+        properties: {},
+      });
+      expect(json.columns.length).toBeGreaterThan(0);
+      // The Glue columns and the view JSON columns name the same columns in the same order.
+      expect(json.columns.map((c: { name: string }) => c.name)).toEqual(
+        input(name).StorageDescriptor.Columns.map((c: { Name: string }) => c.Name),
+      );
+    },
+  );
 
   test('the workgroup is pinned to Athena engine version 3', () => {
     const [[, workGroup]] = ofType(all, 'AWS::Athena::WorkGroup');
     expect(ATHENA_ENGINE_VERSION).toBe('Athena engine version 3');
-    expect(workGroup.Properties.WorkGroupConfiguration.EngineVersion).toEqual({ SelectedEngineVersion: 'Athena engine version 3' });
+    expect(workGroup.Properties.WorkGroupConfiguration.EngineVersion).toEqual({
+      SelectedEngineVersion: 'Athena engine version 3',
+    });
   });
 });
 
@@ -96,17 +114,28 @@ function trinoToDuckDb(type: string): string {
       }
     }
     switch (name) {
-      case 'varchar': return 'VARCHAR';
-      case 'bigint': return 'BIGINT';
-      case 'integer': return 'INTEGER';
-      case 'double': return 'DOUBLE';
-      case 'boolean': return 'BOOLEAN';
-      case 'date': return 'DATE';
-      case 'timestamp': return 'TIMESTAMP';
-      case 'array': return `${args[0]}[]`;
-      case 'map': return `MAP(${args.join(', ')})`;
-      case 'row': return `STRUCT(${args.join(', ')})`;
-      default: throw new Error(`no DuckDB spelling for Trino type ${name}`);
+      case 'varchar':
+        return 'VARCHAR';
+      case 'bigint':
+        return 'BIGINT';
+      case 'integer':
+        return 'INTEGER';
+      case 'double':
+        return 'DOUBLE';
+      case 'boolean':
+        return 'BOOLEAN';
+      case 'date':
+        return 'DATE';
+      case 'timestamp':
+        return 'TIMESTAMP';
+      case 'array':
+        return `${args[0]}[]`;
+      case 'map':
+        return `MAP(${args.join(', ')})`;
+      case 'row':
+        return `STRUCT(${args.join(', ')})`;
+      default:
+        throw new Error(`no DuckDB spelling for Trino type ${name}`);
     }
   };
   return parse();
@@ -117,8 +146,13 @@ describe("the view JSON's column types are the result columns of the view SQL", 
   let analytics: LocalAnalytics;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ctr-contract-'));
-    const samples = JSON.parse(await readFile(join(__dirname, '../../samples/duplicated_samples.json'), 'utf8')) as unknown[];
-    await writeLakeDir(root, samples.map((s) => JSON.stringify(s)));
+    const samples = JSON.parse(
+      await readFile(join(__dirname, '../../samples/duplicated_samples.json'), 'utf8'),
+    ) as unknown[];
+    await writeLakeDir(
+      root,
+      samples.map((s) => JSON.stringify(s)),
+    );
     analytics = await LocalAnalytics.open(root);
   });
   afterAll(async () => {
@@ -127,12 +161,23 @@ describe("the view JSON's column types are the result columns of the view SQL", 
   });
 
   test('the Trino-to-DuckDB spelling used below is right on nested types', () => {
-    expect(trinoToDuckDb('map(varchar, array(row(a varchar, b timestamp(3))))')).toBe('MAP(VARCHAR, STRUCT(a VARCHAR, b TIMESTAMP)[])');
+    expect(trinoToDuckDb('map(varchar, array(row(a varchar, b timestamp(3))))')).toBe(
+      'MAP(VARCHAR, STRUCT(a VARCHAR, b TIMESTAMP)[])',
+    );
   });
 
-  test.each(VIEWS.map((v) => v.name))('%s: DuckDB describes exactly the columns and types the JSON declares', async (name) => {
-    const described = (await analytics.describe(name)).map((c) => ({ name: c.name.toLowerCase(), type: c.type.replace(/"/g, '').toLowerCase() }));
-    const declared = viewJson(name).columns.map((c: { name: string; type: string }) => ({ name: c.name, type: trinoToDuckDb(c.type).toLowerCase() }));
-    expect(described).toEqual(declared);
-  });
+  test.each(VIEWS.map((v) => v.name))(
+    '%s: DuckDB describes exactly the columns and types the JSON declares',
+    async (name) => {
+      const described = (await analytics.describe(name)).map((c) => ({
+        name: c.name.toLowerCase(),
+        type: c.type.replace(/"/g, '').toLowerCase(),
+      }));
+      const declared = viewJson(name).columns.map((c: { name: string; type: string }) => ({
+        name: c.name,
+        type: trinoToDuckDb(c.type).toLowerCase(),
+      }));
+      expect(described).toEqual(declared);
+    },
+  );
 });

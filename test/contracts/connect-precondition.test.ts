@@ -18,13 +18,19 @@ const section = readme.slice(readme.indexOf('### Before you connect an Amazon Co
 
 describe('the Connect precondition is stated before deploy', () => {
   test('the README has the section in its deploy steps', () => {
-    expect(readme.indexOf('### Before you connect an Amazon Connect instance')).toBeGreaterThan(readme.indexOf('## Deploy to AWS'));
-    expect(readme.indexOf('### Before you connect an Amazon Connect instance')).toBeLessThan(readme.indexOf('## Documentation'));
+    expect(readme.indexOf('### Before you connect an Amazon Connect instance')).toBeGreaterThan(
+      readme.indexOf('## Deploy to AWS'),
+    );
+    expect(readme.indexOf('### Before you connect an Amazon Connect instance')).toBeLessThan(
+      readme.indexOf('## Documentation'),
+    );
   });
 
   test('it gives the check command for the CTR resource type, and what to do if a config exists', () => {
     const body = section.slice(0, section.indexOf('## Documentation'));
-    expect(body).toMatch(/aws connect list-instance-storage-configs --instance-id [^\n]+\\\n\s+--resource-type CONTACT_TRACE_RECORDS/);
+    expect(body).toMatch(
+      /aws connect list-instance-storage-configs --instance-id [^\n]+\\\n\s+--resource-type CONTACT_TRACE_RECORDS/,
+    );
     expect(body).toContain('"StorageConfigs": []');
     expect(body).toContain('disassociate-instance-storage-config');
   });

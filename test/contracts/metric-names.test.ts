@@ -30,7 +30,11 @@ function alarmMetrics(): MetricId[] {
   return ofType(all, 'AWS::CloudWatch::Alarm')
     .map(([, a]) => evaluate(a.Properties))
     .filter((p) => p.Namespace === namespace)
-    .map((p) => ({ namespace: p.Namespace, name: p.MetricName, dimensions: Object.fromEntries(p.Dimensions.map((d: any) => [d.Name, d.Value])) }));
+    .map((p) => ({
+      namespace: p.Namespace,
+      name: p.MetricName,
+      dimensions: Object.fromEntries(p.Dimensions.map((d: any) => [d.Name, d.Value])),
+    }));
 }
 
 /** Metrics of the custom namespace that the dashboard graphs. */
@@ -52,16 +56,26 @@ function dashboardMetrics(): MetricId[] {
 async function emittedMetrics(): Promise<MetricId[]> {
   const db = await startDynamoDb('dedup');
   const saved = { ...process.env };
-  Object.assign(process.env, { POWERTOOLS_METRICS_NAMESPACE: namespace, POWERTOOLS_SERVICE_NAME: functionEnv.POWERTOOLS_SERVICE_NAME });
+  Object.assign(process.env, {
+    POWERTOOLS_METRICS_NAMESPACE: namespace,
+    POWERTOOLS_SERVICE_NAME: functionEnv.POWERTOOLS_SERVICE_NAME,
+  });
   delete process.env.POWERTOOLS_METRICS_DISABLED;
   delete process.env.POWERTOOLS_DEV;
   const firehose = fakeFirehose();
   const s3 = fakeS3();
   const chunks: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(((c: unknown) => chunks.push(String(c)) > 0) as never);
+  const out = jest
+    .spyOn(process.stdout, 'write')
+    .mockImplementation(((c: unknown) => chunks.push(String(c)) > 0) as never);
   try {
     // No metrics object injected: the handler builds its own, as in Lambda.
-    const handler = createDedupHandler({ dynamodb: db.client, firehose: firehose.client, s3: s3.client, config: testConfig() });
+    const handler = createDedupHandler({
+      dynamodb: db.client,
+      firehose: firehose.client,
+      s3: s3.client,
+      config: testConfig(),
+    });
     await handler(kinesisEvent([...duplicatedSamples(), 'not json']));
   } finally {
     out.mockRestore();
@@ -70,7 +84,11 @@ async function emittedMetrics(): Promise<MetricId[]> {
     process.env = saved;
     await db.stop();
   }
-  const emf = chunks.join('').split('\n').filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+  const emf = chunks
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l));
   return emf.flatMap((doc) =>
     doc._aws.CloudWatchMetrics.flatMap((directive: any) =>
       directive.Dimensions.flatMap((dimensionSet: string[]) =>

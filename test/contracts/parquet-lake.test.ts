@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CTR_COLUMNS, type ColumnType, type Field } from '../../lib/definitions/ctr-schema';
+import { type ColumnType, CTR_COLUMNS, type Field } from '../../lib/definitions/ctr-schema';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { evaluate, fullTemplate, ofType } from './template';
 
@@ -9,12 +9,22 @@ const { all } = fullTemplate();
 const [[streamId, stream]] = ofType(all, 'AWS::KinesisFirehose::DeliveryStream');
 const s3Config = evaluate(stream.Properties.ExtendedS3DestinationConfiguration);
 const conversion = s3Config.DataFormatConversionConfiguration;
-const [[, table]] = ofType(all, 'AWS::Glue::Table').filter(([, t]) => t.Properties.TableInput.TableType === 'EXTERNAL_TABLE');
+const [[, table]] = ofType(all, 'AWS::Glue::Table').filter(
+  ([, t]) => t.Properties.TableInput.TableType === 'EXTERNAL_TABLE',
+);
 const roleStatements: Array<{ Action: string | string[]; Resource: unknown }> = ofType(all, 'AWS::IAM::Policy')
   .filter(([id]) => id.startsWith('DeliveryRolePolicy'))
   .flatMap(([, p]) => evaluate(p.Properties.PolicyDocument).Statement);
 const allowed = (action: string, resource: string) =>
-  roleStatements.some((s) => [s.Action].flat().includes(action) && [s.Resource].flat().some((r) => r === resource || (typeof r === 'string' && r.endsWith('*') && resource.startsWith(r.slice(0, -1)))));
+  roleStatements.some(
+    (s) =>
+      [s.Action].flat().includes(action) &&
+      [s.Resource]
+        .flat()
+        .some(
+          (r) => r === resource || (typeof r === 'string' && r.endsWith('*') && resource.startsWith(r.slice(0, -1))),
+        ),
+  );
 const dataBucket = s3Config.BucketARN as string;
 const samples = ['case1.json', 'case2.json', 'case3.json'].map(
   (f) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'samples', f), 'utf8')) as Record<string, unknown>,
@@ -44,8 +54,11 @@ describe('Amazon Data Firehose, "Convert input data format" (https://docs.aws.am
     const check = (value: unknown, type: ColumnType, path: string) => {
       if (value === null || value === undefined) return;
       if (Array.isArray(value)) {
-        if (typeof type === 'string' || !('array' in type)) mismatches.push(`${path}: array vs ${JSON.stringify(type)}`);
-        else value.forEach((v, i) => check(v, type.array, `${path}[${i}]`));
+        if (typeof type === 'string' || !('array' in type))
+          mismatches.push(`${path}: array vs ${JSON.stringify(type)}`);
+        else {
+          for (const [i, v] of value.entries()) check(v, type.array, `${path}[${i}]`);
+        }
       } else if (typeof value === 'object') {
         if (typeof type === 'string' || 'array' in type) mismatches.push(`${path}: object vs ${JSON.stringify(type)}`);
         else if ('struct' in type) checkFields(value as Record<string, unknown>, type.struct, path);
@@ -113,14 +126,17 @@ describe('Amazon Data Firehose, "Handling errors for data format conversion" (ht
     expect(s3Config.ErrorOutputPrefix).toBe(DELIVERY_LAYOUT.errorOutputPrefix);
     expect(s3Config.ErrorOutputPrefix).toContain('!{firehose:error-output-type}');
     // "If this write fails, Amazon Data Firehose retries it forever, blocking further delivery": a denied write would stall the stream.
-    expect(allowed('s3:PutObject', `${dataBucket}/firehose-errors/format-conversion-failed/dt=2026-12-01/x`)).toBe(true);
+    expect(allowed('s3:PutObject', `${dataBucket}/firehose-errors/format-conversion-failed/dt=2026-12-01/x`)).toBe(
+      true,
+    );
   });
 });
 
 describe('Amazon Data Firehose, "Controlling access", Glue for data format conversion (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-glue)', () => {
   test('the role has glue:GetTable, glue:GetTableVersion and glue:GetTableVersions on the table', () => {
     const tableArn = `arn:aws:glue:eu-west-1:123456789012:table/${table.Properties.DatabaseName}/${table.Properties.TableInput.Name}`;
-    for (const action of ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']) expect(allowed(action, tableArn)).toBe(true);
+    for (const action of ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'])
+      expect(allowed(action, tableArn)).toBe(true);
     expect(conversion.SchemaConfiguration.RoleARN).toBe(s3Config.RoleARN);
   });
 

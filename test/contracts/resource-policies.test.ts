@@ -37,8 +37,7 @@ function servicePrincipals(): string[] {
   const visit = (where: string, value: unknown) => {
     if (Array.isArray(value)) {
       for (const v of value) visit(where, v);
-    }
-    else if (value && typeof value === 'object') {
+    } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (k === 'Principal' && v && typeof v === 'object' && 'Service' in v) {
           for (const service of [(v as { Service: unknown }).Service].flat()) found.push(`${service} -> ${where}`);
@@ -83,15 +82,32 @@ describe('Firehose to S3 (and KMS)', () => {
     const statements = rolePolicies(roleId);
     const actions = statements.flatMap((s) => s.Action).sort();
     expect(actions).toEqual(
-      ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions', 'logs:PutLogEvents', 's3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'].sort(),
+      [
+        'glue:GetTable',
+        'glue:GetTableVersion',
+        'glue:GetTableVersions',
+        'logs:PutLogEvents',
+        's3:AbortMultipartUpload',
+        's3:GetBucketLocation',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:ListBucketMultipartUploads',
+        's3:PutObject',
+      ].sort(),
     );
-    const s3Resources = statements.filter((s) => s.Action.some((a: string) => a.startsWith('s3:'))).flatMap((s) => s.Resource);
-    expect(new Set(s3Resources)).toEqual(new Set([bucket, ...['ctr/*', 'firehose-errors/*', 'backup/*', 'backup-errors/*'].map((p) => `${bucket}/${p}`)]));
+    const s3Resources = statements
+      .filter((s) => s.Action.some((a: string) => a.startsWith('s3:')))
+      .flatMap((s) => s.Resource);
+    expect(new Set(s3Resources)).toEqual(
+      new Set([bucket, ...['ctr/*', 'firehose-errors/*', 'backup/*', 'backup-errors/*'].map((p) => `${bucket}/${p}`)]),
+    );
   });
 
   test('no KMS needed: the bucket is SSE-S3 and the delivery stream uses an AWS owned key', () => {
     const dataBucket = all[idOf('AWS::S3::Bucket', 'DataBucket')];
-    expect(dataBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+    expect(
+      dataBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: 'AES256' });
     const [[, stream]] = ofType(all, 'AWS::KinesisFirehose::DeliveryStream');
     expect(stream.Properties.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
     expect(evaluate(stream.Properties.ExtendedS3DestinationConfiguration.RoleARN)).toBe(`{${roleId}.Arn}`);
@@ -107,14 +123,18 @@ describe('event source mapping to the failure bucket', () => {
   });
 
   test("the function's role has exactly s3:ListBucket on the bucket and s3:PutObject on its objects", () => {
-    const onBucket = rolePolicies(idOf('AWS::IAM::Role', 'DedupRole')).filter((s) => s.Resource.some((r: string) => r.startsWith(bucket)));
+    const onBucket = rolePolicies(idOf('AWS::IAM::Role', 'DedupRole')).filter((s) =>
+      s.Resource.some((r: string) => r.startsWith(bucket)),
+    );
     expect(onBucket.map((s) => [s.Action, s.Resource]).sort()).toEqual(
       [
         [['s3:ListBucket'], [bucket]],
         [['s3:PutObject'], [`${bucket}/*`]],
       ].sort(),
     );
-    expect(all[bucketId].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+    expect(
+      all[bucketId].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: 'AES256' });
   });
 });
 
@@ -122,7 +142,9 @@ describe('bucket policies', () => {
   test('every bucket refuses plain HTTP; only the access-log bucket allows anything, to S3 logging of this account', () => {
     for (const [id, policy] of ofType(all, 'AWS::S3::BucketPolicy')) {
       const statements = statementsOf(policy.Properties.PolicyDocument);
-      expect(statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+      expect(
+        statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+      ).toBe(true);
       const allows = statements.filter((s) => s.Effect === 'Allow');
       if (!id.startsWith('AccessLogs')) {
         expect(allows).toEqual([]);

@@ -9,7 +9,12 @@ export const FULL_PROPS: CallCenterAnalyticsStackProps = {
 };
 
 /** The pseudo parameters a deploy would resolve, for evaluating intrinsics in tests. */
-export const PSEUDO = { 'AWS::AccountId': '123456789012', 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com' };
+export const PSEUDO = {
+  'AWS::AccountId': '123456789012',
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'eu-west-1',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
 
 /** The full stack's template (synthesized once per test file). */
 export function fullTemplate(): { template: Template; all: ReturnType<typeof resources> } {

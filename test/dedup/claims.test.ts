@@ -1,6 +1,14 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { claim, releaseClaim, type ReceiptLookup } from '../../lambda-dedup/src/claims';
+import { claim, type ReceiptLookup, releaseClaim } from '../../lambda-dedup/src/claims';
 import { CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 
 const ddbMock = mockClient(DynamoDBClient);
@@ -19,7 +27,9 @@ const request = {
 const LIVE = { [CLAIM_ATTR.leaseUntil]: { N: '1700000001000' } };
 const noReceipts: ReceiptLookup = async () => undefined;
 const conditionFailed = (item?: Record<string, unknown>) =>
-  Object.assign(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }), { Item: item });
+  Object.assign(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }), {
+    Item: item,
+  });
 const claimItem = (claimedBy: string, extra: Record<string, unknown> = {}) => ({
   [CLAIM_ATTR.fingerprint]: { S: request.fingerprint },
   [CLAIM_ATTR.claimedBy]: { S: claimedBy },
@@ -68,12 +78,17 @@ describe('claim', () => {
     ddbMock.on(UpdateItemCommand).resolves({});
     await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('own');
     const takeover = ddbMock.commandCalls(UpdateItemCommand)[0].args[0].input;
-    expect(takeover.ExpressionAttributeValues).toMatchObject({ ':batchId': { S: request.batchId }, ':seenLease': { N: '1699999999000' } });
+    expect(takeover.ExpressionAttributeValues).toMatchObject({
+      ':batchId': { S: request.batchId },
+      ':seenLease': { N: '1699999999000' },
+    });
     expect(takeover.ConditionExpression).toContain('#leaseUntil = :seenLease');
   });
 
   test("this record's own claim held by an invocation whose lease still runs is in progress, not delivered", async () => {
-    ddbMock.on(PutItemCommand).rejects(conditionFailed(claimItem(request.claimant, { [CLAIM_ATTR.leaseUntil]: { N: '1700000001000' } })));
+    ddbMock
+      .on(PutItemCommand)
+      .rejects(conditionFailed(claimItem(request.claimant, { [CLAIM_ATTR.leaseUntil]: { N: '1700000001000' } })));
     await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('in-progress');
     expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
@@ -89,12 +104,16 @@ describe('claim', () => {
     await expect(claim(client, 'dedup', request, async () => ({}))).resolves.toBe('duplicate');
     await expect(claim(client, 'dedup', request, async () => ({ failedFrom: '16' }))).resolves.toBe('duplicate');
     await expect(claim(client, 'dedup', request, async () => ({ failedFrom: '15' }))).resolves.toBe('own');
-    ddbMock.on(PutItemCommand).rejects(conditionFailed(claimItem(request.claimant, { [CLAIM_ATTR.deliveredAt]: { N: '1' } })));
+    ddbMock
+      .on(PutItemCommand)
+      .rejects(conditionFailed(claimItem(request.claimant, { [CLAIM_ATTR.deliveredAt]: { N: '1' } })));
     await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('duplicate');
   });
 
   test('throttling is an error, never a duplicate', async () => {
-    ddbMock.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
+    ddbMock
+      .on(PutItemCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     await expect(claim(client, 'dedup', request, noReceipts)).rejects.toThrow(ProvisionedThroughputExceededException);
   });
 });
@@ -108,7 +127,11 @@ describe("another record's stale claim (finding 2) and the lease margin (finding
     await expect(claim(client, 'dedup', request, noReceipts)).resolves.toBe('own');
     const takeover = ddbMock.commandCalls(UpdateItemCommand)[0].args[0].input;
     expect(takeover.UpdateExpression).toContain('#claimedBy = :claimant');
-    expect(takeover.ExpressionAttributeValues).toMatchObject({ ':claimant': { S: request.claimant }, ':seenClaimant': { S: other }, ':seenLease': { N: '1699999999000' } });
+    expect(takeover.ExpressionAttributeValues).toMatchObject({
+      ':claimant': { S: request.claimant },
+      ':seenClaimant': { S: other },
+      ':seenLease': { N: '1699999999000' },
+    });
     expect(takeover.ConditionExpression).toContain('#claimedBy = :seenClaimant AND attribute_not_exists(#deliveredAt)');
   });
 
@@ -137,35 +160,48 @@ describe("another record's stale claim (finding 2) and the lease margin (finding
     expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
-  test("a lease that ended less than the margin ago still holds the claim: in progress, with the time it ends", async () => {
+  test('a lease that ended less than the margin ago still holds the claim: in progress, with the time it ends', async () => {
     ddbMock.on(PutItemCommand).rejects(conditionFailed(claimItem(request.claimant)));
     let heldUntil: number | undefined;
-    await expect(claim(client, 'dedup', { ...request, leaseMarginMs: 10_000, onHeld: (t) => (heldUntil = t) }, noReceipts)).resolves.toBe('in-progress');
+    await expect(
+      claim(client, 'dedup', { ...request, leaseMarginMs: 10_000, onHeld: (t) => (heldUntil = t) }, noReceipts),
+    ).resolves.toBe('in-progress');
     expect(heldUntil).toBe(1_699_999_999_000 + 10_000);
     expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
-    await expect(claim(client, 'dedup', { ...request, nowMs: 1_700_000_008_999, leaseMarginMs: 10_000 }, noReceipts)).resolves.toBe('in-progress');
+    await expect(
+      claim(client, 'dedup', { ...request, nowMs: 1_700_000_008_999, leaseMarginMs: 10_000 }, noReceipts),
+    ).resolves.toBe('in-progress');
     ddbMock.on(UpdateItemCommand).resolves({});
-    await expect(claim(client, 'dedup', { ...request, nowMs: 1_700_000_009_000, leaseMarginMs: 10_000 }, noReceipts)).resolves.toBe('own');
+    await expect(
+      claim(client, 'dedup', { ...request, nowMs: 1_700_000_009_000, leaseMarginMs: 10_000 }, noReceipts),
+    ).resolves.toBe('own');
   });
 });
 
 describe('releaseClaim (finding 4)', () => {
-  test('when the delete fails, the lease is ended instead (leaseUntil = now), only on this invocation\'s undelivered claim', async () => {
-    ddbMock.on(DeleteItemCommand).rejects(Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }));
+  test("when the delete fails, the lease is ended instead (leaseUntil = now), only on this invocation's undelivered claim", async () => {
+    ddbMock
+      .on(DeleteItemCommand)
+      .rejects(Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }));
     ddbMock.on(UpdateItemCommand).resolves({});
     await releaseClaim(client, 'dedup', request.fingerprint, request.batchId, request.nowMs);
     const end = ddbMock.commandCalls(UpdateItemCommand)[0].args[0].input;
     expect(end.UpdateExpression).toBe('SET #leaseUntil = :now');
-    expect(end.ExpressionAttributeValues).toMatchObject({ ':now': { N: String(request.nowMs) }, ':batchId': { S: request.batchId } });
+    expect(end.ExpressionAttributeValues).toMatchObject({
+      ':now': { N: String(request.nowMs) },
+      ':batchId': { S: request.batchId },
+    });
     expect(end.ConditionExpression).toBe('#batchId = :batchId AND attribute_not_exists(#deliveredAt)');
   });
 
-  test('a claim that is no longer this invocation\'s is left alone; if ending the lease fails too, the error is thrown', async () => {
+  test("a claim that is no longer this invocation's is left alone; if ending the lease fails too, the error is thrown", async () => {
     ddbMock.on(DeleteItemCommand).rejects(conditionFailed());
     await releaseClaim(client, 'dedup', request.fingerprint, request.batchId, request.nowMs);
     expect(ddbMock.commandCalls(UpdateItemCommand)).toHaveLength(0);
     ddbMock.on(DeleteItemCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
     ddbMock.on(UpdateItemCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
-    await expect(releaseClaim(client, 'dedup', request.fingerprint, request.batchId, request.nowMs)).rejects.toThrow('down');
+    await expect(releaseClaim(client, 'dedup', request.fingerprint, request.batchId, request.nowMs)).rejects.toThrow(
+      'down',
+    );
   });
 });

@@ -45,7 +45,8 @@ describe('classifyRecord', () => {
 
   test('quarantines a record that would exceed 1,000 KiB with its newline, and accepts one that fits exactly', () => {
     const base = ctr('c-big', '2022-01-05T17:48:35Z', { Attributes: { pad: '' } });
-    const fill = (size: number) => Buffer.from(base.replace('"pad":""', `"pad":"${'x'.repeat(size - Buffer.byteLength(base))}"`));
+    const fill = (size: number) =>
+      Buffer.from(base.replace('"pad":""', `"pad":"${'x'.repeat(size - Buffer.byteLength(base))}"`));
     expect(fill(FIREHOSE_LIMITS.maxRecordBytes - 1).length).toBe(FIREHOSE_LIMITS.maxRecordBytes - 1);
     expect(reasonOf(fill(FIREHOSE_LIMITS.maxRecordBytes - 1))).toBe('ctr');
     expect(reasonOf(fill(FIREHOSE_LIMITS.maxRecordBytes))).toBe('TOO_LARGE');

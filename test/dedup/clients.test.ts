@@ -1,8 +1,8 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { createDedupClients } from '../../lambda-dedup/src/clients';
 
 // Finding 9: a hung call must not eat the invocation. A server that accepts requests and never answers.
@@ -28,10 +28,16 @@ test('every client of the dedup function abandons a request the server never ans
   });
   const calls = [
     clients.dynamodb.send(new GetItemCommand({ TableName: 't', Key: { fp: { S: 'x' } } })),
-    clients.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'd', Records: [{ Data: Buffer.from('x') }] })),
+    clients.firehose.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: 'd', Records: [{ Data: Buffer.from('x') }] }),
+    ),
     clients.s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })),
   ];
   const outcomes = await Promise.allSettled(calls);
-  expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).name : 'answered'))).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError']);
+  expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).name : 'answered'))).toEqual([
+    'TimeoutError',
+    'TimeoutError',
+    'TimeoutError',
+  ]);
   for (const c of Object.values(clients)) c.destroy();
 });

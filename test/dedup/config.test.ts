@@ -41,7 +41,15 @@ describe('loadConfig', () => {
       [DEDUP_ENV.pseudonymizationSecretId]: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:key',
       [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber, Attributes.Mobile',
     });
-    expect(config).toMatchObject({ leaseMarginMs: 250, quarantinePrefix: 'bad/', windowSeconds: 3600, fingerprintMode: 'raw', claimConcurrency: 8, deliveryAttempts: 2, deliveryReceipts: 'off' });
+    expect(config).toMatchObject({
+      leaseMarginMs: 250,
+      quarantinePrefix: 'bad/',
+      windowSeconds: 3600,
+      fingerprintMode: 'raw',
+      claimConcurrency: 8,
+      deliveryAttempts: 2,
+      deliveryReceipts: 'off',
+    });
     expect(config).toMatchObject({
       pseudonymize: 'off',
       pseudonymizationSecretId: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:key',

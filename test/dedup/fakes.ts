@@ -1,8 +1,8 @@
-import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDedupHandler, type DedupDependencies } from '../../lambda-dedup/src/handler';
 
@@ -32,7 +32,11 @@ export function fakeFirehose() {
       state.delivered.push(line);
       return { RecordId: `rec-${state.delivered.length}-${i}` };
     });
-    return { FailedPutCount: entries.filter((e) => 'ErrorCode' in e).length, Encrypted: false, RequestResponses: entries };
+    return {
+      FailedPutCount: entries.filter((e) => 'ErrorCode' in e).length,
+      Encrypted: false,
+      RequestResponses: entries,
+    };
   });
   return { mock, state, client: new FirehoseClient({ region: 'us-east-1' }) };
 }

@@ -28,7 +28,9 @@ describe('fingerprint', () => {
 
   test('a copy with reordered keys and other spacing has the same canonical fingerprint', () => {
     expect(reordered).not.toBe(sample);
-    expect(fingerprint('canonical', Buffer.from(reordered), JSON.parse(reordered))).toBe(fingerprint('canonical', Buffer.from(sample), parsed));
+    expect(fingerprint('canonical', Buffer.from(reordered), JSON.parse(reordered))).toBe(
+      fingerprint('canonical', Buffer.from(sample), parsed),
+    );
   });
 
   test('raw mode tells the reordered copy apart, and still matches a byte-identical copy', () => {
@@ -39,6 +41,8 @@ describe('fingerprint', () => {
 
   test('versions of a contact have different fingerprints', () => {
     const v2 = readSample('case2.json');
-    expect(fingerprint('canonical', Buffer.from(v2), JSON.parse(v2))).not.toBe(fingerprint('canonical', Buffer.from(sample), parsed));
+    expect(fingerprint('canonical', Buffer.from(v2), JSON.parse(v2))).not.toBe(
+      fingerprint('canonical', Buffer.from(sample), parsed),
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { DEDUP_METRICS } from '../../lambda-dedup/src/constants';
 import { handlerWithFakes } from './fakes';
-import { duplicatedSamples, failWrites, kinesisEvent, readSample, startDynamoDb, testConfig, throttled } from './helpers';
+import {
+  duplicatedSamples,
+  failWrites,
+  kinesisEvent,
+  readSample,
+  startDynamoDb,
+  testConfig,
+  throttled,
+} from './helpers';
 
 let db: Awaited<ReturnType<typeof startDynamoDb>>;
 beforeAll(async () => {
@@ -76,7 +84,16 @@ describe('dedup handler', () => {
     s3.mock.restore();
 
     expect(lines.length).toBeGreaterThan(5);
-    const forbidden = ['+1900', '+1800', '190011112222', '18003335555', 'Steve.Lusk', '6fe40d2a-1a89-4d73-bfcf-5d9c33894f47', 'c-x', secret];
+    const forbidden = [
+      '+1900',
+      '+1800',
+      '190011112222',
+      '18003335555',
+      'Steve.Lusk',
+      '6fe40d2a-1a89-4d73-bfcf-5d9c33894f47',
+      'c-x',
+      secret,
+    ];
     forbidden.push(...samples.map((s) => Buffer.from(s).toString('base64').slice(0, 40)));
     for (const line of lines) {
       for (const needle of forbidden) expect(line).not.toContain(needle);

@@ -1,17 +1,20 @@
-import { BatchExecuteStatementCommand, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { recordDeliveries } from '../../lambda-dedup/src/batchClaims';
-import { keyOf } from '../../local/faults/dynamodb-faults';
-import { statementKey, statementVerb, withStatementFaults } from '../../local/faults/statement-faults';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  BatchExecuteStatementCommand,
+  type DynamoDBClient,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { toLambdaEvent, toLambdaRecord } from '../../local/poller/kinesis-event';
+import { recordDeliveries } from '../../lambda-dedup/src/batchClaims';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
-
 import { localDynamoDbClient, newDynamoDbNamespace } from '../../local/clients';
-import { sharedDynamoDbLocal } from '../dynamodb-local';
+import { keyOf } from '../../local/faults/dynamodb-faults';
+import { statementKey, statementVerb, withStatementFaults } from '../../local/faults/statement-faults';
+import { toLambdaEvent, toLambdaRecord } from '../../local/poller/kinesis-event';
 import { startDynamoDb as startDynaliteServer } from '../../local/servers/dynamodb';
 import { createClaimsTable } from '../../local/tables';
+import { sharedDynamoDbLocal } from '../dynamodb-local';
 
 export const SAMPLES_DIR = join(__dirname, '..', '..', 'samples');
 export const readSample = (name: string): string => readFileSync(join(SAMPLES_DIR, name), 'utf8').trim();
@@ -23,19 +26,36 @@ export const STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/ctr';
 export const SHARD = 'shardId-000000000000';
 
 /** Sequence numbers as Kinesis makes them: long decimal strings, increasing. */
-export const seq = (i: number): string => (49590338271490256608559692538361571095921575989136588898n + BigInt(i)).toString();
+export const seq = (i: number): string =>
+  (49590338271490256608559692538361571095921575989136588898n + BigInt(i)).toString();
 
 /**
  * Builds a Kinesis event exactly as Lambda sends it, with the local event source mapping's own record
  * converter. Entries are record bodies (string or bytes).
  */
-export function kinesisEvent(entries: (string | Buffer)[], options: { first?: number; shardId?: string } = {}): KinesisStreamEvent {
+export function kinesisEvent(
+  entries: (string | Buffer)[],
+  options: { first?: number; shardId?: string } = {},
+): KinesisStreamEvent {
   const first = options.first ?? 0;
-  const source = { streamArn: STREAM_ARN, region: 'us-east-1', invokeIdentityArn: 'arn:aws:iam::123456789012:role/dedup' };
+  const source = {
+    streamArn: STREAM_ARN,
+    region: 'us-east-1',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/dedup',
+  };
   const arrival = new Date(1641402779123);
   return toLambdaEvent(
     entries.map((entry, i) =>
-      toLambdaRecord(options.shardId ?? SHARD, { Data: Buffer.from(entry), PartitionKey: `pk-${i}`, SequenceNumber: seq(first + i), ApproximateArrivalTimestamp: arrival }, source),
+      toLambdaRecord(
+        options.shardId ?? SHARD,
+        {
+          Data: Buffer.from(entry),
+          PartitionKey: `pk-${i}`,
+          SequenceNumber: seq(first + i),
+          ApproximateArrivalTimestamp: arrival,
+        },
+        source,
+      ),
     ),
   );
 }
@@ -63,7 +83,11 @@ export const testConfig = (overrides: Partial<DedupConfig> = {}): DedupConfig =>
 });
 
 /** A CTR with the given id and version timestamp; `extra` merges over it. */
-export function ctr(contactId: string, lastUpdate = '2022-01-05T17:48:35Z', extra: Record<string, unknown> = {}): string {
+export function ctr(
+  contactId: string,
+  lastUpdate = '2022-01-05T17:48:35Z',
+  extra: Record<string, unknown> = {},
+): string {
   return JSON.stringify({
     ContactId: contactId,
     Channel: 'VOICE',
@@ -81,9 +105,14 @@ export type DynamoDbServer = 'dynamodb-local' | 'dynalite';
  * A real DynamoDB-compatible server with a claims table, and a real SDK client for it: a database of its
  * own on the run's shared DynamoDB Local, or a fresh dynalite (in memory).
  */
-export async function startDynamoDb(tableName = 'dedup', server: DynamoDbServer = 'dynamodb-local'): Promise<{ client: DynamoDBClient; tableName: string; stop: () => Promise<void> }> {
+export async function startDynamoDb(
+  tableName = 'dedup',
+  server: DynamoDbServer = 'dynamodb-local',
+): Promise<{ client: DynamoDBClient; tableName: string; stop: () => Promise<void> }> {
   const dynalite = server === 'dynalite' ? await startDynaliteServer() : undefined;
-  const client = dynalite ? localDynamoDbClient(dynalite.endpoint) : localDynamoDbClient(sharedDynamoDbLocal(), newDynamoDbNamespace());
+  const client = dynalite
+    ? localDynamoDbClient(dynalite.endpoint)
+    : localDynamoDbClient(sharedDynamoDbLocal(), newDynamoDbNamespace());
   await createClaimsTable(client, tableName);
   // The first batch call of a client finds out that dynalite lacks the operation; do it here, so tests
   // counting requests see the steady state (a function instance pays it once).
@@ -104,7 +133,11 @@ export interface Write {
   readonly key: string;
 }
 
-const VERB_OF: Record<string, string> = { PutItemCommand: 'INSERT', UpdateItemCommand: 'UPDATE', DeleteItemCommand: 'DELETE' };
+const VERB_OF: Record<string, string> = {
+  PutItemCommand: 'INSERT',
+  UpdateItemCommand: 'UPDATE',
+  DeleteItemCommand: 'DELETE',
+};
 
 /** The writes one `send` carries: one per statement of a batch, or the single item of a per-record call. */
 export function writesOf(command: unknown): Write[] {
@@ -126,7 +159,10 @@ export function countWrites(client: DynamoDBClient, filter: (write: Write) => bo
  * Fails the writes `pick` chooses, on either path: a per-record call rejects with `error`; a statement of a
  * batch fails with `code` inside DynamoDB's 200 answer, as `BatchExecuteStatement` reports it.
  */
-export function failWrites(client: DynamoDBClient, pick: (write: Write) => { error: Error; code: string } | undefined): void {
+export function failWrites(
+  client: DynamoDBClient,
+  pick: (write: Write) => { error: Error; code: string } | undefined,
+): void {
   const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
   jest.spyOn(client, 'send').mockImplementation(((command: unknown) => {
     if (command instanceof BatchExecuteStatementCommand) {
@@ -146,4 +182,7 @@ export function failWrites(client: DynamoDBClient, pick: (write: Write) => { err
 }
 
 /** A throttle as each path reports it. */
-export const throttled = () => ({ error: new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }), code: 'ProvisionedThroughputExceeded' });
+export const throttled = () => ({
+  error: new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }),
+  code: 'ProvisionedThroughputExceeded',
+});

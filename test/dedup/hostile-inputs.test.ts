@@ -28,7 +28,11 @@ describe('inputs JSON can parse but a fingerprint cannot represent (findings 1, 
   });
 
   test('two CTRs differing only in an integer beyond 2^53 are not merged into one fingerprint', () => {
-    const a = classifyRecord(Buffer.from(ctr('c-1', undefined, { Big: 9007199254740992 }).replace('9007199254740992', '9007199254740993')), 'canonical', NOW);
+    const a = classifyRecord(
+      Buffer.from(ctr('c-1', undefined, { Big: 9007199254740992 }).replace('9007199254740992', '9007199254740993')),
+      'canonical',
+      NOW,
+    );
     expect(a.kind).toBe('quarantine');
   });
 
@@ -38,30 +42,44 @@ describe('inputs JSON can parse but a fingerprint cannot represent (findings 1, 
 
   test.each([
     ['ContactId twice', '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","ContactId":"b"}'],
-    ['a nested key twice', '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","Agent":{"x":1,"y":2,"x":3}}'],
-    ['the same key written with an escape', '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","\\u0043ontactId":"b"}'],
+    [
+      'a nested key twice',
+      '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","Agent":{"x":1,"y":2,"x":3}}',
+    ],
+    [
+      'the same key written with an escape',
+      '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","\\u0043ontactId":"b"}',
+    ],
   ])('%s is quarantined as DUPLICATE_KEY', (_, text) => {
     expect(reasonOf(text)).toBe('DUPLICATE_KEY');
   });
 
   test('equal keys in sibling objects, and key-like text inside strings, are not duplicates', () => {
-    const text = '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","L":[{"x":1},{"x":2}],"s":"\\"x\\":1,\\"x\\":2","t":"{\\"ContactId\\":"}';
+    const text =
+      '{"ContactId":"a","InitiationTimestamp":"2022-01-05T17:12:59Z","L":[{"x":1},{"x":2}],"s":"\\"x\\":1,\\"x\\":2","t":"{\\"ContactId\\":"}';
     expect(reasonOf(text)).toBe('ctr');
     expect(findJsonHazard('{"a":{"b":1},"b":{"a":2}}')).toBeUndefined();
   });
 });
 
 describe('impossible contact dates (finding 7)', () => {
-  test.each(['2022-02-30T10:00:00Z', '0000-00-00T00:00:00Z', '2021-13-01T00:00:00Z', '2016-12-31T23:59:59Z', '2023-02-29T00:00:00Z', '2099-01-01T00:00:00Z'])(
-    '%s is quarantined as IMPOSSIBLE_INITIATION_DATE',
+  test.each([
+    '2022-02-30T10:00:00Z',
+    '0000-00-00T00:00:00Z',
+    '2021-13-01T00:00:00Z',
+    '2016-12-31T23:59:59Z',
+    '2023-02-29T00:00:00Z',
+    '2099-01-01T00:00:00Z',
+  ])('%s is quarantined as IMPOSSIBLE_INITIATION_DATE', (ts) => {
+    expect(reasonOf(withTimestamp(ts))).toBe('IMPOSSIBLE_INITIATION_DATE');
+  });
+
+  test.each(['2017-01-01T00:00:00Z', '2024-02-29T12:00:00Z', '2026-11-22T23:59:59Z'])(
+    '%s is a real day and is accepted',
     (ts) => {
-      expect(reasonOf(withTimestamp(ts))).toBe('IMPOSSIBLE_INITIATION_DATE');
+      expect(reasonOf(withTimestamp(ts))).toBe('ctr');
     },
   );
-
-  test.each(['2017-01-01T00:00:00Z', '2024-02-29T12:00:00Z', '2026-11-22T23:59:59Z'])('%s is a real day and is accepted', (ts) => {
-    expect(reasonOf(withTimestamp(ts))).toBe('ctr');
-  });
 });
 
 describe('a byte-order mark before the record (finding 3)', () => {
@@ -114,7 +132,12 @@ describe('hostile inputs in one batch (real dynalite claims)', () => {
         clock: () => NOW,
       });
       expect(report.failed).toEqual([]);
-      expect(report.quarantined.map((q) => q.reason).sort()).toEqual(['DUPLICATE_KEY', 'IMPOSSIBLE_INITIATION_DATE', 'UNREPRESENTABLE_NUMBER', 'UNREPRESENTABLE_NUMBER']);
+      expect(report.quarantined.map((q) => q.reason).sort()).toEqual([
+        'DUPLICATE_KEY',
+        'IMPOSSIBLE_INITIATION_DATE',
+        'UNREPRESENTABLE_NUMBER',
+        'UNREPRESENTABLE_NUMBER',
+      ]);
       // The marked copy and the clean record are one CTR: delivered once, without the mark.
       expect(firehose.state.delivered.sort()).toEqual([`${clean}\n`, `${ctr('c-other')}\n`].sort());
       expect(report.duplicatesInBatch).toBe(1);

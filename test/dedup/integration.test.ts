@@ -1,11 +1,11 @@
+import { gunzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../../lambda-dedup/src/config';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR, DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import { createDedupHandler, type DedupHandler } from '../../lambda-dedup/src/handler';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
-import { gunzipSync } from 'node:zlib';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { duplicatedSamples, kinesisEvent } from './helpers';
 
 // The dedup handler against real local servers over HTTP with real SDK clients: dynalite for the claims,
@@ -22,7 +22,12 @@ beforeAll(async () => {
     // Lines are compared byte for byte with the input; pseudonymization has its own tests.
     [DEDUP_ENV.pseudonymize]: 'off',
   });
-  handler = createDedupHandler({ dynamodb: env.clients.dynamodb, firehose: env.clients.firehose, s3: env.clients.s3, config });
+  handler = createDedupHandler({
+    dynamodb: env.clients.dynamodb,
+    firehose: env.clients.firehose,
+    s3: env.clients.s3,
+    config,
+  });
 });
 afterAll(async () => env.stop());
 

@@ -1,12 +1,28 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ServiceUnavailableException } from '@aws-sdk/client-firehose';
-import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
-import { createClaimsTable } from '../../local/tables';
 import type { DedupConfig } from '../../lambda-dedup/src/config';
+import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import { fingerprint } from '../../lambda-dedup/src/fingerprint';
-import { processBatch, type BatchDependencies } from '../../lambda-dedup/src/processBatch';
+import { type BatchDependencies, processBatch } from '../../lambda-dedup/src/processBatch';
+import { createClaimsTable } from '../../local/tables';
 import { fakeFirehose, fakeS3 } from './fakes';
-import { countWrites, ctr, duplicatedSamples, failWrites, kinesisEvent, readSample, retryFrom, seq, SHARD, startDynamoDb, STREAM_ARN, testConfig, throttled, type DynamoDbServer, type Write } from './helpers';
+import {
+  countWrites,
+  ctr,
+  type DynamoDbServer,
+  duplicatedSamples,
+  failWrites,
+  kinesisEvent,
+  readSample,
+  retryFrom,
+  SHARD,
+  STREAM_ARN,
+  seq,
+  startDynamoDb,
+  testConfig,
+  throttled,
+  type Write,
+} from './helpers';
 
 /**
  * The batch handler's cases, against a real conditional-write store over HTTP so the claim protocol is
@@ -45,7 +61,7 @@ export function processBatchCases(server: DynamoDbServer): void {
     s3: s3.client,
     config,
     sleep: async () => undefined,
-    clock: () => Date.UTC(2026, 10, 22) ,
+    clock: () => Date.UTC(2026, 10, 22),
     ...overrides,
   });
   const isClaim = (w: Write) => w.verb === 'INSERT' && !w.key.startsWith(BATCH_RECEIPT_PREFIX);
@@ -95,7 +111,11 @@ export function processBatchCases(server: DynamoDbServer): void {
     });
 
     test('versions of a contact (same ContactId, later LastUpdateTimestamp) are all forwarded', async () => {
-      const versions = [ctr('c-1', '2022-01-05T17:48:35Z'), ctr('c-1', '2022-01-05T18:00:00Z'), ctr('c-1', '2022-01-11T04:09:47Z')];
+      const versions = [
+        ctr('c-1', '2022-01-05T17:48:35Z'),
+        ctr('c-1', '2022-01-05T18:00:00Z'),
+        ctr('c-1', '2022-01-11T04:09:47Z'),
+      ];
       const report = await processBatch(kinesisEvent(versions).Records, deps());
       expect(firehose.state.delivered).toEqual(lines(versions));
       expect(report.duplicatesInBatch + report.duplicatesStored).toBe(0);
@@ -125,9 +145,15 @@ export function processBatchCases(server: DynamoDbServer): void {
       // A clock after the record's contact date: a contact from the future is quarantined.
       const t0 = Date.UTC(2026, 10, 22);
       await processBatch(kinesisEvent([record]).Records, deps({ clock: () => t0 }));
-      const within = await processBatch(kinesisEvent([record], { first: 5 }).Records, deps({ clock: () => t0 + (config.windowSeconds - 1) * 1000 }));
+      const within = await processBatch(
+        kinesisEvent([record], { first: 5 }).Records,
+        deps({ clock: () => t0 + (config.windowSeconds - 1) * 1000 }),
+      );
       expect(within.duplicatesStored).toBe(1);
-      const after = await processBatch(kinesisEvent([record], { first: 9 }).Records, deps({ clock: () => t0 + config.windowSeconds * 1000 }));
+      const after = await processBatch(
+        kinesisEvent([record], { first: 9 }).Records,
+        deps({ clock: () => t0 + config.windowSeconds * 1000 }),
+      );
       expect(after.forwarded).toHaveLength(1);
     });
   });
@@ -140,7 +166,9 @@ export function processBatchCases(server: DynamoDbServer): void {
       const event = kinesisEvent(records);
       const first = await processBatch(event.Records, deps());
       expect(first.batchItemFailures).toEqual([{ itemIdentifier: seq(1) }]);
-      expect(first.failed).toEqual([{ sequenceNumber: seq(1), stage: 'claim', errorCode: expect.stringMatching(/^ProvisionedThroughputExceeded/) }]);
+      expect(first.failed).toEqual([
+        { sequenceNumber: seq(1), stage: 'claim', errorCode: expect.stringMatching(/^ProvisionedThroughputExceeded/) },
+      ]);
       expect(first.duplicatesStored).toBe(0);
       expect(firehose.state.delivered).toEqual(lines([records[0], records[2]]));
 
@@ -170,7 +198,10 @@ export function processBatchCases(server: DynamoDbServer): void {
       expect(firehose.mock.calls()).toHaveLength(config.deliveryAttempts);
       for (const record of records) {
         const item = await db.client.send(
-          new GetItemCommand({ TableName: config.tableName, Key: { [CLAIM_ATTR.fingerprint]: { S: fingerprint('canonical', Buffer.from(record), JSON.parse(record)) } } }),
+          new GetItemCommand({
+            TableName: config.tableName,
+            Key: { [CLAIM_ATTR.fingerprint]: { S: fingerprint('canonical', Buffer.from(record), JSON.parse(record)) } },
+          }),
         );
         expect(item.Item).toBeUndefined();
       }
@@ -208,7 +239,10 @@ export function processBatchCases(server: DynamoDbServer): void {
       await waitFor(() => firehose.mock.calls().length === 1);
 
       // Meanwhile the same CTR arrives again as another stream record: it is a copy.
-      const copy = await processBatch(kinesisEvent([records[0]], { first: 50 }).Records, deps({ clock: () => t0 + 1000 }));
+      const copy = await processBatch(
+        kinesisEvent([records[0]], { first: 50 }).Records,
+        deps({ clock: () => t0 + 1000 }),
+      );
       expect(copy.duplicatesStored).toBe(1);
       expect(firehose.state.delivered).toEqual([]);
 
@@ -218,7 +252,7 @@ export function processBatchCases(server: DynamoDbServer): void {
       expect(firehose.state.delivered).toEqual(lines(records));
     });
 
-    test('a retry that comes before the dead invocation\'s deadline waits for its lease, then delivers', async () => {
+    test("a retry that comes before the dead invocation's deadline waits for its lease, then delivers", async () => {
       const records = [ctr('c-1'), ctr('c-2')];
       const event = kinesisEvent(records);
       let now = Date.UTC(2026, 10, 22);
@@ -226,7 +260,17 @@ export function processBatchCases(server: DynamoDbServer): void {
       void processBatch(event.Records, deps({ clock: () => now, deadline: now + 3000 })); // crashed: out of memory, say
       await waitFor(() => firehose.mock.calls().length === 1);
       const sleeps: number[] = [];
-      const retry = await processBatch(event.Records, deps({ clock: () => now, deadline: now + 60_000, sleep: async (ms) => { sleeps.push(ms); now += ms; } }));
+      const retry = await processBatch(
+        event.Records,
+        deps({
+          clock: () => now,
+          deadline: now + 60_000,
+          sleep: async (ms) => {
+            sleeps.push(ms);
+            now += ms;
+          },
+        }),
+      );
       expect(retry.batchItemFailures).toEqual([]);
       expect(firehose.state.delivered).toEqual(lines(records));
       expect(sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3000);
@@ -238,7 +282,16 @@ export function processBatchCases(server: DynamoDbServer): void {
       firehose.state.hangCalls = 1;
       void processBatch(event.Records, deps({ clock: () => now, deadline: now + 60_000 }));
       await waitFor(() => firehose.mock.calls().length === 1);
-      const retry = await processBatch(event.Records, deps({ clock: () => now, deadline: now + 5000, sleep: async (ms) => { now += ms; } }));
+      const retry = await processBatch(
+        event.Records,
+        deps({
+          clock: () => now,
+          deadline: now + 5000,
+          sleep: async (ms) => {
+            now += ms;
+          },
+        }),
+      );
       expect(retry.batchItemFailures).toEqual([{ itemIdentifier: seq(0) }]);
       expect(retry.failed).toEqual([{ sequenceNumber: seq(0), stage: 'claim', errorCode: 'ClaimInProgress' }]);
       expect(firehose.state.delivered).toEqual([]);
@@ -260,7 +313,15 @@ export function processBatchCases(server: DynamoDbServer): void {
       }) as never);
       const a = processBatch(event.Records, deps());
       await waitFor(() => firehose.client.send !== undefined && !firstCall);
-      const b = processBatch(event.Records, deps({ sleep: async () => { releaseA(); await a; } }));
+      const b = processBatch(
+        event.Records,
+        deps({
+          sleep: async () => {
+            releaseA();
+            await a;
+          },
+        }),
+      );
       const [reportA, reportB] = await Promise.all([a, b]);
       expect(reportA.batchItemFailures).toEqual([]);
       expect(reportB.batchItemFailures).toEqual([]);

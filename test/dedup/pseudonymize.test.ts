@@ -1,12 +1,16 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { classifyRecord } from '../../lambda-dedup/src/classifyRecord';
+import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR } from '../../lambda-dedup/src/constants';
 import { ConfigurationError, PseudonymizationKeyError } from '../../lambda-dedup/src/errors';
+import { fingerprint } from '../../lambda-dedup/src/fingerprint';
 import { keyFromString, secretsManagerKey, staticKey } from '../../lambda-dedup/src/pseudonymization-key';
 import { callerToken, createPseudonymizer } from '../../lambda-dedup/src/pseudonymize';
-import { fingerprint } from '../../lambda-dedup/src/fingerprint';
-import { classifyRecord } from '../../lambda-dedup/src/classifyRecord';
 import { handlerWithFakes } from './fakes';
 import { ctr, duplicatedSamples, kinesisEvent, startDynamoDb, testConfig } from './helpers';
 
@@ -20,7 +24,9 @@ const parse = (out: Buffer) => JSON.parse(out.toString('utf8')) as Record<string
 
 describe('callerToken', () => {
   test('is HMAC-SHA-256 in hex (RFC 4231, test case 2)', () => {
-    expect(callerToken(Buffer.from('Jefe'), 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(callerToken(Buffer.from('Jefe'), 'what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
   });
 
   test('the same number gives the same token under one key, another under another key', () => {
@@ -53,14 +59,21 @@ describe('createPseudonymizer', () => {
   });
 
   test('leaves other endpoint types, missing paths and empty values alone, returning the same bytes', () => {
-    for (const endpoint of [{ Address: 'user@example.com', Type: 'EMAIL_ADDRESS' }, { Address: '', Type: 'TELEPHONE_NUMBER' }, null]) {
+    for (const endpoint of [
+      { Address: 'user@example.com', Type: 'EMAIL_ADDRESS' },
+      { Address: '', Type: 'TELEPHONE_NUMBER' },
+      null,
+    ]) {
       const input = line(ctr('c-2', undefined, { CustomerEndpoint: endpoint, Attributes: null }));
       expect(pseudonymize(input)).toBe(input);
     }
   });
 
   test('given the record already parsed by classifyRecord, gives the same bytes as from the line alone', () => {
-    const record = ctr('c-4', undefined, { CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' }, Attributes: { CallbackNumber: '+15550100' } });
+    const record = ctr('c-4', undefined, {
+      CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' },
+      Attributes: { CallbackNumber: '+15550100' },
+    });
     const classified = classifyRecord(Buffer.from(record), 'canonical');
     if (classified.kind !== 'ctr') throw new Error(`not a CTR: ${classified.reason}`);
     const fromLine = pseudonymize(classified.line);
@@ -69,7 +82,10 @@ describe('createPseudonymizer', () => {
   });
 
   test('reads a line that starts with a byte order mark', () => {
-    const input = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), line(ctr('c-3', undefined, { CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' } }))]);
+    const input = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      line(ctr('c-3', undefined, { CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' } })),
+    ]);
     expect(parse(pseudonymize(input)).CustomerEndpoint.Address).toBe(callerToken(KEY, NUMBER));
   });
 });
@@ -89,7 +105,10 @@ describe('secretsManagerKey', () => {
   });
 
   test('a failed read is not kept: the next call tries again; a short key is refused without showing it', async () => {
-    secrets.on(GetSecretValueCommand).rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} })).resolves({ SecretString: 'short-key' });
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new ResourceNotFoundException({ message: 'not found', $metadata: {} }))
+      .resolves({ SecretString: 'short-key' });
     const source = secretsManagerKey(new SecretsManagerClient({ region: 'us-east-1' }), 'arn:secret');
     await expect(source()).rejects.toThrow(PseudonymizationKeyError);
     const error = await source().catch((e: Error) => e);
@@ -112,7 +131,11 @@ describe('dedup handler with pseudonymization on', () => {
       config: testConfig({ tableName: db.tableName, pseudonymize: 'on', fingerprintMode }),
       pseudonymizationKey: keySource,
     });
-    return { handler, firehose, s3, restore: () => {
+    return {
+      handler,
+      firehose,
+      s3,
+      restore: () => {
         firehose.mock.restore();
         s3.mock.restore();
       },
@@ -123,27 +146,32 @@ describe('dedup handler with pseudonymization on', () => {
     expect(() => build()).toThrow(ConfigurationError);
   });
 
-  test.each(['canonical', 'raw'] as const)('%s fingerprints: delivers tokens, never the number, and deduplicates on the record as received', async (mode) => {
-    const { handler, firehose, restore } = build(staticKey(KEY), mode);
-    // The samples' keys are sorted already (their canonical JSON is their bytes): a space keeps the modes' claims apart.
-    const samples = duplicatedSamples().map((line) => (mode === 'raw' ? line.replace('{', '{ ') : line));
-    // Sequence numbers of their own per mode: the table keeps the other mode's batch receipts.
-    const first = mode === 'raw' ? 200 : 0;
-    expect(await handler(kinesisEvent(samples, { first }))).toEqual({ batchItemFailures: [] });
-    expect(firehose.state.delivered).toHaveLength(3);
-    for (const delivered of firehose.state.delivered) {
-      expect(delivered).not.toContain(NUMBER);
-      expect(parse(Buffer.from(delivered)).CustomerEndpoint.Address).toBe(callerToken(KEY, NUMBER));
-    }
-    // The claims are the fingerprints of the records as received, not of the pseudonymized lines.
-    const fingerprints = samples.map((s) => fingerprint(mode, Buffer.from(s), JSON.parse(s)));
-    const items = (await db.client.send(new ScanCommand({ TableName: db.tableName }))).Items ?? [];
-    const claimed = items.map((i) => i[CLAIM_ATTR.fingerprint].S!).filter((fp) => !fp.startsWith(BATCH_RECEIPT_PREFIX));
-    expect(claimed).toEqual(expect.arrayContaining([...new Set(fingerprints)]));
-    expect(await handler(kinesisEvent(samples, { first: first + 50 }))).toEqual({ batchItemFailures: [] });
-    expect(firehose.state.delivered).toHaveLength(3);
-    restore();
-  });
+  test.each(['canonical', 'raw'] as const)(
+    '%s fingerprints: delivers tokens, never the number, and deduplicates on the record as received',
+    async (mode) => {
+      const { handler, firehose, restore } = build(staticKey(KEY), mode);
+      // The samples' keys are sorted already (their canonical JSON is their bytes): a space keeps the modes' claims apart.
+      const samples = duplicatedSamples().map((line) => (mode === 'raw' ? line.replace('{', '{ ') : line));
+      // Sequence numbers of their own per mode: the table keeps the other mode's batch receipts.
+      const first = mode === 'raw' ? 200 : 0;
+      expect(await handler(kinesisEvent(samples, { first }))).toEqual({ batchItemFailures: [] });
+      expect(firehose.state.delivered).toHaveLength(3);
+      for (const delivered of firehose.state.delivered) {
+        expect(delivered).not.toContain(NUMBER);
+        expect(parse(Buffer.from(delivered)).CustomerEndpoint.Address).toBe(callerToken(KEY, NUMBER));
+      }
+      // The claims are the fingerprints of the records as received, not of the pseudonymized lines.
+      const fingerprints = samples.map((s) => fingerprint(mode, Buffer.from(s), JSON.parse(s)));
+      const items = (await db.client.send(new ScanCommand({ TableName: db.tableName }))).Items ?? [];
+      const claimed = items
+        .map((i) => i[CLAIM_ATTR.fingerprint].S!)
+        .filter((fp) => !fp.startsWith(BATCH_RECEIPT_PREFIX));
+      expect(claimed).toEqual(expect.arrayContaining([...new Set(fingerprints)]));
+      expect(await handler(kinesisEvent(samples, { first: first + 50 }))).toEqual({ batchItemFailures: [] });
+      expect(firehose.state.delivered).toHaveLength(3);
+      restore();
+    },
+  );
 
   test('fails the whole batch, delivering nothing, while the key cannot be read; works once it can', async () => {
     let available = false;
@@ -151,7 +179,10 @@ describe('dedup handler with pseudonymization on', () => {
       if (!available) throw new PseudonymizationKeyError('arn:secret', 'it could not be read (AccessDeniedException)');
       return KEY;
     });
-    const event = kinesisEvent([ctr('key-1', undefined, { CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' } })], { first: 900 });
+    const event = kinesisEvent(
+      [ctr('key-1', undefined, { CustomerEndpoint: { Address: NUMBER, Type: 'TELEPHONE_NUMBER' } })],
+      { first: 900 },
+    );
     await expect(handler(event)).rejects.toThrow(PseudonymizationKeyError);
     expect(firehose.state.delivered).toHaveLength(0);
     available = true;

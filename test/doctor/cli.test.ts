@@ -8,7 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsDoctorClients, doctorCommand } from '../../local/cli/doctor';
 import { main } from '../../local/cli/main';
-import { describeStacks, doctorClients, mockedServices, stackOutputs, STACK } from './fixtures';
+import { describeStacks, doctorClients, mockedServices, STACK, stackOutputs } from './fixtures';
 
 // `ctr doctor` from the command line: help, and bad input (no credentials, no Region, no stack, a stack from an
 // older version) answered with one sentence and the next step, never a stack trace.
@@ -45,9 +45,21 @@ function expectOneClearSentence(stderr: string) {
   expect(stderr).not.toMatch(/\n\s+at |Error:|ValidationError|CredentialsProviderError/);
 }
 
-const ENV_KEYS = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'HOME'];
+const ENV_KEYS = [
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'HOME',
+];
 
 describe('ctr doctor on the command line', () => {
   const saved: Record<string, string | undefined> = {};
@@ -59,17 +71,25 @@ describe('ctr doctor on the command line', () => {
     for (const k of ENV_KEYS) saved[k] = process.env[k];
     for (const k of ENV_KEYS) delete process.env[k];
     // No profile files, no instance metadata: nothing to find credentials or a Region in but what a test sets.
-    Object.assign(process.env, { HOME: home, AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_EC2_METADATA_DISABLED: 'true' });
+    Object.assign(process.env, {
+      HOME: home,
+      AWS_CONFIG_FILE: join(home, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
   });
   afterEach(() => {
-    for (const k of ENV_KEYS) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];
+    for (const k of ENV_KEYS)
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
   });
   afterAll(async () => rm(home, { recursive: true, force: true }));
 
   test('--help documents every option and is listed in "ctr --help"', async () => {
     const { code, stdout } = await run(['doctor', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--stack NAME', '--region R', '--json', '--test-alarm', '--wait SECONDS', 'ctrDoctorProbe']) expect(stdout).toContain(option);
+    for (const option of ['--stack NAME', '--region R', '--json', '--test-alarm', '--wait SECONDS', 'ctrDoctorProbe'])
+      expect(stdout).toContain(option);
     expect((await run(['--help'])).stdout).toMatch(/^\s+doctor\s+Prove a deployed stack works end to end/m);
   });
 
@@ -95,12 +115,18 @@ describe('ctr doctor on the command line', () => {
     });
     beforeEach(() => {
       cfn.reset();
-      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' });
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_REGION: 'eu-west-1',
+      });
     });
     afterAll(() => cfn.restore());
 
     test('a stack that does not exist', async () => {
-      cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id Nope does not exist'), { name: 'ValidationError' }));
+      cfn
+        .on(DescribeStacksCommand)
+        .rejects(Object.assign(new Error('Stack with id Nope does not exist'), { name: 'ValidationError' }));
       const { code, stderr, stdout } = await run(['doctor', '--stack', 'Nope']);
       expect(code).toBe(2);
       expect(stdout).toBe('');
@@ -114,7 +140,11 @@ describe('ctr doctor on the command line', () => {
       const { code, stderr, stdout } = await run(['doctor', '--json']);
       expect(code).toBe(2);
       expectOneClearSentence(stderr);
-      expect(JSON.parse(stdout)).toEqual({ ok: false, stack: STACK, error: expect.stringContaining('older version of this app (no AthenaWorkGroupName output)') });
+      expect(JSON.parse(stdout)).toEqual({
+        ok: false,
+        stack: STACK,
+        error: expect.stringContaining('older version of this app (no AthenaWorkGroupName output)'),
+      });
     });
 
     test('a bad --wait is a usage error', async () => {
@@ -138,15 +168,25 @@ describe('ctr doctor end to end with every AWS service mocked', () => {
   });
 
   beforeEach(() => {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'eu-west-1',
+    });
     objects = new Map();
     lambda = mockClient(LambdaClient);
     s3 = mockClient(S3Client);
     s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => {
       const keys = [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? ''));
-      return { IsTruncated: false, KeyCount: keys.length, Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })) };
+      return {
+        IsTruncated: false,
+        KeyCount: keys.length,
+        Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })),
+      };
     });
-    s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: { transformToByteArray: async () => new Uint8Array(objects.get(input.Key)!) } }));
+    s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({
+      Body: { transformToByteArray: async () => new Uint8Array(objects.get(input.Key)!) },
+    }));
   });
   afterEach(() => {
     lambda.restore();
@@ -156,14 +196,30 @@ describe('ctr doctor end to end with every AWS service mocked', () => {
 
   /** A deployed pipeline: what the emulator is given arrives in S3 without its copies, the malformed record quarantined. */
   const healthyPipeline = (input: { Payload?: Uint8Array }) => {
-    const { records } = JSON.parse(Buffer.from(input.Payload!).toString('utf8')) as { records: Array<Record<string, unknown> | string> };
-    const ctrs = [...new Map(records.filter((r): r is Record<string, unknown> => typeof r !== 'string').map((r) => [r.ContactId, r])).values()];
+    const { records } = JSON.parse(Buffer.from(input.Payload!).toString('utf8')) as {
+      records: Array<Record<string, unknown> | string>;
+    };
+    const ctrs = [
+      ...new Map(
+        records.filter((r): r is Record<string, unknown> => typeof r !== 'string').map((r) => [r.ContactId, r]),
+      ).values(),
+    ];
     const day = new Date().toISOString().slice(0, 10);
-    objects.set(`backup/dt=${day}/CallCenterAnalytics-Delivery-1-${day}-00-00-00-abc.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
+    objects.set(
+      `backup/dt=${day}/CallCenterAnalytics-Delivery-1-${day}-00-00-00-abc.gz`,
+      gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')),
+    );
     const malformed = records.find((r) => typeof r === 'string') as string;
     const quarantined = JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') });
-    objects.set(`quarantine/dt=${new Date().toISOString().slice(0, 10)}/shardId-000000000000/4959.json`, Buffer.from(quarantined));
-    return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: Buffer.from(JSON.stringify({ sent: records.length, failed: [] })) };
+    objects.set(
+      `quarantine/dt=${new Date().toISOString().slice(0, 10)}/shardId-000000000000/4959.json`,
+      Buffer.from(quarantined),
+    );
+    return {
+      StatusCode: 200,
+      ExecutedVersion: '$LATEST',
+      Payload: Buffer.from(JSON.stringify({ sent: records.length, failed: [] })),
+    };
   };
 
   test('all checks pass: exit 0 and, with --json, one JSON object whose every check passed', async () => {
@@ -173,18 +229,27 @@ describe('ctr doctor end to end with every AWS service mocked', () => {
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ ok: true, stack: STACK, runId: expect.stringMatching(/^doctor-/) });
     expect(report.checks.filter((c: { status: string }) => c.status !== 'pass')).toEqual([]);
-    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('CallCenterAnalytics-EmulatorFunction-AbC123');
+    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe(
+      'CallCenterAnalytics-EmulatorFunction-AbC123',
+    );
   });
 
   test('the emulator function fails (FunctionError): exit 1, the checklist names its error and what to do next', async () => {
     lambda.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: 'Unhandled',
-      Payload: Buffer.from(JSON.stringify({ errorType: 'RecordsNotSentError', errorMessage: '7 of 7 records not sent (0 sent): #0 AccessDeniedException' })) as never,
+      Payload: Buffer.from(
+        JSON.stringify({
+          errorType: 'RecordsNotSentError',
+          errorMessage: '7 of 7 records not sent (0 sent): #0 AccessDeniedException',
+        }),
+      ) as never,
     });
     const { code, stdout } = await capture(() => doctorCommand(['--wait', '0'], clients));
     expect(code).toBe(1);
-    expect(stdout).toContain('[FAIL] Probe CTRs through the pipeline: the function failed: 7 of 7 records not sent (0 sent): #0 AccessDeniedException');
+    expect(stdout).toContain(
+      '[FAIL] Probe CTRs through the pipeline: the function failed: 7 of 7 records not sent (0 sent): #0 AccessDeniedException',
+    );
     expect(stdout).toMatch(/\n {7}next: /);
     expect(stdout).toMatch(/checks failed\.\n$/);
   });

@@ -1,12 +1,19 @@
-import { AthenaClient, BatchGetNamedQueryCommand, GetQueryExecutionCommand, GetQueryResultsCommand, ListNamedQueriesCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import {
+  AthenaClient,
+  BatchGetNamedQueryCommand,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  ListNamedQueriesCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { NAMED_QUERIES } from '../../analytics/definitions';
-import type { LocalEnvironment } from '../../local/environment';
 import type { DoctorClients, DoctorTiming } from '../../local/doctor/types';
+import type { LocalEnvironment } from '../../local/environment';
 
 // Response shapes follow the AWS API reference of each operation (DescribeStacks, ListNamedQueries,
 // BatchGetNamedQuery, StartQueryExecution, GetQueryExecution, GetQueryResults, GetMetricData, GetTopicAttributes).
@@ -17,7 +24,10 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEM
 export const TOPIC_ARN = `arn:aws:sns:${REGION}:123456789012:CallCenterAnalytics-MonitoringAlarmTopic-1A2B3C`;
 
 /** Outputs as the deployed stack has them; buckets are the local pipeline's when run against it. */
-export function stackOutputs(bucket = 'callcenteranalytics-databucket-1a2b3c', quarantine = 'callcenteranalytics-quarantinebucket-4d5e6f'): Record<string, string> {
+export function stackOutputs(
+  bucket = 'callcenteranalytics-databucket-1a2b3c',
+  quarantine = 'callcenteranalytics-quarantinebucket-4d5e6f',
+): Record<string, string> {
   return {
     StreamName: 'CallCenterAnalytics-CtrStream-AbC123',
     EmulatorFunctionName: 'CallCenterAnalytics-EmulatorFunction-AbC123',
@@ -44,7 +54,11 @@ export function describeStacks(outputs: Record<string, string>, status = 'CREATE
         StackId: `arn:aws:cloudformation:${REGION}:123456789012:stack/${STACK}/0a1b2c3d-4e5f-6789-abcd-ef0123456789`,
         CreationTime: new Date('2026-11-30T10:00:00Z'),
         StackStatus: status,
-        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue, Description: OutputKey })),
+        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({
+          OutputKey,
+          OutputValue,
+          Description: OutputKey,
+        })),
       },
     ],
   } as never;
@@ -54,7 +68,13 @@ export function describeStacks(outputs: Record<string, string>, status = 'CREATE
 export const GOOD_TOPIC_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: TOPIC_ARN, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    {
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sns:Publish',
+      Resource: TOPIC_ARN,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
     {
       Sid: 'AllowCloudWatchAlarmsToPublish',
       Effect: 'Allow',
@@ -72,12 +92,24 @@ export function mockedServices() {
   const athena = new AthenaClient({ region: REGION, credentials });
   const cloudwatch = new CloudWatchClient({ region: REGION, credentials });
   const sns = new SNSClient({ region: REGION, credentials });
-  const mocks = { cloudformation: mockClient(cloudformation), athena: mockClient(athena), cloudwatch: mockClient(cloudwatch), sns: mockClient(sns) };
+  const mocks = {
+    cloudformation: mockClient(cloudformation),
+    athena: mockClient(athena),
+    cloudwatch: mockClient(cloudwatch),
+    sns: mockClient(sns),
+  };
   mocks.cloudformation.on(DescribeStacksCommand).resolves(describeStacks(stackOutputs()));
   const ids = NAMED_QUERIES.map((_, i) => `0c1d2e3f-0000-4000-8000-00000000000${i.toString(16)}`);
   mocks.athena.on(ListNamedQueriesCommand).resolves({ NamedQueryIds: ids });
   mocks.athena.on(BatchGetNamedQueryCommand).resolves({
-    NamedQueries: NAMED_QUERIES.map((q, i) => ({ Name: q.name, Description: q.description, Database: 'callcenteranalytics_ctr', QueryString: q.sql, NamedQueryId: ids[i], WorkGroup: 'CallCenterAnalytics-ctr' })),
+    NamedQueries: NAMED_QUERIES.map((q, i) => ({
+      Name: q.name,
+      Description: q.description,
+      Database: 'callcenteranalytics_ctr',
+      QueryString: q.sql,
+      NamedQueryId: ids[i],
+      WorkGroup: 'CallCenterAnalytics-ctr',
+    })),
     UnprocessedNamedQueryIds: [],
   });
   let n = 0;
@@ -86,17 +118,35 @@ export function mockedServices() {
     return { QueryExecutionId: `qe-${n}` };
   });
   mocks.athena.on(GetQueryExecutionCommand).callsFake((input) => ({
-    QueryExecution: { QueryExecutionId: input.QueryExecutionId, Status: { State: 'SUCCEEDED', SubmissionDateTime: new Date(), CompletionDateTime: new Date() } },
+    QueryExecution: {
+      QueryExecutionId: input.QueryExecutionId,
+      Status: { State: 'SUCCEEDED', SubmissionDateTime: new Date(), CompletionDateTime: new Date() },
+    },
   }));
   // A fresh answer per call: the reader drops the header row from the page it gets.
   mocks.athena.on(GetQueryResultsCommand).callsFake(() => ({
-    ResultSet: { Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '3' }] }], ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'bigint' }] } },
+    ResultSet: {
+      Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '3' }] }],
+      ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'bigint' }] },
+    },
   }));
   mocks.cloudwatch.on(GetMetricDataCommand).resolves({
     MetricDataResults: [
       { Id: 'recordsin', Label: 'RecordsIn', Timestamps: [new Date()], Values: [7], StatusCode: 'Complete' },
-      { Id: 'duplicatesinbatch', Label: 'DuplicatesInBatch', Timestamps: [new Date()], Values: [3], StatusCode: 'Complete' },
-      { Id: 'duplicatesstored', Label: 'DuplicatesStored', Timestamps: [new Date()], Values: [0], StatusCode: 'Complete' },
+      {
+        Id: 'duplicatesinbatch',
+        Label: 'DuplicatesInBatch',
+        Timestamps: [new Date()],
+        Values: [3],
+        StatusCode: 'Complete',
+      },
+      {
+        Id: 'duplicatesstored',
+        Label: 'DuplicatesStored',
+        Timestamps: [new Date()],
+        Values: [0],
+        StatusCode: 'Complete',
+      },
       { Id: 'quarantined', Label: 'RecordsQuarantined', Timestamps: [new Date()], Values: [1], StatusCode: 'Complete' },
     ],
   });
@@ -107,9 +157,16 @@ export function mockedServices() {
 /** A clock that only moves when the doctor sleeps: waits take no time and timeouts are reached by polling. */
 export function fakeTiming(overrides: Partial<DoctorTiming> = {}): DoctorTiming {
   let t = Date.now();
-  return { deliveryTimeoutMs: 60_000, metricsTimeoutMs: 60_000, pollIntervalMs: 10_000, now: () => t, sleep: async (ms) => {
+  return {
+    deliveryTimeoutMs: 60_000,
+    metricsTimeoutMs: 60_000,
+    pollIntervalMs: 10_000,
+    now: () => t,
+    sleep: async (ms) => {
       t += ms;
-    }, ...overrides };
+    },
+    ...overrides,
+  };
 }
 
 /**
@@ -126,6 +183,10 @@ export function localInvoke(env: LocalEnvironment): DoctorClients['invokeEmulato
 }
 
 /** Clients: mocked AWS-only services, S3 and the invocation from the caller. */
-export function doctorClients(s3: S3Client, invokeEmulator: DoctorClients['invokeEmulator'], services = mockedServices()): DoctorClients {
+export function doctorClients(
+  s3: S3Client,
+  invokeEmulator: DoctorClients['invokeEmulator'],
+  services = mockedServices(),
+): DoctorClients {
   return { ...services.clients, s3, invokeEmulator };
 }

@@ -1,14 +1,22 @@
 // Quarantine warnings per record would bury the test output.
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatReport } from '../../local/doctor/format';
-import { runDoctor, type DoctorReport } from '../../local/doctor/run';
 import { probeBatch } from '../../local/doctor/probes';
-import { describeStacks, doctorClients, fakeTiming, localInvoke, mockedServices, STACK, stackOutputs } from './fixtures';
+import { type DoctorReport, runDoctor } from '../../local/doctor/run';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
+import {
+  describeStacks,
+  doctorClients,
+  fakeTiming,
+  localInvoke,
+  mockedServices,
+  STACK,
+  stackOutputs,
+} from './fixtures';
 
 // The invoke-to-S3 part of the doctor run for real: the emulator handler puts the probes into kinesalite, the
 // local event source mapping runs the dedup handler (dynalite claims), the local Firehose endpoint writes GZIP
@@ -27,7 +35,9 @@ describe('ctr doctor against the local pipeline', () => {
   /** Mocked services whose stack outputs name the local bucket (it holds data and quarantine, by prefix). */
   const services = () => {
     const s = mockedServices();
-    s.mocks.cloudformation.on(DescribeStacksCommand).resolves(describeStacks(stackOutputs(env.names.bucketName, env.names.bucketName)));
+    s.mocks.cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(describeStacks(stackOutputs(env.names.bucketName, env.names.bucketName)));
     return s;
   };
 
@@ -43,13 +53,22 @@ describe('ctr doctor against the local pipeline', () => {
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.id).slice(0, 5)).toEqual(['stack', 'invoke', 'delivery', 'copies', 'quarantine']);
-    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toMatch(/^3 of 3 in s3:\/\/ctr-local\/backup\/dt=\d{4}-\d{2}-\d{2}\//);
+    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toMatch(
+      /^3 of 3 in s3:\/\/ctr-local\/backup\/dt=\d{4}-\d{2}-\d{2}\//,
+    );
     expect(progress.some((m) => /waiting for Firehose: 3 of 3 probe contacts in S3/.test(m))).toBe(true);
-    expect(formatReport(report)).toMatch(/\[PASS\] Exact copies dropped: each of 3 delivered contacts is in S3 once; 3 copies dropped/);
+    expect(formatReport(report)).toMatch(
+      /\[PASS\] Exact copies dropped: each of 3 delivered contacts is in S3 once; 3 copies dropped/,
+    );
   });
 
   test('a second run with new probes passes again (fresh ContactIds, not taken for duplicates)', async () => {
-    const report = await runDoctor({ stackName: STACK, clients: doctorClients(env.clients.s3, localInvoke(env), services()), metrics: METRICS, timing: fakeTiming() });
+    const report = await runDoctor({
+      stackName: STACK,
+      clients: doctorClients(env.clients.s3, localInvoke(env), services()),
+      metrics: METRICS,
+      timing: fakeTiming(),
+    });
     expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
   });
 
@@ -58,14 +77,26 @@ describe('ctr doctor against the local pipeline', () => {
     const progress: string[] = [];
     const report = await runDoctor({
       stackName: STACK,
-      clients: doctorClients(env.clients.s3, async (_name, payload) => ({ sent: (payload as { records: unknown[] }).records.length }), services()),
+      clients: doctorClients(
+        env.clients.s3,
+        async (_name, payload) => ({ sent: (payload as { records: unknown[] }).records.length }),
+        services(),
+      ),
       metrics: METRICS,
       timing,
       progress: (m) => progress.push(m),
     });
-    expect([status(report, 'invoke'), status(report, 'delivery'), status(report, 'copies'), status(report, 'quarantine')]).toEqual(['pass', 'fail', 'fail', 'fail']);
+    expect([
+      status(report, 'invoke'),
+      status(report, 'delivery'),
+      status(report, 'copies'),
+      status(report, 'quarantine'),
+    ]).toEqual(['pass', 'fail', 'fail', 'fail']);
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.id === 'delivery')).toMatchObject({ detail: '0 of 3 arrived within 30 s', next: expect.stringContaining('/aws/lambda/') });
+    expect(report.checks.find((c) => c.id === 'delivery')).toMatchObject({
+      detail: '0 of 3 arrived within 30 s',
+      next: expect.stringContaining('/aws/lambda/'),
+    });
     expect(progress.filter((m) => m.startsWith('waiting for Firehose: 0 of 3')).length).toBe(4);
   });
 
@@ -74,26 +105,50 @@ describe('ctr doctor against the local pipeline', () => {
       const { records } = payload as { records: Array<Record<string, unknown> | string> };
       const ctrs = records.filter((r): r is Record<string, unknown> => typeof r !== 'string');
       const day = new Date().toISOString().slice(0, 10);
-      const put = (Key: string, Body: Buffer | string) => env.clients.s3.send(new PutObjectCommand({ Bucket: env.names.bucketName, Key, Body }));
+      const put = (Key: string, Body: Buffer | string) =>
+        env.clients.s3.send(new PutObjectCommand({ Bucket: env.names.bucketName, Key, Body }));
       // A pipeline without dedup: every record delivered, copies included.
       await put(`backup/dt=${day}/broken-dedup.gz`, gzipSync(ctrs.map((r) => `${JSON.stringify(r)}\n`).join('')));
       const malformed = records.find((r) => typeof r === 'string') as string;
-      await put(`quarantine/dt=${new Date().toISOString().slice(0, 10)}/x/1.json`, JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') }));
+      await put(
+        `quarantine/dt=${new Date().toISOString().slice(0, 10)}/x/1.json`,
+        JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') }),
+      );
       return { sent: records.length };
     };
-    const report = await runDoctor({ stackName: STACK, clients: doctorClients(env.clients.s3, invoke, services()), metrics: METRICS, timing: fakeTiming() });
-    expect([status(report, 'delivery'), status(report, 'copies'), status(report, 'quarantine')]).toEqual(['pass', 'fail', 'pass']);
+    const report = await runDoctor({
+      stackName: STACK,
+      clients: doctorClients(env.clients.s3, invoke, services()),
+      metrics: METRICS,
+      timing: fakeTiming(),
+    });
+    expect([status(report, 'delivery'), status(report, 'copies'), status(report, 'quarantine')]).toEqual([
+      'pass',
+      'fail',
+      'pass',
+    ]);
     expect(report.checks.find((c) => c.id === 'copies')!.detail).toBe('3 exact copies were delivered');
   });
 
   test('the emulator fails: the invoke check fails with its error text, and no probe is waited for', async () => {
     const report = await runDoctor({
       stackName: STACK,
-      clients: doctorClients(env.clients.s3, async () => { throw new Error('the function failed: 2 of 7 records not sent (5 sent): #0 ProvisionedThroughputExceededException'); }, services()),
+      clients: doctorClients(
+        env.clients.s3,
+        async () => {
+          throw new Error(
+            'the function failed: 2 of 7 records not sent (5 sent): #0 ProvisionedThroughputExceededException',
+          );
+        },
+        services(),
+      ),
       metrics: METRICS,
       timing: fakeTiming(),
     });
-    expect(report.checks.find((c) => c.id === 'invoke')).toMatchObject({ status: 'fail', detail: expect.stringContaining('ProvisionedThroughputExceededException') });
+    expect(report.checks.find((c) => c.id === 'invoke')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('ProvisionedThroughputExceededException'),
+    });
     expect(status(report, 'delivery')).toBeUndefined();
     expect(status(report, 'metrics')).toBe('skip');
     expect(report.ok).toBe(false);
@@ -108,6 +163,9 @@ describe('ctr doctor against the local pipeline', () => {
       timing: fakeTiming(),
       probes,
     });
-    expect(report.checks.find((c) => c.id === 'invoke')).toMatchObject({ status: 'fail', detail: `it reported {"sent":2}, expected {"sent":${probes.payload.records.length}}` });
+    expect(report.checks.find((c) => c.id === 'invoke')).toMatchObject({
+      status: 'fail',
+      detail: `it reported {"sent":2}, expected {"sent":${probes.payload.records.length}}`,
+    });
   });
 });

@@ -10,7 +10,11 @@ describe('loadConfig', () => {
   test.each([
     ['missing', {}, /STREAM_NAME is not set/],
     ['blank', { STREAM_NAME: '  ' }, /STREAM_NAME is not set/],
-    ['not a stream name', { STREAM_NAME: 'arn:aws:kinesis:us-east-1:123456789012:stream/x' }, /STREAM_NAME is not a valid Kinesis stream name/],
+    [
+      'not a stream name',
+      { STREAM_NAME: 'arn:aws:kinesis:us-east-1:123456789012:stream/x' },
+      /STREAM_NAME is not a valid Kinesis stream name/,
+    ],
   ])('fails with ConfigurationError when STREAM_NAME is %s', (_label, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigurationError);
     expect(() => loadConfig(env)).toThrow(message);

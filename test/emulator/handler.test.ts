@@ -1,5 +1,5 @@
-import { KinesisClient, PutRecordsCommand, type PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { KinesisClient, PutRecordsCommand, type PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvalidEventError, RecordsNotSentError } from '../../lambda-emulator/src/errors';
 import { createEmulatorHandler } from '../../lambda-emulator/src/handler';
@@ -13,7 +13,9 @@ function acceptExceptFirstCall(failAt: number[], code = 'ProvisionedThroughputEx
   let sequence = 0;
   kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => ({
     Records: input.Records!.map((_, i) =>
-      failAt.includes(i) ? { ErrorCode: code, ErrorMessage: 'Rate exceeded' } : { SequenceNumber: String(++sequence), ShardId: 's-0' },
+      failAt.includes(i)
+        ? { ErrorCode: code, ErrorMessage: 'Rate exceeded' }
+        : { SequenceNumber: String(++sequence), ShardId: 's-0' },
     ),
   }));
 }
@@ -50,7 +52,9 @@ beforeEach(() => kinesisMock.reset());
 describe('emulator handler', () => {
   test('sends the sample CTRs with ContactId as partition key and returns the counts', async () => {
     acceptExceptFirstCall([]);
-    const result = await captureOutput(async () => expect(await makeHandler()(samples)).toEqual({ sent: 6, failed: [] }));
+    const result = await captureOutput(async () =>
+      expect(await makeHandler()(samples)).toEqual({ sent: 6, failed: [] }),
+    );
     expect(result).toContain('"sent":6');
     const entries = kinesisMock.commandCalls(PutRecordsCommand)[0].args[0].input.Records!;
     expect(entries.map((e) => e.PartitionKey)).toEqual(Array(6).fill(CONTACT_ID));
@@ -100,7 +104,14 @@ describe('emulator handler', () => {
 
 describe('emulator logs', () => {
   // Values from the samples that must never reach a log: phone numbers, agent name, attributes, ARNs.
-  const secrets = ['+190011112222', '+18003335555', '+18002430000', 'Steve.Lusk', '8477597_002_00002', 'arn:aws:connect'];
+  const secrets = [
+    '+190011112222',
+    '+18003335555',
+    '+18002430000',
+    'Steve.Lusk',
+    '8477597_002_00002',
+    'arn:aws:connect',
+  ];
 
   test('holds counts, indexes and error codes only: no payload, no phone number', async () => {
     const output = await captureOutput(async () => {
@@ -116,7 +127,11 @@ describe('emulator logs', () => {
     expect(lines.length).toBeGreaterThanOrEqual(5);
     const messages = lines.map((l) => JSON.parse(l).message);
     expect(messages).toEqual(
-      expect.arrayContaining(['Records put into the stream', 'Resending records that Kinesis rejected', 'Records not sent']),
+      expect.arrayContaining([
+        'Records put into the stream',
+        'Resending records that Kinesis rejected',
+        'Records not sent',
+      ]),
     );
     expect(output).toContain('"index":0');
     expect(output).toContain('ProvisionedThroughputExceededException');

@@ -2,27 +2,38 @@
  * The emulator handler against a real in-process Kinesis (kinesalite) over HTTP, through the real SDK client
  * built from the default chain (AWS_ENDPOINT_URL_KINESIS), exactly as the Lambda builds it.
  */
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
+  type _Record,
+  CreateStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   KinesisClient,
   ListShardsCommand,
-  CreateStreamCommand,
   waitUntilStreamExists,
-  type _Record,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { type SendResult, sendRecords } from '../../lambda-emulator/src/sendRecords';
 import samples from '../../samples/duplicated_samples.json';
-import { sendRecords, type SendResult } from '../../lambda-emulator/src/sendRecords';
 
 // kinesalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const kinesalite: (options: { createStreamMs: number; deleteStreamMs: number; updateStreamMs: number }) => Server = require('kinesalite');
+const kinesalite: (options: {
+  createStreamMs: number;
+  deleteStreamMs: number;
+  updateStreamMs: number;
+}) => Server = require('kinesalite');
 
 const STREAM = 'ctr-emulator-it';
-const ENV_KEYS = ['AWS_ENDPOINT_URL_KINESIS', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'STREAM_NAME'] as const;
+const ENV_KEYS = [
+  'AWS_ENDPOINT_URL_KINESIS',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'STREAM_NAME',
+] as const;
 
 let server: Server;
 let reader: KinesisClient;
@@ -35,7 +46,9 @@ async function readStream(): Promise<Map<string, _Record[]>> {
   const byShard = new Map<string, _Record[]>();
   for (const shard of shards) {
     let iterator = (
-      await reader.send(new GetShardIteratorCommand({ StreamName: STREAM, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))
+      await reader.send(
+        new GetShardIteratorCommand({ StreamName: STREAM, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
     ).ShardIterator;
     const records: _Record[] = [];
     while (iterator) {
@@ -95,7 +108,13 @@ describe('emulator handler with kinesalite', () => {
     const contact = all.filter((r) => r.PartitionKey === samples[0].ContactId);
     expect(contact.map((r) => Buffer.from(r.Data!).toString('utf8'))).toEqual(samples.map((s) => JSON.stringify(s)));
     // One partition key, one shard: sequence order is the input order.
-    expect(new Set([...byShard.entries()].filter(([, rs]) => rs.some((r) => r.PartitionKey === samples[0].ContactId)).map(([id]) => id)).size).toBe(1);
+    expect(
+      new Set(
+        [...byShard.entries()]
+          .filter(([, rs]) => rs.some((r) => r.PartitionKey === samples[0].ContactId))
+          .map(([id]) => id),
+      ).size,
+    ).toBe(1);
 
     const rawRecord = all.find((r) => r.PartitionKey === 'raw-1');
     expect(Buffer.from(rawRecord!.Data!).equals(Buffer.from(raw, 'utf8'))).toBe(true);

@@ -30,7 +30,11 @@ describe('parseEvent', () => {
     ['an empty object', {}, /got an empty object; expected/],
     ['records that is not an array', { records: { ContactId: 'c-1' } }, /"records" is an object; expected/],
     ['records that is null', { records: null }, /"records" is null; expected/],
-    ['an array entry that is a number', [ctr, 7], /event\[1\] is a number: each entry must be a CTR object .* or a string/],
+    [
+      'an array entry that is a number',
+      [ctr, 7],
+      /event\[1\] is a number: each entry must be a CTR object .* or a string/,
+    ],
     ['an array entry that is null', [null], /event\[0\] is null/],
     ['an array entry that is an array', [[ctr]], /event\[0\] is an array/],
     ['a records entry that is a boolean', { records: ['ok', false] }, /records\[1\] is a boolean/],

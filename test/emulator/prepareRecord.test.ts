@@ -14,7 +14,9 @@ describe('prepareRecord', () => {
   test('sends an object entry as compact JSON', () => {
     const ctr = { ContactId: 'c-1', Agent: null, Attributes: { a: '1' }, Queue: { Duration: 5 } };
     const prepared = prepareRecord(ctr, 0);
-    expect(Buffer.from(prepared.data).toString('utf8')).toBe('{"ContactId":"c-1","Agent":null,"Attributes":{"a":"1"},"Queue":{"Duration":5}}');
+    expect(Buffer.from(prepared.data).toString('utf8')).toBe(
+      '{"ContactId":"c-1","Agent":null,"Attributes":{"a":"1"},"Queue":{"Duration":5}}',
+    );
   });
 
   test('counts data plus UTF-8 partition key bytes', () => {

@@ -29,11 +29,14 @@ const output = (records: PutRecordsResultEntry[]): PutRecordsCommandOutput => ({
 const acceptAll = (input: PutRecordsCommandInput) => output((input.Records ?? []).map(ok));
 
 /** Partition keys of each PutRecords call, in call order. */
-const callKeys = () => kinesisMock.commandCalls(PutRecordsCommand).map((c) => c.args[0].input.Records!.map((r) => r.PartitionKey));
+const callKeys = () =>
+  kinesisMock.commandCalls(PutRecordsCommand).map((c) => c.args[0].input.Records!.map((r) => r.PartitionKey));
 const callBytes = () =>
   kinesisMock
     .commandCalls(PutRecordsCommand)
-    .map((c) => c.args[0].input.Records!.reduce((n, r) => n + r.Data!.byteLength + Buffer.byteLength(r.PartitionKey!), 0));
+    .map((c) =>
+      c.args[0].input.Records!.reduce((n, r) => n + r.Data!.byteLength + Buffer.byteLength(r.PartitionKey!), 0),
+    );
 
 const noWait = () => {
   const delays: number[] = [];
@@ -85,7 +88,9 @@ describe('sendRecords chunking', () => {
     kinesisMock.on(PutRecordsCommand).callsFake(acceptAll);
     const raw = ' {"ContactId":"c-raw" ,\t"n": 1}\n';
     await sendRecords(client, STREAM, [raw, { ContactId: 'c-obj', Agent: null }, 'not json']);
-    const sentData = kinesisMock.commandCalls(PutRecordsCommand)[0].args[0].input.Records!.map((r) => Buffer.from(r.Data!));
+    const sentData = kinesisMock
+      .commandCalls(PutRecordsCommand)[0]
+      .args[0].input.Records!.map((r) => Buffer.from(r.Data!));
     expect(sentData[0].equals(Buffer.from(raw))).toBe(true);
     expect(sentData[1].toString()).toBe('{"ContactId":"c-obj","Agent":null}');
     expect(sentData[2].toString()).toBe('not json');
@@ -100,7 +105,10 @@ describe('sendRecords oversize records', () => {
     const key = 'c-big';
     // Exactly at the limit with its key: allowed. One byte more: refused.
     const atLimit = 'y'.repeat(KINESIS_LIMITS.maxRecordBytes - key.length);
-    const fits = JSON.stringify({ ContactId: key, p: atLimit.slice(0, atLimit.length - '{"ContactId":"c-big","p":""}'.length) });
+    const fits = JSON.stringify({
+      ContactId: key,
+      p: atLimit.slice(0, atLimit.length - '{"ContactId":"c-big","p":""}'.length),
+    });
     const tooBig = `${fits.slice(0, -2)}z"}`;
     expect(Buffer.byteLength(fits) + key.length).toBe(KINESIS_LIMITS.maxRecordBytes);
 
@@ -108,7 +116,11 @@ describe('sendRecords oversize records', () => {
 
     expect(result.sent).toBe(2);
     expect(result.failed).toEqual([
-      { index: 1, errorCode: EMULATOR_ERROR_CODES.recordTooLarge, errorMessage: expect.stringContaining('1048577 bytes') },
+      {
+        index: 1,
+        errorCode: EMULATOR_ERROR_CODES.recordTooLarge,
+        errorMessage: expect.stringContaining('1048577 bytes'),
+      },
     ]);
     expect(callKeys()).toEqual([['c-0', 'c-big']]);
   });
@@ -144,17 +156,19 @@ describe('sendRecords resends', () => {
   });
 
   test('gives up after maxAttempts and reports what still fails by original index, with code and message', async () => {
-    kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) =>
-      output(
-        input.Records!.map((r) =>
-          r.PartitionKey === 'c-2'
-            ? throttled()
-            : r.PartitionKey === 'c-4'
-              ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' }
-              : ok(),
+    kinesisMock
+      .on(PutRecordsCommand)
+      .callsFake((input: PutRecordsCommandInput) =>
+        output(
+          input.Records!.map((r) =>
+            r.PartitionKey === 'c-2'
+              ? throttled()
+              : r.PartitionKey === 'c-4'
+                ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' }
+                : ok(),
+          ),
         ),
-      ),
-    );
+      );
     const { delays, sleep } = noWait();
     const records = Array.from({ length: 6 }, (_, i) => ({ ContactId: `c-${i}` }));
 
@@ -170,7 +184,9 @@ describe('sendRecords resends', () => {
   });
 
   test('grows the backoff ceiling exponentially with full jitter and caps it at maxDelayMs', async () => {
-    kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => output(input.Records!.map(throttled)));
+    kinesisMock
+      .on(PutRecordsCommand)
+      .callsFake((input: PutRecordsCommandInput) => output(input.Records!.map(throttled)));
     const { delays, sleep } = noWait();
 
     // random() = 0.999...: each delay sits just under its ceiling.
@@ -188,7 +204,9 @@ describe('sendRecords resends', () => {
   });
 
   test('uses bounded default delays when none are configured', async () => {
-    kinesisMock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => output(input.Records!.map(throttled)));
+    kinesisMock
+      .on(PutRecordsCommand)
+      .callsFake((input: PutRecordsCommandInput) => output(input.Records!.map(throttled)));
     const { delays, sleep } = noWait();
 
     await sendRecords(client, STREAM, [{ ContactId: 'c-0' }], { sleep, random: () => 0.9999 });

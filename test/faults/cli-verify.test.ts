@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../local/cli/main';
 import { localPseudonymizer } from '../../local/environment';
-import { verifyDelivery, inputBytes, type VerifyReport } from '../../local/verify';
+import { inputBytes, type VerifyReport, verifyDelivery } from '../../local/verify';
 import { generateCorpus } from '../local/corpus';
 import { captureLogs } from './harness';
 
@@ -33,8 +33,21 @@ describe('ctr local --fault --verify', () => {
 
   test('reports lost, duplicated and quarantined counts that match the input, under faults', async () => {
     const { code, output } = await runCli([
-      'local', '--input', join(dir, 'input.ndjson'), '--out', join(dir, 'out'), '--json', '--verify',
-      '--fault', 'firehose-entries=0.2', '--fault', 'batch-twice', '--fault', 'bad-inputs=1', '--fault', 'replay',
+      'local',
+      '--input',
+      join(dir, 'input.ndjson'),
+      '--out',
+      join(dir, 'out'),
+      '--json',
+      '--verify',
+      '--fault',
+      'firehose-entries=0.2',
+      '--fault',
+      'batch-twice',
+      '--fault',
+      'bad-inputs=1',
+      '--fault',
+      'replay',
     ]);
     expect(code).toBe(0);
     const json = JSON.parse(output.find((l) => l.startsWith('{"recordsIn"'))!) as {
@@ -58,7 +71,12 @@ describe('ctr local --fault --verify', () => {
       latestMismatches: 0,
       ok: true,
     });
-    expect(json.verify.quarantineReasons).toMatchObject({ NOT_JSON: corpus.malformed + 1, UNREPRESENTABLE_NUMBER: 2, DUPLICATE_KEY: 1, IMPOSSIBLE_INITIATION_DATE: 1 });
+    expect(json.verify.quarantineReasons).toMatchObject({
+      NOT_JSON: corpus.malformed + 1,
+      UNREPRESENTABLE_NUMBER: 2,
+      DUPLICATE_KEY: 1,
+      IMPOSSIBLE_INITIATION_DATE: 1,
+    });
     expect(json.faults.replay.forwarded).toBe(0);
     expect(json.faults.batchTwice.redelivered).toBeGreaterThan(0);
   }, 600_000);
@@ -76,15 +94,42 @@ describe('ctr local --fault --verify', () => {
 
   test('rejects an unknown fault or a bad rate as a usage error', async () => {
     expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'gremlins'])).code).toBe(2);
-    expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'dynamodb-throttle=2'])).code).toBe(2);
-    expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'die-after-claim', '--fault', 'die-mid-batch'])).code).toBe(2);
+    expect((await runCli(['local', '--input', join(dir, 'input.ndjson'), '--fault', 'dynamodb-throttle=2'])).code).toBe(
+      2,
+    );
+    expect(
+      (
+        await runCli([
+          'local',
+          '--input',
+          join(dir, 'input.ndjson'),
+          '--fault',
+          'die-after-claim',
+          '--fault',
+          'die-mid-batch',
+        ])
+      ).code,
+    ).toBe(2);
   });
 
   test('documents every fault in --help', async () => {
     const { output } = await runCli(['local', '--help']);
     const help = output.join('\n');
-    for (const name of ['firehose-entries', 'firehose-outage', 'dynamodb-throttle', 'dynamodb-throttle-persistent', 'dynamodb-errors',
-      'die-after-claim', 'die-before-receipt', 'die-after-receipt', 'die-mid-batch', 'batch-twice', 'two-pollers', 'replay', 'bad-inputs']) {
+    for (const name of [
+      'firehose-entries',
+      'firehose-outage',
+      'dynamodb-throttle',
+      'dynamodb-throttle-persistent',
+      'dynamodb-errors',
+      'die-after-claim',
+      'die-before-receipt',
+      'die-after-receipt',
+      'die-mid-batch',
+      'batch-twice',
+      'two-pollers',
+      'replay',
+      'bad-inputs',
+    ]) {
       expect(help).toContain(name);
     }
     expect(help).toContain('--verify');

@@ -28,7 +28,11 @@ async function expectExact(specs: string[]): Promise<void> {
 
 // Finding 10: faults that are each exact must be exact together.
 describe('fault matrix: every pair of exact faults', () => {
-  test.each(exactPairs().map((pair) => [pair.join(' + '), pair]))('%s', async (_, pair) => expectExact(pair as string[]), MATRIX_TIMEOUT_MS);
+  test.each(exactPairs().map((pair) => [pair.join(' + '), pair]))(
+    '%s',
+    async (_, pair) => expectExact(pair as string[]),
+    MATRIX_TIMEOUT_MS,
+  );
 });
 
 describe('fault matrix: larger sets of exact faults', () => {
@@ -36,6 +40,17 @@ describe('fault matrix: larger sets of exact faults', () => {
     [['die-after-claim=0.3', 'firehose-entries=0.3', 'batch-twice']],
     [['die-after-claim=0.3', 'firehose-entries=0.3', 'batch-twice', 'dynamodb-throttle=0.2']],
     [['die-after-receipt=0.3', 'two-pollers', 'firehose-outage=5', 'dynamodb-throttle-persistent=0.05', 'replay']],
-    [['firehose-entries=0.3', 'firehose-outage=5', 'dynamodb-throttle=0.2', 'dynamodb-throttle-persistent=0.05', 'batch-twice', 'two-pollers', 'replay', 'bad-inputs']],
+    [
+      [
+        'firehose-entries=0.3',
+        'firehose-outage=5',
+        'dynamodb-throttle=0.2',
+        'dynamodb-throttle-persistent=0.05',
+        'batch-twice',
+        'two-pollers',
+        'replay',
+        'bad-inputs',
+      ],
+    ],
   ])('%j', async (specs) => expectExact(specs), MATRIX_TIMEOUT_MS);
 });

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportObjects, listKeys } from '../../local/bucket';
 import { startLocalEnvironment } from '../../local/environment';
-import { FAULT_CATALOG, parseFaultSpec, planFaults, type FaultReport } from '../../local/faults/catalog';
+import { generateBadInputs } from '../../local/faults/bad-inputs';
+import { FAULT_CATALOG, type FaultReport, parseFaultSpec, planFaults } from '../../local/faults/catalog';
 import { runLocalPipeline } from '../../local/pipeline';
-import { verifyDelivery, type VerifyReport } from '../../local/verify';
+import { type VerifyReport, verifyDelivery } from '../../local/verify';
 import { generateCorpus } from '../local/corpus';
 import { TEMPLATE } from './harness';
-import { generateBadInputs } from '../../local/faults/bad-inputs';
 
 /** Contacts per combination run: about 90 records in `npm test`; `npm run faults` sets thousands. */
 export const MATRIX_CONTACTS = Number(process.env.FAULT_MATRIX_CONTACTS ?? 40);
@@ -53,11 +53,23 @@ export async function runCombination(specs: readonly string[], seed = 11): Promi
   const outDir = await mkdtemp(join(tmpdir(), 'ctr-combination-'));
   try {
     await plan.install(env);
-    await runLocalPipeline(env, corpus.lines, { outDir, sql: false, ...plan.runOptions(env), preloaded: plan.extraInputs.length });
-    if (await plan.after(env)) await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), outDir);
+    await runLocalPipeline(env, corpus.lines, {
+      outDir,
+      sql: false,
+      ...plan.runOptions(env),
+      preloaded: plan.extraInputs.length,
+    });
+    if (await plan.after(env))
+      await exportObjects(
+        env.clients.s3,
+        env.names.bucketName,
+        await listKeys(env.clients.s3, env.names.bucketName),
+        outDir,
+      );
     const inputs = [...plan.extraInputs, ...corpus.lines.map((l) => Buffer.from(l))];
     // The valid bad-input kinds (a huge attribute map, a byte-order mark) add expected CTRs, as the generator states.
-    const badPerKind = plan.extraInputs.length > 0 ? (parseFaultSpec(specs.find((s) => s.startsWith('bad-inputs'))!).value) : 0;
+    const badPerKind =
+      plan.extraInputs.length > 0 ? parseFaultSpec(specs.find((s) => s.startsWith('bad-inputs'))!).value : 0;
     const validExtras = generateBadInputs(TEMPLATE, badPerKind).filter((b) => b.expected === 'deliver').length;
     return {
       verify: verifyDelivery(inputs, outDir, { duplicatesFail: plan.exact }),

@@ -3,14 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { sharedDynamoDbLocal } from '../dynamodb-local';
-import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentProps } from '../../local/environment';
 import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
+import { type LocalEnvironment, type LocalEnvironmentProps, startLocalEnvironment } from '../../local/environment';
+import { type BadInput, generateBadInputs, putRawRecords } from '../../local/faults/bad-inputs';
 import { LOCAL_LEASE_MARGIN_MS } from '../../local/faults/catalog';
-import { generateBadInputs, putRawRecords, type BadInput } from '../../local/faults/bad-inputs';
-import { runLocalPipeline, type RunOptions, type RunSummary } from '../../local/pipeline';
+import { type RunOptions, type RunSummary, runLocalPipeline } from '../../local/pipeline';
 import { ctrTableSql } from '../../local/sql/daily-contacts';
-import { canonical, generateCorpus, type Corpus } from '../local/corpus';
+import { sharedDynamoDbLocal } from '../dynamodb-local';
+import { type Corpus, canonical, generateCorpus } from '../local/corpus';
 import { deliveredLines, filesUnder } from '../local/delivered';
 
 /** Contacts per fault run: about 1,300 records in CI; `npm run faults` sets a larger corpus. */
@@ -20,10 +20,15 @@ export const CONTACTS = Number(process.env.FAULT_CORPUS_CONTACTS ?? 600);
 export const RUN_TIMEOUT_MS = Math.max(600_000, CONTACTS * 1000);
 
 /** The environment of runs with function deaths: the lease margin the CLI uses with its shortened timeouts. */
-export const DEATH_ENVIRONMENT: LocalEnvironmentProps = { dedupEnv: { [DEDUP_ENV.leaseMarginMs]: String(LOCAL_LEASE_MARGIN_MS) } };
+export const DEATH_ENVIRONMENT: LocalEnvironmentProps = {
+  dedupEnv: { [DEDUP_ENV.leaseMarginMs]: String(LOCAL_LEASE_MARGIN_MS) },
+};
 
 /** A CTR template with phone numbers, for generated inputs. */
-export const TEMPLATE = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
+export const TEMPLATE = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 /** One finished run and what the tests compare: everything expected comes from the input. */
 export interface FaultRun {
@@ -60,7 +65,12 @@ export async function runWithFaults(options: FaultRunOptions = {}): Promise<Faul
   const outDir = await mkdtemp(join(tmpdir(), 'ctr-faults-'));
   try {
     options.install?.(env);
-    if (bad.length > 0) await putRawRecords(env.clients.kinesis, env.names.streamName, bad.map((b) => b.data));
+    if (bad.length > 0)
+      await putRawRecords(
+        env.clients.kinesis,
+        env.names.streamName,
+        bad.map((b) => b.data),
+      );
     const summary = await runLocalPipeline(env, corpus.lines, { outDir, sql: false, ...options.run?.(env) });
     const inputLines = new Set([...corpus.lines, ...bad.flatMap((b) => (b.line === undefined ? [] : [b.line]))]);
     const deliveries = new Map<string, number>();
@@ -96,7 +106,8 @@ export function expectedRecords(run: FaultRun): Set<string> {
 export const lostRecords = (run: FaultRun): string[] => [...expectedRecords(run)].filter((k) => !run.deliveries.has(k));
 
 /** Records delivered more than once. */
-export const duplicatedRecords = (run: FaultRun): string[] => [...run.deliveries].filter(([, n]) => n > 1).map(([k]) => k);
+export const duplicatedRecords = (run: FaultRun): string[] =>
+  [...run.deliveries].filter(([, n]) => n > 1).map(([k]) => k);
 
 /** Quarantine objects as `{reason, data}`. */
 export function quarantineObjects(run: FaultRun): Array<{ reason: string; data: string }> {
@@ -118,14 +129,22 @@ export async function expectSoundRun(run: FaultRun): Promise<void> {
   expect([...run.deliveries.keys()].filter((k) => !expectedRecords(run).has(k))).toEqual([]);
 
   const quarantine = quarantineObjects(run);
-  const malformed = new Set(run.corpus.lines.filter((l) => !l.startsWith('{"') || !l.endsWith('}')).map((l) => Buffer.from(l).toString('base64')));
+  const malformed = new Set(
+    run.corpus.lines
+      .filter((l) => !l.startsWith('{"') || !l.endsWith('}'))
+      .map((l) => Buffer.from(l).toString('base64')),
+  );
   expect(malformed.size).toBe(run.corpus.malformed);
-  for (const data of malformed) expect(quarantine.filter((q) => q.data === data).map((q) => q.reason)).toEqual(['NOT_JSON']);
+  for (const data of malformed)
+    expect(quarantine.filter((q) => q.data === data).map((q) => q.reason)).toEqual(['NOT_JSON']);
   // Identical bad records (the empty ones) are separate stream records: one object each.
   const rejected = run.bad.filter((x) => x.expected !== 'deliver');
   for (const b of rejected) {
     const copies = rejected.filter((x) => x.data.equals(b.data)).length;
-    expect({ kind: b.kind, reasons: quarantine.filter((q) => q.data === b.data.toString('base64')).map((q) => q.reason) }).toEqual({
+    expect({
+      kind: b.kind,
+      reasons: quarantine.filter((q) => q.data === b.data.toString('base64')).map((q) => q.reason),
+    }).toEqual({
       kind: b.kind,
       reasons: Array.from({ length: copies }, () => b.expected),
     });
@@ -142,7 +161,8 @@ export async function expectLatestExact(run: FaultRun): Promise<void> {
   const want = new Map<string, string>();
   for (const key of expectedRecords(run)) {
     const r = JSON.parse(key) as { ContactId: string; LastUpdateTimestamp: string };
-    if (!want.has(r.ContactId) || r.LastUpdateTimestamp > want.get(r.ContactId)!) want.set(r.ContactId, r.LastUpdateTimestamp);
+    if (!want.has(r.ContactId) || r.LastUpdateTimestamp > want.get(r.ContactId)!)
+      want.set(r.ContactId, r.LastUpdateTimestamp);
   }
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const connection = await instance.connect();
@@ -168,7 +188,11 @@ export function captureLogs(): { lines: string[]; restore(): void } {
   const err = process.stderr.write;
   const consoleMethods = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => [m, console[m]] as const);
   const collect = (chunk: unknown) => {
-    lines.push(...String(chunk).split('\n').filter((l) => l !== ''));
+    lines.push(
+      ...String(chunk)
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     return true;
   };
   process.stdout.write = collect as typeof process.stdout.write;
@@ -185,8 +209,10 @@ export function captureLogs(): { lines: string[]; restore(): void } {
 }
 
 const PHONE = /\+\d{10,15}/;
-const CTR_BODY = /"(CustomerEndpoint|SystemEndpoint|AWSAccountId|AgentConnectionAttempts|Attributes|Recording)"|TELEPHONE_NUMBER|Steve\.Lusk/;
+const CTR_BODY =
+  /"(CustomerEndpoint|SystemEndpoint|AWSAccountId|AgentConnectionAttempts|Attributes|Recording)"|TELEPHONE_NUMBER|Steve\.Lusk/;
 const CREDENTIAL = /S3RVER|aws_secret_access_key|AWS_SECRET_ACCESS_KEY|Signature=|Credential=|X-Amz-Security-Token/i;
 
 /** Log lines that leak a phone number, a CTR body or a credential. */
-export const leakingLines = (lines: readonly string[]): string[] => lines.filter((l) => PHONE.test(l) || CTR_BODY.test(l) || CREDENTIAL.test(l));
+export const leakingLines = (lines: readonly string[]): string[] =>
+  lines.filter((l) => PHONE.test(l) || CTR_BODY.test(l) || CREDENTIAL.test(l));

@@ -1,7 +1,7 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
-import { setTimeout as pause } from 'node:timers/promises';
 import { injectFunctionDeaths, VICTIM_TIMEOUT_MS } from '../../local/faults/function-death';
 import type { EventSourceMapping } from '../../local/poller/event-source-mapping';
 import { FunctionCrashError, FunctionTimeoutError, invoke } from '../../local/poller/invocation';
@@ -20,7 +20,10 @@ function fakeEnvironment() {
     s3: new S3Client({ region, credentials, endpoint, maxAttempts: 1 }),
   };
   const mapping = { planInvocation: () => ({}) } as unknown as EventSourceMapping;
-  return { clients, mapping, destroy: () => {
+  return {
+    clients,
+    mapping,
+    destroy: () => {
       for (const c of Object.values(clients)) c.destroy();
     },
   };
@@ -33,7 +36,13 @@ const busy = (ms: number) => {
 };
 
 const settledWithin = async (promise: Promise<unknown>, ms: number) =>
-  Promise.race([promise.then(() => 'settled', () => 'settled'), pause(ms).then(() => 'pending')]);
+  Promise.race([
+    promise.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    pause(ms).then(() => 'pending'),
+  ]);
 
 test('a request an invocation attempts after its deadline never goes out, even before the timer that kills it has fired', async () => {
   const env = fakeEnvironment();
@@ -49,7 +58,7 @@ test('a request an invocation attempts after its deadline never goes out, even b
   env.destroy();
 });
 
-test('a healthy invocation slower than the victims\' timeout is not killed: it keeps the function\'s own timeout', async () => {
+test("a healthy invocation slower than the victims' timeout is not killed: it keeps the function's own timeout", async () => {
   const env = fakeEnvironment();
   injectFunctionDeaths(env, { point: 'after-claim', rate: 0 });
   const run = invoke(1, env.mapping.planInvocation, async () => {

@@ -22,7 +22,10 @@ describe('--verify and duplicates', () => {
   test('a CTR delivered twice fails the check by default, and is only reported where duplicates are allowed', () => {
     const strict = verifyDelivery([Buffer.from(record)], dir);
     expect(strict).toMatchObject({ duplicated: 1, lost: 0, duplicatesFail: true, ok: false });
-    expect(verifyDelivery([Buffer.from(record)], dir, { duplicatesFail: false })).toMatchObject({ duplicated: 1, ok: true });
+    expect(verifyDelivery([Buffer.from(record)], dir, { duplicatesFail: false })).toMatchObject({
+      duplicated: 1,
+      ok: true,
+    });
   });
 
   test('a plan is exact only when every fault in it is one the Guarantees call exact', () => {
@@ -31,6 +34,11 @@ describe('--verify and duplicates', () => {
     expect(plan('die-after-claim=0.3', 'firehose-entries=0.3', 'batch-twice').exact).toBe(true);
     expect(plan('die-after-claim=0.3', 'dynamodb-errors').exact).toBe(false);
     expect(plan('die-before-receipt').exact).toBe(false);
-    expect(Object.entries(FAULT_CATALOG).filter(([, f]) => !f.exact).map(([name]) => name).sort()).toEqual(['die-before-receipt', 'die-mid-batch', 'dynamodb-errors']);
+    expect(
+      Object.entries(FAULT_CATALOG)
+        .filter(([, f]) => !f.exact)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['die-before-receipt', 'die-mid-batch', 'dynamodb-errors']);
   });
 });

@@ -1,5 +1,9 @@
+import {
+  AUTO_DYNAMODB_LOCAL_MIN_BYTES,
+  resolveClaimsServer,
+  startClaimsServer,
+} from '../../local/servers/claims-server';
 import { DynamoDbLocalStartError } from '../../local/servers/dynamodb-local';
-import { AUTO_DYNAMODB_LOCAL_MIN_BYTES, resolveClaimsServer, startClaimsServer } from '../../local/servers/claims-server';
 
 describe('the claims table server of ctr local', () => {
   it('auto picks DynamoDB Local from 16 MiB of input, dynalite below it or when the size is unknown (stdin)', () => {
@@ -18,11 +22,16 @@ describe('the claims table server of ctr local', () => {
 
     it('auto falls back to dynalite and says why', async () => {
       const claims = await startClaimsServer('auto', AUTO_DYNAMODB_LOCAL_MIN_BYTES, noJava);
-      expect(claims).toEqual({ kind: 'dynalite', fallback: expect.stringMatching(/java was not found\); install Java 17/) });
+      expect(claims).toEqual({
+        kind: 'dynalite',
+        fallback: expect.stringMatching(/java was not found\); install Java 17/),
+      });
     });
 
     it('asked for by name, DynamoDB Local fails with the reason in words', async () => {
-      await expect(startClaimsServer('dynamodb-local', 1, noJava)).rejects.toThrow(/DynamoDB Local could not be started \(java was not found\)/);
+      await expect(startClaimsServer('dynamodb-local', 1, noJava)).rejects.toThrow(
+        /DynamoDB Local could not be started \(java was not found\)/,
+      );
     });
   });
 });

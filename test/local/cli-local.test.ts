@@ -15,9 +15,19 @@ interface Run {
   stderr: string;
 }
 
-function ctr(args: string[], options: { env?: Record<string, string>; stdin?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+function ctr(
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    stdin?: string;
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CTR, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CTR, ...args], {
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -53,7 +63,9 @@ describe('ctr local (spawned)', () => {
 
   test('--version and --help answer without loading the SDK, DuckDB or aws-cdk-lib', async () => {
     const version = await ctr(['--version']);
-    expect(version.stdout).toBe(`ctr ${(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version}\n`);
+    expect(version.stdout).toBe(
+      `ctr ${(JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version}\n`,
+    );
     const probe = `require('tsx/cjs/api').register();
       require(${JSON.stringify(join(__dirname, '../../local/cli/main.ts'))}).main(['--help']).then(() => {
         process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((k) => /aws-cdk-lib|@duckdb|@aws-sdk|kinesalite/.test(k))));
@@ -70,7 +82,9 @@ describe('ctr local (spawned)', () => {
   test('takes several files after one --input, and - for standard input', async () => {
     const one = path('one.json');
     writeFileSync(one, JSON.stringify(sample));
-    const run = await ctr(['local', '--input', samples, one, '-', '--json'], { stdin: `${JSON.stringify({ ...sample, ContactId: 'from-stdin' })}\n` });
+    const run = await ctr(['local', '--input', samples, one, '-', '--json'], {
+      stdin: `${JSON.stringify({ ...sample, ContactId: 'from-stdin' })}\n`,
+    });
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { recordsIn: number; delivered: number };
     expect(summary).toMatchObject({ recordsIn: 8, delivered: 4 });
@@ -79,12 +93,26 @@ describe('ctr local (spawned)', () => {
   test('keeps the claims table in DynamoDB Local with --dynamodb dynamodb-local, delivering exactly; refuses an unknown server', async () => {
     const run = await ctr(['local', '--input', samples, '--dynamodb', 'dynamodb-local', '--json', '--verify']);
     expect(run.code).toBe(0);
-    const summary = JSON.parse(run.stdout) as { claimsServer: string; delivered: number; verify: { ok: boolean; duplicated: number } };
-    expect(summary).toMatchObject({ claimsServer: 'dynamodb-local', delivered: 3, verify: { ok: true, duplicated: 0 } });
-    expectPlainError(await ctr(['local', '--input', samples, '--dynamodb', 'mysql']), 2, /--dynamodb must be one of auto, dynalite, dynamodb-local/);
+    const summary = JSON.parse(run.stdout) as {
+      claimsServer: string;
+      delivered: number;
+      verify: { ok: boolean; duplicated: number };
+    };
+    expect(summary).toMatchObject({
+      claimsServer: 'dynamodb-local',
+      delivered: 3,
+      verify: { ok: true, duplicated: 0 },
+    });
+    expectPlainError(
+      await ctr(['local', '--input', samples, '--dynamodb', 'mysql']),
+      2,
+      /--dynamodb must be one of auto, dynalite, dynamodb-local/,
+    );
     // No java on the PATH: the run fails at once and says what to install.
     mkdirSync(path('no-java'));
-    const noJava = await ctr(['local', '--input', samples, '--dynamodb', 'dynamodb-local'], { env: { PATH: path('no-java') } });
+    const noJava = await ctr(['local', '--input', samples, '--dynamodb', 'dynamodb-local'], {
+      env: { PATH: path('no-java') },
+    });
     expectPlainError(noJava, 1, /DynamoDB Local could not be started \(java was not found\); install Java 17/);
   });
 
@@ -96,11 +124,21 @@ describe('ctr local (spawned)', () => {
     const run = await ctr(['local', '--input', input, '--out', out, '--json', '--verify']);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ recordsIn: 2, sent: 1, tooLargeForStream: 1, delivered: 1, quarantined: 1, duplicatesDropped: 0 });
+    expect(summary).toMatchObject({
+      recordsIn: 2,
+      sent: 1,
+      tooLargeForStream: 1,
+      delivered: 1,
+      quarantined: 1,
+      duplicatesDropped: 0,
+    });
     expect(summary.verify).toMatchObject({ ok: true, lost: 0, quarantineMissing: 0 });
     const day = readdirSync(join(out, 'quarantine'))[0];
     const [file] = readdirSync(join(out, 'quarantine', day, 'input'));
-    const entry = JSON.parse(readFileSync(join(out, 'quarantine', day, 'input', file), 'utf8')) as { reason: string; dataBase64: string };
+    const entry = JSON.parse(readFileSync(join(out, 'quarantine', day, 'input', file), 'utf8')) as {
+      reason: string;
+      dataBase64: string;
+    };
     expect(entry.reason).toBe('TOO_LARGE');
     expect(Buffer.from(entry.dataBase64, 'base64').toString()).toBe(JSON.stringify(huge));
     expect(run.stderr).not.toMatch(/"level":"ERROR"|not processed/);
@@ -116,21 +154,34 @@ describe('ctr local (spawned)', () => {
     const day = readdirSync(join(out, 'quarantine'))[0];
     const shard = readdirSync(join(out, 'quarantine', day))[0];
     const [file] = readdirSync(join(out, 'quarantine', day, shard));
-    const entry = JSON.parse(readFileSync(join(out, 'quarantine', day, shard, file), 'utf8')) as { reason: string; dataBase64: string };
+    const entry = JSON.parse(readFileSync(join(out, 'quarantine', day, shard, file), 'utf8')) as {
+      reason: string;
+      dataBase64: string;
+    };
     expect(entry.reason).toBe('INVALID_UTF8');
     expect(Buffer.from(entry.dataBase64, 'base64').equals(bad)).toBe(true);
   });
 
-  test('refuses a non-empty --out unless --replace, which deletes only a run\'s output', async () => {
+  test("refuses a non-empty --out unless --replace, which deletes only a run's output", async () => {
     const out = path('reused');
     expect((await ctr(['local', '--input', samples, '--out', out])).code).toBe(0);
-    expectPlainError(await ctr(['local', '--input', samples, '--out', out]), 1, /--out .*reused is not empty .*--replace/);
+    expectPlainError(
+      await ctr(['local', '--input', samples, '--out', out]),
+      1,
+      /--out .*reused is not empty .*--replace/,
+    );
     const replaced = await ctr(['local', '--input', samples, '--out', out, '--replace', '--json']);
     expect(replaced.code).toBe(0);
     // Replaced, not merged: the daily table counts this run's 3 records only.
-    expect((JSON.parse(replaced.stdout) as { dailyContacts: unknown }).dailyContacts).toEqual([{ dt: '2022-01-05', contacts: 1, records: 3 }]);
+    expect((JSON.parse(replaced.stdout) as { dailyContacts: unknown }).dailyContacts).toEqual([
+      { dt: '2022-01-05', contacts: 1, records: 3 },
+    ]);
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    expectPlainError(await ctr(['local', '--input', samples, '--out', out, '--replace']), 1, /files ctr did not write \(notes\.txt\)/);
+    expectPlainError(
+      await ctr(['local', '--input', samples, '--out', out, '--replace']),
+      1,
+      /files ctr did not write \(notes\.txt\)/,
+    );
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
@@ -138,7 +189,11 @@ describe('ctr local (spawned)', () => {
     const out = path('locked');
     mkdirSync(out);
     writeFileSync(join(out, LOCK_FILE), String(process.pid));
-    expectPlainError(await ctr(['local', '--input', samples, '--out', out]), 1, new RegExp(`another ctr run \\(process ${process.pid}\\)`));
+    expectPlainError(
+      await ctr(['local', '--input', samples, '--out', out]),
+      1,
+      new RegExp(`another ctr run \\(process ${process.pid}\\)`),
+    );
     writeFileSync(join(out, LOCK_FILE), '999999999');
     const run = await ctr(['local', '--input', samples, '--out', out]);
     expect(run.code).toBe(0);
@@ -146,11 +201,23 @@ describe('ctr local (spawned)', () => {
   });
 
   test('fails at once, in words, on a bad --out, a missing file, a directory without files, an unknown option', async () => {
-    expectPlainError(await ctr(['local', '--input', samples, '--out', '/proc/x']), 1, /cannot use --out \/proc\/x .*choose a directory/);
-    expectPlainError(await ctr(['local', '--input', path('nope.json')]), 1, /nope\.json" does not exist: check the path/);
+    expectPlainError(
+      await ctr(['local', '--input', samples, '--out', '/proc/x']),
+      1,
+      /cannot use --out \/proc\/x .*choose a directory/,
+    );
+    expectPlainError(
+      await ctr(['local', '--input', path('nope.json')]),
+      1,
+      /nope\.json" does not exist: check the path/,
+    );
     mkdirSync(path('nothing'));
     expectPlainError(await ctr(['local', '--input', path('nothing')]), 1, /holds no files/);
-    expectPlainError(await ctr(['local', '--input', samples, '--frobnicate']), 2, /Unknown option '--frobnicate'.*ctr --help/);
+    expectPlainError(
+      await ctr(['local', '--input', samples, '--frobnicate']),
+      2,
+      /Unknown option '--frobnicate'.*ctr --help/,
+    );
   });
 
   test('with --json prints exactly one JSON object with "error" on failure', async () => {
@@ -169,13 +236,22 @@ describe('ctr local (spawned)', () => {
   test('prints progress lines with the rate and ETA when stderr is not a terminal', async () => {
     const corpus = generateCorpus(300, 5);
     writeFileSync(path('progress.ndjson'), corpus.lines.join('\n'));
-    const run = await ctr(['local', '--input', path('progress.ndjson'), '--json'], { env: { CTR_PROGRESS_INTERVAL_MS: '20' } });
+    const run = await ctr(['local', '--input', path('progress.ndjson'), '--json'], {
+      env: { CTR_PROGRESS_INTERVAL_MS: '20' },
+    });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^progress: \d+ records, sent \d+, forwarded \d+, \d+ records\/s, \d+% of the input read, ETA (\d+:\d\d|unknown)$/m);
+    expect(run.stderr).toMatch(
+      /^progress: \d+ records, sent \d+, forwarded \d+, \d+ records\/s, \d+% of the input read, ETA (\d+:\d\d|unknown)$/m,
+    );
     // Once the input is read, progress counts the records processed against their total. The run goes on
     // for at least Firehose's buffer interval after the last record is sent, so such lines are printed.
     const total = corpus.lines.length;
-    expect(run.stderr).toMatch(new RegExp(`^progress: \\d+/${total} records, sent ${total}, forwarded \\d+, \\d+ records/s, 100% of the input read, ETA (\\d+:\\d\\d|unknown)$`, 'm'));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^progress: \\d+/${total} records, sent ${total}, forwarded \\d+, \\d+ records/s, 100% of the input read, ETA (\\d+:\\d\\d|unknown)$`,
+        'm',
+      ),
+    );
   });
 
   test('stops cleanly on Ctrl-C: summary of what was done, exit 130, no temporary folders left', async () => {

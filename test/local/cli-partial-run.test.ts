@@ -6,7 +6,9 @@ describe('a run that fails midway', () => {
   const soFar = { read: 3135, sent: 3000, forwarded: 2410 };
 
   test('reports the cause and the counts so far, without the class name', () => {
-    const s3Error = Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalError' });
+    const s3Error = Object.assign(new Error('We encountered an internal error. Please try again.'), {
+      name: 'InternalError',
+    });
     const { exitCode, message } = describeError(runFailedMidway(s3Error, soFar));
     expect(exitCode).toBe(1);
     expect(message).toContain('We encountered an internal error');

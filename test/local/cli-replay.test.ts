@@ -11,9 +11,17 @@ import { generateCorpus } from './corpus';
 // `ctr replay` as a user runs it, against kinesalite through the SDK's standard endpoint variable.
 const CTR = join(__dirname, '../../local/cli/ctr.js');
 
-function ctr(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ctr(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CTR, ...args], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CTR, ...args], {
+      env: { ...process.env, ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -33,7 +41,12 @@ describe('ctr replay (spawned)', () => {
     kinesis = localKinesisClient(server.endpoint);
     await kinesis.send(new CreateStreamCommand({ StreamName: 'replay-target', ShardCount: 1 }));
     dir = mkdtempSync(join(tmpdir(), 'ctr-cli-replay-'));
-    env = { AWS_ENDPOINT_URL_KINESIS: server.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' };
+    env = {
+      AWS_ENDPOINT_URL_KINESIS: server.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    };
   });
   afterAll(async () => {
     kinesis?.destroy();

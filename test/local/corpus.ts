@@ -36,7 +36,10 @@ const reorderKeys = (record: Record<string, unknown>): Record<string, unknown> =
  * with exact copies, key-reordered copies and malformed lines, shuffled with a seed.
  */
 export function generateCorpus(contacts: number, seed = 7): Corpus {
-  const template = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<string, unknown>;
+  const template = JSON.parse(readFileSync(join(__dirname, '../../samples/case1.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const random = mulberry32(seed);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
   const days = ['2022-01-05', '2022-01-06', '2022-01-07'];

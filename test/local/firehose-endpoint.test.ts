@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib';
-import { PutRecordBatchCommand, PutRecordCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { type FirehoseClient, PutRecordBatchCommand, PutRecordCommand } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getObjectBytes, listKeys } from '../../local/bucket';
 import type { FirehoseEndpoint } from '../../local/firehose/endpoint';
-import { startFirehoseFixture, type FirehoseFixture } from './firehose-fixture';
+import { type FirehoseFixture, startFirehoseFixture } from './firehose-fixture';
 
 // The Firehose endpoint through the real SDK client, writing to a real s3rver.
 describe('local Firehose endpoint', () => {

@@ -6,7 +6,7 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { localFirehoseClient, localS3Client } from '../../local/clients';
 import type { DeliveryStreamSettings } from '../../local/firehose/delivery';
-import { startFirehoseEndpoint, type FirehoseEndpoint } from '../../local/firehose/endpoint';
+import { type FirehoseEndpoint, startFirehoseEndpoint } from '../../local/firehose/endpoint';
 import { startS3 } from '../../local/servers/s3';
 
 /** A local Firehose endpoint with one stream `stream` (the stack's layout, 60 s buffers) writing to a real s3rver. */
@@ -19,7 +19,10 @@ export interface FirehoseFixture {
 }
 
 /** Starts {@link FirehoseFixture} with the bucket created; `settings` override the stream's. */
-export async function startFirehoseFixture(bucket: string, settings: Partial<DeliveryStreamSettings> = {}): Promise<FirehoseFixture> {
+export async function startFirehoseFixture(
+  bucket: string,
+  settings: Partial<DeliveryStreamSettings> = {},
+): Promise<FirehoseFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'ctr-fh-'));
   const s3Server = await startS3(join(dir, 's3'));
   const s3 = localS3Client(s3Server.endpoint);

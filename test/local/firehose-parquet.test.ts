@@ -1,19 +1,23 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { PutRecordBatchCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { type FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CTR_COLUMNS, toDuckDbType } from '../../lib/definitions/ctr-schema';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
 import type { FirehoseEndpoint } from '../../local/firehose/endpoint';
-import { startFirehoseFixture, type FirehoseFixture } from './firehose-fixture';
+import { type FirehoseFixture, startFirehoseFixture } from './firehose-fixture';
 
 const samples = ['case1.json', 'case2.json', 'case3.json'].map((f) => join(__dirname, '..', '..', 'samples', f));
 
 /** Rows and column types of one Parquet object, read back with DuckDB. */
-async function readParquet(bytes: Buffer, dir: string, sql = 'SELECT * FROM p'): Promise<{ rows: Record<string, unknown>[]; types: string[]; names: string[] }> {
+async function readParquet(
+  bytes: Buffer,
+  dir: string,
+  sql = 'SELECT * FROM p',
+): Promise<{ rows: Record<string, unknown>[]; types: string[]; names: string[] }> {
   const file = join(dir, `read-${Math.random().toString(36).slice(2)}.parquet`);
   await writeFile(file, bytes);
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
@@ -22,7 +26,11 @@ async function readParquet(bytes: Buffer, dir: string, sql = 'SELECT * FROM p'):
     await connection.run(`CREATE VIEW p AS SELECT * FROM read_parquet('${file}')`);
     const described = (await connection.runAndReadAll('DESCRIBE p')).getRowObjects();
     const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-    return { rows, names: described.map((r) => String(r.column_name)), types: described.map((r) => String(r.column_type)) };
+    return {
+      rows,
+      names: described.map((r) => String(r.column_name)),
+      types: described.map((r) => String(r.column_type)),
+    };
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -47,11 +55,22 @@ describe('local Firehose endpoint with Parquet conversion and backup', () => {
   it('writes one Parquet object per partition with the schema columns, keys matched exactly, and backs up every record', async () => {
     const lines = await Promise.all(samples.map(async (f) => JSON.stringify(JSON.parse(await readFile(f, 'utf8')))));
     // A field the schema does not name, and a record whose number field holds text (not convertible).
-    const extra = JSON.stringify({ ...JSON.parse(lines[0]), ContactId: 'extra-field', NewConnectField: 'kept only in the backup' });
-    const wrongType = JSON.stringify({ ...JSON.parse(lines[0]), ContactId: 'wrong-type', AgentConnectionAttempts: 'many' });
+    const extra = JSON.stringify({
+      ...JSON.parse(lines[0]),
+      ContactId: 'extra-field',
+      NewConnectField: 'kept only in the backup',
+    });
+    const wrongType = JSON.stringify({
+      ...JSON.parse(lines[0]),
+      ContactId: 'wrong-type',
+      AgentConnectionAttempts: 'many',
+    });
     const all = [...lines, extra, wrongType];
     const out = await firehose.send(
-      new PutRecordBatchCommand({ DeliveryStreamName: 'stream', Records: all.map((l) => ({ Data: Buffer.from(`${l}\n`) })) }),
+      new PutRecordBatchCommand({
+        DeliveryStreamName: 'stream',
+        Records: all.map((l) => ({ Data: Buffer.from(`${l}\n`) })),
+      }),
     );
     expect(out.FailedPutCount).toBe(0);
     await endpoint.flush();
@@ -65,11 +84,13 @@ describe('local Firehose endpoint with Parquet conversion and backup', () => {
     expect(names).toEqual(CTR_COLUMNS.map((c) => c.name));
     const unquoted = (type: string) => type.replace(/"/g, '');
     expect(types.map(unquoted)).toEqual(CTR_COLUMNS.map((c) => unquoted(toDuckDbType(c.type))));
-    expect(rows.map((r) => r.ContactId).sort()).toEqual([...lines.map((l) => JSON.parse(l).ContactId), 'extra-field'].sort());
+    expect(rows.map((r) => r.ContactId).sort()).toEqual(
+      [...lines.map((l) => JSON.parse(l).ContactId), 'extra-field'].sort(),
+    );
     // Keys that differ only in case stay two map entries (case-sensitive matching).
     const case3 = JSON.parse(lines[2]);
     const case3Row = rows.find((r) => r.LastUpdateTimestamp === case3.LastUpdateTimestamp)!;
-    const attributeKeys = (case3Row.Attributes as Array<{ key: string }> | Record<string, string>);
+    const attributeKeys = case3Row.Attributes as Array<{ key: string }> | Record<string, string>;
     const keysOf = Array.isArray(attributeKeys) ? attributeKeys.map((e) => e.key) : Object.keys(attributeKeys);
     expect(keysOf.sort()).toEqual(Object.keys(case3.Attributes).sort());
     expect((case3Row.CustomerEndpoint as { Address: string }).Address).toBe(case3.CustomerEndpoint.Address);
@@ -77,10 +98,18 @@ describe('local Firehose endpoint with Parquet conversion and backup', () => {
     // The record that does not fit the schema goes to format-conversion-failed/, with its bytes.
     const failed = keys.filter((k) => k.startsWith('firehose-errors/format-conversion-failed/'));
     expect(failed).toHaveLength(1);
-    const documents = gunzipSync(await getObjectBytes(s3, bucket, failed[0])).toString().trim().split('\n').map((l) => JSON.parse(l));
+    const documents = gunzipSync(await getObjectBytes(s3, bucket, failed[0]))
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(documents).toHaveLength(1);
     expect(Buffer.from(documents[0].rawData, 'base64').toString()).toBe(`${wrongType}\n`);
-    expect(endpoint.stats('stream')).toMatchObject({ recordsDelivered: 4, recordsFailedConversion: 1, recordsBackedUp: 5 });
+    expect(endpoint.stats('stream')).toMatchObject({
+      recordsDelivered: 4,
+      recordsFailedConversion: 1,
+      recordsBackedUp: 5,
+    });
 
     // The backup: every record as sent, GZIP JSON lines, by arrival date.
     const backup = keys.filter((k) => k.startsWith('backup/'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { InputError, readInputFile, readRecords, RecordSplitter, resolveSources } from '../../local/input';
+import { InputError, RecordSplitter, readInputFile, readRecords, resolveSources } from '../../local/input';
 
 // The streaming reader behind `ctr local` and `ctr replay`: every layout, compression and source.
 const a = { ContactId: 'a', InitiationTimestamp: '2022-01-05T17:12:59Z', Attributes: { note: 'x}{"y' } };
@@ -25,12 +25,28 @@ describe('RecordSplitter', () => {
     ['NDJSON with LF', `${compact(a)}\n${compact(b)}\n`, [compact(a), compact(b)]],
     ['NDJSON with CRLF and blank lines', `${compact(a)}\r\n\r\n${compact(b)}\r\n`, [compact(a), compact(b)]],
     ['NDJSON with a BOM and no final newline', `\ufeff${compact(a)}\n${compact(b)}`, [compact(a), compact(b)]],
-    ['NDJSON whose first line is a broken object', `{"ContactId": "broken"\n${compact(a)}\nnot json\n`, ['{"ContactId": "broken"', compact(a), 'not json']],
+    [
+      'NDJSON whose first line is a broken object',
+      `{"ContactId": "broken"\n${compact(a)}\nnot json\n`,
+      ['{"ContactId": "broken"', compact(a), 'not json'],
+    ],
     ['a pretty-printed JSON array', JSON.stringify([a, b], null, 2), [compact(a), compact(b)]],
-    ['an array with a string, a number and a nested array', `[${compact(a)}, "raw text", 42, [1,2]]`, [compact(a), 'raw text', '42', '[1,2]']],
+    [
+      'an array with a string, a number and a nested array',
+      `[${compact(a)}, "raw text", 42, [1,2]]`,
+      [compact(a), 'raw text', '42', '[1,2]'],
+    ],
     ['one pretty-printed object', JSON.stringify(a, null, 2), [compact(a)]],
-    ['objects concatenated with no separator (the demo lake)', `${compact(a)}${compact(b)}${compact(a)}`, [compact(a), compact(b), compact(a)]],
-    ['pretty-printed objects one after another', `${JSON.stringify(a, null, 2)}\n${JSON.stringify(b, null, 2)}\n`, [compact(a), compact(b)]],
+    [
+      'objects concatenated with no separator (the demo lake)',
+      `${compact(a)}${compact(b)}${compact(a)}`,
+      [compact(a), compact(b), compact(a)],
+    ],
+    [
+      'pretty-printed objects one after another',
+      `${JSON.stringify(a, null, 2)}\n${JSON.stringify(b, null, 2)}\n`,
+      [compact(a), compact(b)],
+    ],
     ['a BOM before an array', `\ufeff[${compact(b)}]`, [compact(b)]],
   ];
 
@@ -100,7 +116,12 @@ describe('readRecords and resolveSources', () => {
     write('tree/.hidden', 'ignored');
     const one = write('one.json', compact(a));
     const stdin = () => Readable.from([Buffer.from(`${compact(b)}\n`)]);
-    expect(await readAll([one, join(dir, 'tree'), '-'], stdin)).toEqual([compact(a), compact(a), compact(b), compact(b)]);
+    expect(await readAll([one, join(dir, 'tree'), '-'], stdin)).toEqual([
+      compact(a),
+      compact(a),
+      compact(b),
+      compact(b),
+    ]);
   });
 
   test('reports how much of the input was read, for the ETA', async () => {
@@ -113,7 +134,9 @@ describe('readRecords and resolveSources', () => {
 
   test('says in words what is wrong with a path, before reading anything', async () => {
     await expect(resolveSources([join(dir, 'missing.json')])).rejects.toThrow(InputError);
-    await expect(resolveSources([join(dir, 'missing.json')])).rejects.toThrow(/missing\.json" does not exist: check the path/);
+    await expect(resolveSources([join(dir, 'missing.json')])).rejects.toThrow(
+      /missing\.json" does not exist: check the path/,
+    );
     mkdirSync(join(dir, 'empty'));
     await expect(resolveSources([join(dir, 'empty')])).rejects.toThrow(/holds no files/);
     await expect(resolveSources(['-', '-'])).rejects.toThrow(/only once/);
@@ -126,7 +149,10 @@ describe('readRecords and resolveSources', () => {
     ['newline-delimited', (lines: string[]) => `${lines.join('\n')}\n`],
     ['a JSON array', (lines: string[]) => `[${lines.join(',')}]`],
   ])('reads a 160,000-record file (%s) without overflowing the stack', async (_name, layout) => {
-    const lines = Array.from({ length: 160_000 }, (_, i) => `{"ContactId":"c${i}","InitiationTimestamp":"2022-01-05T10:00:00Z"}`);
+    const lines = Array.from(
+      { length: 160_000 },
+      (_, i) => `{"ContactId":"c${i}","InitiationTimestamp":"2022-01-05T10:00:00Z"}`,
+    );
     const path = write(`big-${_name}.json`, layout(lines));
     const records = await readInputFile(path);
     expect(records).toHaveLength(160_000);

@@ -1,7 +1,12 @@
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
 import { localKinesisClient } from '../../local/clients';
 import { startKinesisProcess } from '../../local/servers/kinesis';
 
@@ -15,7 +20,9 @@ describe('kinesalite in a process of its own', () => {
     const kinesis = localKinesisClient(server.endpoint);
     try {
       await kinesis.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1 }));
-      const put = await kinesis.send(new PutRecordCommand({ StreamName: 's', PartitionKey: 'k', Data: Buffer.from('{"a":1}') }));
+      const put = await kinesis.send(
+        new PutRecordCommand({ StreamName: 's', PartitionKey: 'k', Data: Buffer.from('{"a":1}') }),
+      );
       const { ShardIterator } = await kinesis.send(
         new GetShardIteratorCommand({ StreamName: 's', ShardId: put.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
       );
@@ -27,7 +34,9 @@ describe('kinesalite in a process of its own', () => {
     }
     // Closed means the process is gone: nothing answers on its port any more.
     const after = localKinesisClient(server.endpoint);
-    await expect(after.send(new CreateStreamCommand({ StreamName: 't', ShardCount: 1 }))).rejects.toThrow(/ECONNREFUSED|connect/);
+    await expect(after.send(new CreateStreamCommand({ StreamName: 't', ShardCount: 1 }))).rejects.toThrow(
+      /ECONNREFUSED|connect/,
+    );
     after.destroy();
   });
 });

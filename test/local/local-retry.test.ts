@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_DYNAMODB_BACKOFF_MS, LOCAL_DYNAMODB_MAX_ATTEMPTS, localDynamoDbClient } from '../../local/clients';
-import { LocalRetryStrategy } from '../../local/local-retry-strategy';
 import { addAttemptHook } from '../../local/faults/aws-middleware';
+import { LocalRetryStrategy } from '../../local/local-retry-strategy';
 
 // A run under `--fault dynamodb-throttle` used to sleep most of its time: the SDK waits up to 1 s after each
 // throttle. The local client keeps the SDK's attempts but backs off for at most a fraction of that.
@@ -15,7 +15,10 @@ describe('local DynamoDB client retries', () => {
         attempts += 1;
         return {
           statusCode: 400,
-          body: { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'throttled' },
+          body: {
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'throttled',
+          },
         };
       },
     });

@@ -4,7 +4,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
 import { deliveredLines, deliveredRows, filesUnder } from './delivered';
@@ -43,7 +43,8 @@ describe('local pipeline on a generated corpus', () => {
     const rows = await deliveredRows(outDir);
     expect(rows).toHaveLength(corpus.expected.size);
     expect(rows.filter((r) => r.dt !== String(r.InitiationTimestamp).slice(0, 10))).toEqual([]);
-    const versions = (list: Array<{ ContactId: string; LastUpdateTimestamp: string }>) => list.map((r) => `${r.ContactId} ${r.LastUpdateTimestamp}`).sort();
+    const versions = (list: Array<{ ContactId: string; LastUpdateTimestamp: string }>) =>
+      list.map((r) => `${r.ContactId} ${r.LastUpdateTimestamp}`).sort();
     expect(versions(rows as never)).toEqual(versions(delivered.map((d) => JSON.parse(d.line))));
 
     expect(summary.sent).toBe(corpus.lines.length);

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
 import { deliveredLines, filesUnder } from './delivered';

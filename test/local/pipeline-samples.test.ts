@@ -4,7 +4,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { readInputFile } from '../../local/input';
 import { runLocalPipeline } from '../../local/pipeline';
 import { deliveredLines, deliveredRows, filesUnder } from './delivered';
@@ -46,12 +46,25 @@ describe('local pipeline on samples/duplicated_samples.json', () => {
     const delivered = deliveredLines(outDir);
     expect(delivered.map((d) => d.line).sort()).toEqual(expected);
     const rows = await deliveredRows(outDir);
-    expect(rows.map((r) => r.LastUpdateTimestamp).sort()).toEqual(input.map((r: any) => r.LastUpdateTimestamp).filter((t, i, all) => all.indexOf(t) === i).sort());
+    expect(rows.map((r) => r.LastUpdateTimestamp).sort()).toEqual(
+      input
+        .map((r: any) => r.LastUpdateTimestamp)
+        .filter((t, i, all) => all.indexOf(t) === i)
+        .sort(),
+    );
     expect(new Set(rows.map((r) => r.dt))).toEqual(new Set(['2022-01-05']));
     const keys = filesUnder(outDir);
     const name = '\\d{4}(-\\d\\d){5}-[0-9a-f-]{36}';
-    expect(keys.filter((k) => k.startsWith('ctr/')).every((k) => new RegExp(`^ctr/dt=2022-01-05/ctr-delivery-1-${name}\\.parquet$`).test(k))).toBe(true);
-    expect(keys.filter((k) => k.startsWith('backup/')).every((k) => new RegExp(`^backup/dt=\\d{4}-\\d\\d-\\d\\d/ctr-delivery-1-${name}\\.gz$`).test(k))).toBe(true);
+    expect(
+      keys
+        .filter((k) => k.startsWith('ctr/'))
+        .every((k) => new RegExp(`^ctr/dt=2022-01-05/ctr-delivery-1-${name}\\.parquet$`).test(k)),
+    ).toBe(true);
+    expect(
+      keys
+        .filter((k) => k.startsWith('backup/'))
+        .every((k) => new RegExp(`^backup/dt=\\d{4}-\\d\\d-\\d\\d/ctr-delivery-1-${name}\\.gz$`).test(k)),
+    ).toBe(true);
     expect(keys.every((k) => k.startsWith('ctr/') || k.startsWith('backup/'))).toBe(true);
   });
 

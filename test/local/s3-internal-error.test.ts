@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_S3_MAX_ATTEMPTS } from '../../local/clients';
-import { startLocalEnvironment, type LocalEnvironment } from '../../local/environment';
+import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { addAttemptHook } from '../../local/faults/aws-middleware';
 import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
@@ -28,7 +28,8 @@ describe('local S3 writes retry an internal error', () => {
     env = await startLocalEnvironment({ eventSource: { batchSize: 10 } });
     addAttemptHook(env.clients.s3, 'inject-s3-internal-error', {
       before: ({ command, attempt }) => {
-        if (!['PutObjectCommand', 'GetObjectCommand'].includes(command) || attempt > failedAttemptsPerCall) return undefined;
+        if (!['PutObjectCommand', 'GetObjectCommand'].includes(command) || attempt > failedAttemptsPerCall)
+          return undefined;
         injected.set(command, (injected.get(command) ?? 0) + 1);
         return { statusCode: 500, body: S3_INTERNAL_ERROR };
       },

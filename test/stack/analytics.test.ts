@@ -1,8 +1,14 @@
 import { NAMED_QUERIES, VIEWS } from '../../analytics/definitions';
-import { CTR_COLUMNS, SchemaMappingConflictError, serdeKeyMappings, toGlueType, toPrestoType } from '../../lib/definitions/ctr-schema';
-import { evaluate } from '../contracts/template';
-import { InvalidSettingError } from '../../lib/errors';
 import { TIME_ZONE_PLACEHOLDER, withTimeZone } from '../../analytics/time-zone';
+import {
+  CTR_COLUMNS,
+  SchemaMappingConflictError,
+  serdeKeyMappings,
+  toGlueType,
+  toPrestoType,
+} from '../../lib/definitions/ctr-schema';
+import { InvalidSettingError } from '../../lib/errors';
+import { evaluate } from '../contracts/template';
 import { logicalId, resources, synthStack } from './synth';
 
 // Template assertions for the analytics layer: table columns, the conversion's key mappings, views and named queries.
@@ -20,20 +26,37 @@ describe('analytics in the stack template', () => {
       CTR_COLUMNS.map((c) => ({ Name: c.name.toLowerCase(), Type: toGlueType(c.type) })),
     );
     const names = CTR_COLUMNS.map((c) => c.name);
-    for (const required of ['Agent', 'Queue', 'Attributes', 'Tags', 'QualityMetrics', 'DisconnectDetails', 'Campaign',
-      'CustomerEndpoint', 'SystemEndpoint', 'TransferredToEndpoint', 'Recordings', 'MediaStreams', 'References']) {
+    for (const required of [
+      'Agent',
+      'Queue',
+      'Attributes',
+      'Tags',
+      'QualityMetrics',
+      'DisconnectDetails',
+      'Campaign',
+      'CustomerEndpoint',
+      'SystemEndpoint',
+      'TransferredToEndpoint',
+      'Recordings',
+      'MediaStreams',
+      'References',
+    ]) {
       expect(names).toContain(required);
     }
     const agent = table.StorageDescriptor.Columns.find((c: { Name: string }) => c.Name === 'agent').Type as string;
     // Struct fields keep Connect's spelling: matched exactly, or through the lowercase mappings if lowercased.
     expect(agent).toContain('RoutingProfile:struct<ARN:string,Name:string>');
     expect(agent).toContain('HierarchyGroups:struct<Level1:struct<ARN:string,GroupName:string>');
-    expect(table.StorageDescriptor.Columns.find((c: { Name: string }) => c.Name === 'attributes').Type).toBe('map<string,string>');
+    expect(table.StorageDescriptor.Columns.find((c: { Name: string }) => c.Name === 'attributes').Type).toBe(
+      'map<string,string>',
+    );
   });
 
   test('the Parquet conversion reads JSON keys case-sensitively and maps every mixed-case field to its exact key', () => {
     const [[, stream]] = Object.entries(all).filter(([, r]) => r.Type === 'AWS::KinesisFirehose::DeliveryStream');
-    const serde = stream.Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration.InputFormatConfiguration.Deserializer.OpenXJsonSerDe;
+    const serde =
+      stream.Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration.InputFormatConfiguration
+        .Deserializer.OpenXJsonSerDe;
     expect(serde.CaseInsensitive).toBe(false);
     const params = serde.ColumnToJsonKeyMappings as Record<string, string>;
     expect(params.contactid).toBe('ContactId');
@@ -56,9 +79,12 @@ describe('analytics in the stack template', () => {
   });
 
   test('a schema with two spellings of one lowercase name is refused', () => {
-    expect(() => serdeKeyMappings([{ name: 'Queue', type: { struct: [{ name: 'ARN', type: 'string' }] } }, { name: 'Arn', type: 'string' }])).toThrow(
-      SchemaMappingConflictError,
-    );
+    expect(() =>
+      serdeKeyMappings([
+        { name: 'Queue', type: { struct: [{ name: 'ARN', type: 'string' }] } },
+        { name: 'Arn', type: 'string' },
+      ]),
+    ).toThrow(SchemaMappingConflictError);
   });
 
   test('views exist as Presto views whose definition holds the SQL file text, the database and the columns', () => {
@@ -80,7 +106,9 @@ describe('analytics in the stack template', () => {
         runAsInvoker: false,
         properties: {},
       });
-      expect(input.StorageDescriptor.Columns).toEqual(view.columns.map((c) => ({ Name: c.name.toLowerCase(), Type: toGlueType(c.type) })));
+      expect(input.StorageDescriptor.Columns).toEqual(
+        view.columns.map((c) => ({ Name: c.name.toLowerCase(), Type: toGlueType(c.type) })),
+      );
       expect(resource.Properties.DatabaseName).toBe('teststack_ctr');
     }
   });
@@ -109,9 +137,14 @@ describe('analytics in the stack template', () => {
   });
 
   test('Presto types render structs as rows with lowercase field names', () => {
-    expect(toPrestoType({ struct: [{ name: 'ARN', type: 'string' }, { name: 'Duration', type: 'bigint' }] })).toBe(
-      'row(arn varchar, duration bigint)',
-    );
+    expect(
+      toPrestoType({
+        struct: [
+          { name: 'ARN', type: 'string' },
+          { name: 'Duration', type: 'bigint' },
+        ],
+      }),
+    ).toBe('row(arn varchar, duration bigint)');
     expect(toPrestoType({ map: 'string' })).toBe('map(varchar, varchar)');
     expect(toPrestoType({ array: 'timestamp' })).toBe('array(timestamp(3))');
   });
@@ -121,13 +154,29 @@ describe('analytics in the stack template', () => {
     const sqlOf = (r: { Type: string; Properties?: any }) =>
       r.Type === 'AWS::Athena::NamedQuery'
         ? (r.Properties.QueryString as string)
-        : JSON.parse(Buffer.from(/Presto View: (\S+) /.exec(evaluate(r.Properties.TableInput.ViewOriginalText))![1], 'base64').toString()).originalSql as string;
+        : (JSON.parse(
+            Buffer.from(
+              /Presto View: (\S+) /.exec(evaluate(r.Properties.TableInput.ViewOriginalText))![1],
+              'base64',
+            ).toString(),
+          ).originalSql as string);
     const sql = Object.values(seoul)
       .filter((r) => r.Type === 'AWS::Athena::NamedQuery' || r.Properties?.TableInput?.TableType === 'VIRTUAL_VIEW')
-      .map((r) => [r.Type === 'AWS::Athena::NamedQuery' ? r.Properties!.Name : r.Properties!.TableInput.Name, sqlOf(r)] as const);
+      .map(
+        (r) =>
+          [
+            r.Type === 'AWS::Athena::NamedQuery' ? r.Properties!.Name : r.Properties!.TableInput.Name,
+            sqlOf(r),
+          ] as const,
+      );
     expect(sql.length).toBe(NAMED_QUERIES.length + VIEWS.length);
     expect(sql.filter(([, text]) => text.includes(TIME_ZONE_PLACEHOLDER))).toEqual([]);
-    expect(sql.filter(([, text]) => text.includes("AT TIME ZONE 'Asia/Seoul'")).map(([name]) => name).sort()).toEqual(['ctr_typed', 'dedup_audit_over_time']);
+    expect(
+      sql
+        .filter(([, text]) => text.includes("AT TIME ZONE 'Asia/Seoul'"))
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['ctr_typed', 'dedup_audit_over_time']);
     expect(() => synthStack({ timeZone: 'Asia/Seol' })).toThrow(InvalidSettingError);
     expect(() => synthStack({ timeZone: "UTC' OR 1=1 --" })).toThrow(/timeZone must be an IANA time zone name/);
   });

@@ -32,7 +32,14 @@ describe('npx cdk synth (offline, no credentials)', () => {
     expect({ status, stderr: status === 0 ? '' : stderr }).toEqual({ status: 0, stderr: '' });
     const template = JSON.parse(fs.readFileSync(path.join(outdir, 'CallCenterAnalytics.template.json'), 'utf8'));
     const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-    expect(types).toEqual(expect.arrayContaining(['AWS::Kinesis::Stream', 'AWS::Lambda::EventSourceMapping', 'AWS::KinesisFirehose::DeliveryStream', 'AWS::Glue::Table']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'AWS::Kinesis::Stream',
+        'AWS::Lambda::EventSourceMapping',
+        'AWS::KinesisFirehose::DeliveryStream',
+        'AWS::Glue::Table',
+      ]),
+    );
     const assets = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.'));
     expect(assets).toHaveLength(2);
   });

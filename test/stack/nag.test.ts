@@ -2,8 +2,8 @@ import { type App, type Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import { CallCenterAnalyticsStack, type CallCenterAnalyticsStackProps } from '../../lib/call-center-analytics-stack';
-import { synthStack } from './synth';
 import { testApp } from '../setup/temp-dirs';
+import { synthStack } from './synth';
 
 const FULL: CallCenterAnalyticsStackProps = {
   connectInstanceArn: 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789',

@@ -1,12 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { CLAIM_ATTR, DEDUP_ENV, DEDUP_METRICS } from '../../lambda-dedup/src/constants';
+import {
+  CLAIM_ATTR,
+  DEDUP_ENV,
+  DEDUP_METRICS,
+  DEDUP_SERVICE_NAME,
+  METRICS_NAMESPACE,
+} from '../../lambda-dedup/src/constants';
 import { EMULATOR_ENV } from '../../lambda-emulator/src/constants';
 import { FAILED_BATCHES_METRICS_FILTER } from '../../lib/call-center-analytics-stack';
 import { ATHENA_RESULTS_PREFIX, CTR_TABLE_NAME } from '../../lib/definitions/catalog-names';
 import { CTR_COLUMNS, toGlueType } from '../../lib/definitions/ctr-schema';
-import { DEDUP_SERVICE_NAME, METRICS_NAMESPACE } from '../../lambda-dedup/src/constants';
 import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 import { DEFAULT_EVENT_SOURCE_SETTINGS } from '../../lib/definitions/event-source-settings';
 import { logicalId, resources, roleActions, roleStatements, synthStack } from './synth';
@@ -63,7 +68,12 @@ const COMMAND_SERVICE: Record<string, string> = {
  * PartiQL statements are authorized by their verb, not by the batch operation carrying them
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html).
  */
-const PARTIQL_ACTIONS: Record<string, string> = { INSERT: 'dynamodb:PartiQLInsert', UPDATE: 'dynamodb:PartiQLUpdate', DELETE: 'dynamodb:PartiQLDelete', SELECT: 'dynamodb:PartiQLSelect' };
+const PARTIQL_ACTIONS: Record<string, string> = {
+  INSERT: 'dynamodb:PartiQLInsert',
+  UPDATE: 'dynamodb:PartiQLUpdate',
+  DELETE: 'dynamodb:PartiQLDelete',
+  SELECT: 'dynamodb:PartiQLSelect',
+};
 
 /** IAM actions for every `new XxxCommand(` in a Lambda's source folder (tests excluded). */
 function actionsUsedBy(srcDir: string): string[] {
@@ -151,7 +161,11 @@ describe('dedup function', () => {
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
     // No variable the function would not read.
-    const known = new Set<string>([...Object.values(DEDUP_ENV), 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
+    const known = new Set<string>([
+      ...Object.values(DEDUP_ENV),
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+    ]);
     expect(Object.keys(env).filter((k) => !known.has(k))).toEqual([]);
   });
 
@@ -205,7 +219,8 @@ describe('dedup function', () => {
       ].sort(),
     );
     const statements = roleStatements(template, ids.dedupRole);
-    const resourcesOf = (action: string) => statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
+    const resourcesOf = (action: string) =>
+      statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
     expect(resourcesOf('dynamodb:PutItem')).toEqual([arn(ids.table)]);
     expect(resourcesOf('dynamodb:PartiQLInsert')).toEqual([arn(ids.table)]);
     expect(resourcesOf('firehose:PutRecordBatch')).toEqual([arn(ids.delivery)]);
@@ -248,7 +263,11 @@ describe('emulator function', () => {
     const statements = roleStatements(template, ids.emulatorRole);
     const nonTelemetry = statements.filter((s) => !s.Action.every((a) => /^(logs|xray):/.test(a)));
     expect(nonTelemetry).toEqual([
-      expect.objectContaining({ Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: [arn(ids.stream)] }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+        Resource: [arn(ids.stream)],
+      }),
     ]);
     const logs = statements.find((s) => s.Action.includes('logs:PutLogEvents'))!;
     expect(logs.Resource).toEqual([arn(logicalId(template, 'AWS::Logs::LogGroup', 'EmulatorLogGroup'))]);
@@ -282,7 +301,10 @@ describe('Firehose delivery stream', () => {
         FileExtension: DELIVERY_LAYOUT.dataFileExtension,
         BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 64 },
         DynamicPartitioningConfiguration: { Enabled: true },
-        CloudWatchLoggingOptions: { Enabled: true, LogGroupName: { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'DeliveryLogGroup') } },
+        CloudWatchLoggingOptions: {
+          Enabled: true,
+          LogGroupName: { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'DeliveryLogGroup') },
+        },
         ProcessingConfiguration: {
           Enabled: true,
           Processors: [
@@ -306,7 +328,8 @@ describe('Firehose delivery stream', () => {
   });
 
   test('converts to Snappy Parquet with the Glue table as schema, read through its latest version', () => {
-    const config = resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration;
+    const config =
+      resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration;
     expect(config.Enabled).toBe(true);
     expect(config.OutputFormatConfiguration).toEqual({ Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } });
     expect(config.SchemaConfiguration).toEqual({
@@ -328,7 +351,10 @@ describe('Firehose delivery stream', () => {
       ErrorOutputPrefix: DELIVERY_LAYOUT.backupErrorOutputPrefix,
       CompressionFormat: 'GZIP',
       RoleARN: arn(logicalId(template, 'AWS::IAM::Role', 'DeliveryRole')),
-      CloudWatchLoggingOptions: { Enabled: true, LogGroupName: { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'DeliveryLogGroup') } },
+      CloudWatchLoggingOptions: {
+        Enabled: true,
+        LogGroupName: { Ref: logicalId(template, 'AWS::Logs::LogGroup', 'DeliveryLogGroup') },
+      },
     });
     expect(DELIVERY_LAYOUT.backupPrefix.startsWith(DELIVERY_LAYOUT.dataRoot)).toBe(false);
   });
@@ -336,7 +362,10 @@ describe('Firehose delivery stream', () => {
   test('lifecycle: the backup moves to Glacier Instant Retrieval after 30 days and is kept', () => {
     const rules = resources(template)[bucketIds.data].Properties.LifecycleConfiguration.Rules;
     const backup = rules.find((r: { Prefix: string }) => r.Prefix === 'backup/');
-    expect(backup).toMatchObject({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }], Status: 'Enabled' });
+    expect(backup).toMatchObject({
+      Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+      Status: 'Enabled',
+    });
     expect(backup.ExpirationInDays).toBeUndefined();
   });
 
@@ -351,17 +380,23 @@ describe('Firehose delivery stream', () => {
 
   test('has no AppendDelimiterToRecord processor (the dedup function already ends records with a newline)', () => {
     const config = resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration;
-    expect(config.ProcessingConfiguration.Processors.map((p: { Type: string }) => p.Type)).toEqual(['MetadataExtraction']);
+    expect(config.ProcessingConfiguration.Processors.map((p: { Type: string }) => p.Type)).toEqual([
+      'MetadataExtraction',
+    ]);
   });
 
   test('its role can write only under ctr/, the backup and the error prefixes, and cannot delete', () => {
     const roleId = logicalId(template, 'AWS::IAM::Role', 'DeliveryRole');
-    expect(resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.RoleARN).toEqual(arn(roleId));
+    expect(resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.RoleARN).toEqual(
+      arn(roleId),
+    );
     const statements = roleStatements(template, roleId);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions.some((a) => /Delete|\*/.test(a))).toBe(false);
     const put = statements.find((s) => s.Action.includes('s3:PutObject'))!;
-    expect(put.Resource).toEqual(['ctr/*', 'firehose-errors/*', 'backup/*', 'backup-errors/*'].map((p) => objects(bucketIds.data, p)));
+    expect(put.Resource).toEqual(
+      ['ctr/*', 'firehose-errors/*', 'backup/*', 'backup-errors/*'].map((p) => objects(bucketIds.data, p)),
+    );
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -386,7 +421,9 @@ describe('S3 buckets', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       });
-      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(
+        b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+      ).toBe('AES256');
       expect(b.Properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
       expect(b.Properties.BucketName).toBeUndefined();
       expect(b.DeletionPolicy).toBe('Retain');
@@ -417,7 +454,8 @@ describe('S3 buckets', () => {
   });
 
   test('lifecycle: results expire, old CTRs move to Standard-IA, access logs expire', () => {
-    const rules = (key: keyof typeof bucketIds) => resources(template)[bucketIds[key]].Properties.LifecycleConfiguration.Rules;
+    const rules = (key: keyof typeof bucketIds) =>
+      resources(template)[bucketIds[key]].Properties.LifecycleConfiguration.Rules;
     expect(rules('results')).toContainEqual(
       expect.objectContaining({ Prefix: ATHENA_RESULTS_PREFIX, ExpirationInDays: 7, Status: 'Enabled' }),
     );
@@ -431,7 +469,9 @@ describe('S3 buckets', () => {
   });
 
   test('the failed-batch bucket publishes request metrics for its growth alarm', () => {
-    expect(resources(template)[bucketIds.failed].Properties.MetricsConfigurations).toEqual([{ Id: FAILED_BATCHES_METRICS_FILTER }]);
+    expect(resources(template)[bucketIds.failed].Properties.MetricsConfigurations).toEqual([
+      { Id: FAILED_BATCHES_METRICS_FILTER },
+    ]);
   });
 });
 
@@ -501,7 +541,11 @@ describe('monitoring', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     alarm({ MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Threshold: 300000, Statistic: 'Maximum' });
-    alarm({ MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.dedupFn } }] });
+    alarm({
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.dedupFn } }],
+    });
     alarm({
       MetricName: 'PutRequests',
       Namespace: 'AWS/S3',
@@ -558,7 +602,9 @@ describe('log groups and outputs', () => {
     expect(outputs.GlueDatabaseName.Value).toBe('teststack_ctr');
     expect(outputs.GlueTableName.Value).toBe(CTR_TABLE_NAME);
     expect(outputs.AthenaWorkGroupName.Value).toBe('TestStack-ctr');
-    expect(outputs.DashboardName.Value).toEqual({ Ref: logicalId(template, 'AWS::CloudWatch::Dashboard', 'Monitoring') });
+    expect(outputs.DashboardName.Value).toEqual({
+      Ref: logicalId(template, 'AWS::CloudWatch::Dashboard', 'Monitoring'),
+    });
     expect(JSON.stringify(outputs.DashboardUrl.Value)).toContain('#dashboards:name=');
   });
 

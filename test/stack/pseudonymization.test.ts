@@ -1,13 +1,19 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import { stackPropsFromContext } from '../../lib/stack-context';
-import { logicalId, resources, synthStack } from './synth';
 import { testApp } from '../setup/temp-dirs';
+import { logicalId, resources, synthStack } from './synth';
 
 const statementsOf = (template: Template) =>
   Object.entries(resources(template))
     .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
-    .flatMap(([, r]) => (r.Properties.PolicyDocument.Statement as any[]).map((s) => ({ roles: r.Properties.Roles, ...s, Action: [s.Action].flat().sort() })));
+    .flatMap(([, r]) =>
+      (r.Properties.PolicyDocument.Statement as any[]).map((s) => ({
+        roles: r.Properties.Roles,
+        ...s,
+        Action: [s.Action].flat().sort(),
+      })),
+    );
 
 describe('pseudonymization key (default: on)', () => {
   const { template } = synthStack();
@@ -17,7 +23,10 @@ describe('pseudonymization key (default: on)', () => {
 
   test('is a generated 64-character secret, retained with the stack', () => {
     template.hasResource('AWS::SecretsManager::Secret', {
-      Properties: { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false }, KmsKeyId: Match.absent() },
+      Properties: {
+        GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+        KmsKeyId: Match.absent(),
+      },
       DeletionPolicy: 'Retain',
     });
   });
@@ -25,7 +34,12 @@ describe('pseudonymization key (default: on)', () => {
   test('the dedup function gets the secret ARN, never its value, and pseudonymizes', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Role: { 'Fn::GetAtt': [dedupRole, 'Arn'] },
-      Environment: { Variables: Match.objectLike({ [DEDUP_ENV.pseudonymize]: 'on', [DEDUP_ENV.pseudonymizationSecretId]: { Ref: secretId } }) },
+      Environment: {
+        Variables: Match.objectLike({
+          [DEDUP_ENV.pseudonymize]: 'on',
+          [DEDUP_ENV.pseudonymizationSecretId]: { Ref: secretId },
+        }),
+      },
     });
   });
 
@@ -43,7 +57,9 @@ describe('pseudonymization key (default: on)', () => {
 
   test('quarantined records are unreadable by any principal until readers are named', () => {
     const quarantineBucket = logicalId(template, 'AWS::S3::Bucket', 'QuarantineBucket');
-    const policy = Object.values(resources(template)).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === quarantineBucket)!;
+    const policy = Object.values(resources(template)).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === quarantineBucket,
+    )!;
     expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
       Sid: 'QuarantineReadersOnly',
       Effect: 'Deny',
@@ -61,19 +77,36 @@ describe('context switches', () => {
     const { template } = synthStack(fromContext({ pseudonymize: 'false' }));
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [DEDUP_ENV.pseudonymize]: 'off', [DEDUP_ENV.pseudonymizationSecretId]: Match.absent() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          [DEDUP_ENV.pseudonymize]: 'off',
+          [DEDUP_ENV.pseudonymizationSecretId]: Match.absent(),
+        }),
+      },
     });
   });
 
   test('more paths and quarantine readers by context', () => {
     const reader = 'arn:aws:iam::123456789012:role/DataSteward';
-    const props = fromContext({ pseudonymizedPaths: 'Attributes.CallbackNumber, Attributes.Mobile', quarantineReaders: reader });
+    const props = fromContext({
+      pseudonymizedPaths: 'Attributes.CallbackNumber, Attributes.Mobile',
+      quarantineReaders: reader,
+    });
     const { template } = synthStack(props);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber,Attributes.Mobile' }) },
+      Environment: {
+        Variables: Match.objectLike({ [DEDUP_ENV.pseudonymizedPaths]: 'Attributes.CallbackNumber,Attributes.Mobile' }),
+      },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'QuarantineReadersOnly', Condition: { ArnNotLike: { 'aws:PrincipalArn': [reader] } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'QuarantineReadersOnly',
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': [reader] } },
+          }),
+        ]),
+      },
     });
   });
 });

@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CallCenterAnalyticsStack } from '../../lib/call-center-analytics-stack';
 import { InvalidSettingError, StackConfigError } from '../../lib/errors';
-import { logicalId, resources, synthStack } from './synth';
 import { testApp } from '../setup/temp-dirs';
+import { logicalId, resources, synthStack } from './synth';
 
 const CONNECT_ARN = 'arn:aws:connect:eu-west-1:123456789012:instance/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
@@ -15,7 +15,14 @@ describe('every option set', () => {
       connectInstanceArn: CONNECT_ARN,
       shardCount: 4,
       streamRetention: Duration.hours(48),
-      eventSource: { batchSize: 500, maxBatchingWindowSeconds: 5, parallelizationFactor: 4, retryAttempts: 3, maxRecordAgeSeconds: 3600, bisectBatchOnError: false },
+      eventSource: {
+        batchSize: 500,
+        maxBatchingWindowSeconds: 5,
+        parallelizationFactor: 4,
+        retryAttempts: 3,
+        maxRecordAgeSeconds: 3600,
+        bisectBatchOnError: false,
+      },
       dedupWindow: Duration.days(2),
       fingerprintMode: 'raw',
       deliveryReceipts: 'off',
@@ -35,7 +42,9 @@ describe('every option set', () => {
       InstanceArn: CONNECT_ARN,
       ResourceType: 'CONTACT_TRACE_RECORDS',
       StorageType: 'KINESIS_STREAM',
-      KinesisStreamConfig: { StreamArn: { 'Fn::GetAtt': [logicalId(template, 'AWS::Kinesis::Stream', 'CtrStream'), 'Arn'] } },
+      KinesisStreamConfig: {
+        StreamArn: { 'Fn::GetAtt': [logicalId(template, 'AWS::Kinesis::Stream', 'CtrStream'), 'Arn'] },
+      },
     });
   });
 
@@ -61,28 +70,46 @@ describe('every option set', () => {
 
   test('dedup window and fingerprint mode reach the function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DEDUP_WINDOW_SECONDS: String(2 * 86400), FINGERPRINT_MODE: 'raw', DELIVERY_RECEIPTS: 'off' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          DEDUP_WINDOW_SECONDS: String(2 * 86400),
+          FINGERPRINT_MODE: 'raw',
+          DELIVERY_RECEIPTS: 'off',
+        }),
+      },
     });
   });
 
   test('buffering hints and lifecycle settings', () => {
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      ExtendedS3DestinationConfiguration: Match.objectLike({ BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 128 } }),
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 128 },
+      }),
     });
-    const rules = (prefix: string) => resources(template)[logicalId(template, 'AWS::S3::Bucket', prefix)].Properties.LifecycleConfiguration.Rules;
-    expect(rules('DataBucket')).toContainEqual(expect.objectContaining({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }));
+    const rules = (prefix: string) =>
+      resources(template)[logicalId(template, 'AWS::S3::Bucket', prefix)].Properties.LifecycleConfiguration.Rules;
+    expect(rules('DataBucket')).toContainEqual(
+      expect.objectContaining({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }),
+    );
     expect(rules('AthenaResultsBucket')).toContainEqual(expect.objectContaining({ ExpirationInDays: 3 }));
   });
 
   test('alarm email: a KMS-encrypted topic with the subscription, notified on alarm and OK', () => {
     const topicId = logicalId(template, 'AWS::SNS::Topic', 'Monitoring');
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
         ]),
       },
     });
@@ -93,13 +120,24 @@ describe('every option set', () => {
       expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
     }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 60000 });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryToS3.DataFreshness', Threshold: 1800 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DeliveryToS3.DataFreshness',
+      Threshold: 1800,
+    });
     expect(template.toJSON().Outputs.AlarmTopicArn.Value).toEqual({ Ref: topicId });
   });
 
   test('destroyOnRemoval deletes data stores and empties buckets', () => {
     for (const r of Object.values(resources(template))) {
-      if (['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Kinesis::Stream', 'AWS::Logs::LogGroup', 'AWS::KMS::Key'].includes(r.Type)) {
+      if (
+        [
+          'AWS::S3::Bucket',
+          'AWS::DynamoDB::Table',
+          'AWS::Kinesis::Stream',
+          'AWS::Logs::LogGroup',
+          'AWS::KMS::Key',
+        ].includes(r.Type)
+      ) {
         expect([r.Type, r.DeletionPolicy]).toEqual([r.Type, 'Delete']);
       }
     }
@@ -114,7 +152,9 @@ describe('existing alarm topic', () => {
     const template = synthStack({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }).template;
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:ops'],
+    });
   });
 
   test('an ITopic prop wins over an ARN', () => {
@@ -134,10 +174,22 @@ describe('names derived from the stack', () => {
   test('two stacks get different Glue database and workgroup names, and no other physical names', () => {
     const a = synthStack({}, { stackName: 'CtrA' }).template;
     const b = synthStack({}, { stackName: 'CtrB' }).template;
-    const names = (t: Template) => [t.toJSON().Outputs.GlueDatabaseName.Value, t.toJSON().Outputs.AthenaWorkGroupName.Value];
+    const names = (t: Template) => [
+      t.toJSON().Outputs.GlueDatabaseName.Value,
+      t.toJSON().Outputs.AthenaWorkGroupName.Value,
+    ];
     expect(names(a)).toEqual(['ctra_ctr', 'CtrA-ctr']);
     expect(names(b)).toEqual(['ctrb_ctr', 'CtrB-ctr']);
-    const nameProps = ['BucketName', 'TableName', 'FunctionName', 'DeliveryStreamName', 'TopicName', 'DashboardName', 'LogGroupName', 'RoleName'];
+    const nameProps = [
+      'BucketName',
+      'TableName',
+      'FunctionName',
+      'DeliveryStreamName',
+      'TopicName',
+      'DashboardName',
+      'LogGroupName',
+      'RoleName',
+    ];
     for (const r of Object.values(resources(a))) {
       if (r.Type === 'AWS::Kinesis::Stream') expect(r.Properties.Name).toBeUndefined();
       if (r.Type === 'AWS::DynamoDB::Table') expect(r.Properties.TableName).toBeUndefined();
@@ -160,8 +212,11 @@ describe('invalid settings fail at synth with a named error', () => {
     expect((error as InvalidSettingError).setting).toBe(setting);
   };
 
-  test('malformed Connect instance ARN', () => expectInvalid({ connectInstanceArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/x' }, 'connectInstanceArn'));
-  test('buffer below the 64 MiB dynamic-partitioning minimum', () => expectInvalid({ firehoseBufferingSize: Size.mebibytes(5) }, 'bufferingSize'));
-  test('buffering interval below 60 s', () => expectInvalid({ firehoseBufferingInterval: Duration.seconds(10) }, 'bufferingInterval'));
+  test('malformed Connect instance ARN', () =>
+    expectInvalid({ connectInstanceArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/x' }, 'connectInstanceArn'));
+  test('buffer below the 64 MiB dynamic-partitioning minimum', () =>
+    expectInvalid({ firehoseBufferingSize: Size.mebibytes(5) }, 'bufferingSize'));
+  test('buffering interval below 60 s', () =>
+    expectInvalid({ firehoseBufferingInterval: Duration.seconds(10) }, 'bufferingInterval'));
   test('zero shards', () => expectInvalid({ shardCount: 0 }, 'shardCount'));
 });

@@ -33,7 +33,8 @@ export function logicalId(template: Template, type: string, prefix: string): str
   const ids = Object.entries(resources(template))
     .filter(([id, r]) => r.Type === type && id.startsWith(prefix))
     .map(([id]) => id);
-  if (ids.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.join(', ') || 'none'}`);
   return ids[0];
 }
 

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLAIMS_SERVERS, type ClaimsServerChoice } from '../../servers/claims-server';
 import { CliError, EXIT, UsageError } from '../errors';
 import { handleInterrupt } from '../interrupt';
 import { claimOutDir, type OutDir } from '../out-dir';
 import { startProgress } from '../progress';
-import { CLAIMS_SERVERS, type ClaimsServerChoice } from '../../servers/claims-server';
 
 // Heavy modules (the SDK, the local servers, DuckDB) are required inside `run`, so that `--help` is quick.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -15,10 +15,14 @@ const faultsModule = () => require('../../faults/catalog') as typeof import('../
 
 const faultHelp = () =>
   Object.entries(faultsModule().FAULT_CATALOG)
-    .map(([name, f]) => `    ${`${name}${f.value === 'none' ? '' : `=${f.value === 'rate' ? 'RATE' : 'N'}`}`.padEnd(35)}${f.help}${f.value === 'none' ? '' : ` (default ${f.default})`}`)
+    .map(
+      ([name, f]) =>
+        `    ${`${name}${f.value === 'none' ? '' : `=${f.value === 'rate' ? 'RATE' : 'N'}`}`.padEnd(35)}${f.help}${f.value === 'none' ? '' : ` (default ${f.default})`}`,
+    )
     .join('\n');
 
-const help = () => `Usage: ctr local --input FILE... [--out DIR [--replace]] [--json] [--fault NAME[=VALUE]]... [--verify]
+const help =
+  () => `Usage: ctr local --input FILE... [--out DIR [--replace]] [--json] [--fault NAME[=VALUE]]... [--verify]
 
 Runs CTRs through the whole pipeline on local servers started for the run: the emulator Lambda
 puts them into Kinesis (kinesalite), the dedup Lambda reads them through a local event source mapping,
@@ -95,10 +99,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(help());
     return EXIT.ok;
   }
-  if (inputs.length === 0) throw new UsageError('--input FILE is required (a file, a directory, or - for standard input)');
-  if (!Number.isInteger(shards) || shards < 1 || shards > 50) throw new UsageError('--shards must be an integer from 1 to 50');
+  if (inputs.length === 0)
+    throw new UsageError('--input FILE is required (a file, a directory, or - for standard input)');
+  if (!Number.isInteger(shards) || shards < 1 || shards > 50)
+    throw new UsageError('--shards must be an integer from 1 to 50');
   if (!(failureRate >= 0 && failureRate < 1)) throw new UsageError('--firehose-failure-rate must be from 0 to below 1');
-  if (!(CLAIMS_SERVERS as readonly string[]).includes(values.dynamodb)) throw new UsageError(`--dynamodb must be one of ${CLAIMS_SERVERS.join(', ')}`);
+  if (!(CLAIMS_SERVERS as readonly string[]).includes(values.dynamodb))
+    throw new UsageError(`--dynamodb must be one of ${CLAIMS_SERVERS.join(', ')}`);
   if (values.replace && !values.out) throw new UsageError('--replace goes with --out DIR');
   const { parseFaultSpec, planFaults } = faultsModule();
   let plan: ReturnType<typeof planFaults>;
@@ -118,14 +125,26 @@ export async function run(argv: readonly string[]): Promise<number> {
     const iterator = reader[Symbol.asyncIterator]();
     const first = await iterator.next();
     if (first.done) {
-      throw new CliError(`the input (${inputs.join(', ')}) holds no records: nothing was run; check that it is the right file`, EXIT.emptyInput);
+      throw new CliError(
+        `the input (${inputs.join(', ')}) holds no records: nothing was run; check that it is the right file`,
+        EXIT.emptyInput,
+      );
     }
     async function* records(): AsyncGenerator<Buffer> {
       yield first.value;
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
     }
     tempOut = out ? undefined : await mkdtemp(join(tmpdir(), 'ctr-out-'));
-    return await runPipeline({ values, shards, failureRate, plan, records: records(), reader, outDir: out?.path ?? tempOut!, kept: out !== undefined });
+    return await runPipeline({
+      values,
+      shards,
+      failureRate,
+      plan,
+      records: records(),
+      reader,
+      outDir: out?.path ?? tempOut!,
+      kept: out !== undefined,
+    });
   } finally {
     if (tempOut) await rm(tempOut, { recursive: true, force: true });
     out?.release();
@@ -144,8 +163,18 @@ interface RunInputs {
   readonly kept: boolean;
 }
 
-async function runPipeline({ values, shards, failureRate, plan, records, reader, outDir, kept }: RunInputs): Promise<number> {
-  const { localPseudonymizer, startLocalEnvironment } = require('../../environment') as typeof import('../../environment');
+async function runPipeline({
+  values,
+  shards,
+  failureRate,
+  plan,
+  records,
+  reader,
+  outDir,
+  kept,
+}: RunInputs): Promise<number> {
+  const { localPseudonymizer, startLocalEnvironment } =
+    require('../../environment') as typeof import('../../environment');
   const { runLocalPipeline } = require('../../pipeline') as typeof import('../../pipeline');
   const { startClaimsServer } = require('../../servers/claims-server') as typeof import('../../servers/claims-server');
   const { exportObjects, listKeys } = require('../../bucket') as typeof import('../../bucket');
@@ -174,7 +203,9 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     fraction: reader.progress.totalBytes ? reader.progress.bytesRead / reader.progress.totalBytes : undefined,
   }));
   // The run pseudonymizes callers as the stack does (local key), so the verifier expects tokens too.
-  const verifier = values.verify ? new DeliveryVerifier({ duplicatesFail: plan.exact, pseudonymize: localPseudonymizer() }) : undefined;
+  const verifier = values.verify
+    ? new DeliveryVerifier({ duplicatesFail: plan.exact, pseudonymize: localPseudonymizer() })
+    : undefined;
   for (const data of plan.extraInputs) verifier?.add(data);
   let claims: import('../../servers/claims-server').ClaimsServer | undefined;
   try {
@@ -187,7 +218,8 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
       kinesisProcess: true,
       pseudonymize: true,
       ...plan.environment,
-      firehoseFaults: plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
+      firehoseFaults:
+        plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
     });
     await plan.install(env);
     const summary = await runLocalPipeline(env, records, {
@@ -200,7 +232,12 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     });
     stopProgress();
     if (await plan.after(env)) {
-      await exportObjects(env.clients.s3, env.names.bucketName, await listKeys(env.clients.s3, env.names.bucketName), outDir);
+      await exportObjects(
+        env.clients.s3,
+        env.names.bucketName,
+        await listKeys(env.clients.s3, env.names.bucketName),
+        outDir,
+      );
     }
     const faults = values.fault?.length ? plan.report() : undefined;
     const verify = verifier?.check(outDir);
@@ -208,14 +245,18 @@ async function runPipeline({ values, shards, failureRate, plan, records, reader,
     const report = reports ? await reports.saveReport({ kind: 'local', out: outDir }, values.report!) : undefined;
     const location = kept ? outDir : 'temporary directory, removed (use --out DIR to keep them)';
     if (values.json) {
-      stdoutWrite(`${JSON.stringify({ ...summary, outDir: kept ? outDir : null, claimsServer: claims.kind, ...(faults ? { faults } : {}), ...(verify ? { verify } : {}) })}\n`);
+      stdoutWrite(
+        `${JSON.stringify({ ...summary, outDir: kept ? outDir : null, claimsServer: claims.kind, ...(faults ? { faults } : {}), ...(verify ? { verify } : {}) })}\n`,
+      );
     } else {
       stdoutWrite(`${formatSummary(summary, location)}\n`);
       if (faults || verify) stdoutWrite(`${formatFaultRun(faults, verify)}\n`);
     }
     if (report) reports!.announceReport(report, values.json ? (t) => process.stderr.write(t) : stdoutWrite);
     if (summary.interrupted) {
-      process.stderr.write(`ctr: interrupted after ${summary.recordsIn} records of the input; the summary covers those\n`);
+      process.stderr.write(
+        `ctr: interrupted after ${summary.recordsIn} records of the input; the summary covers those\n`,
+      );
       return EXIT.interrupted;
     }
     return verify && !verify.ok ? EXIT.verifyFailed : EXIT.ok;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors';
-import { SOURCE_OPTIONS, checkSourceOptions, timeZoneOption } from '../source-options';
+import { checkSourceOptions, SOURCE_OPTIONS, timeZoneOption } from '../source-options';
 
 const QUERY_HELP = `Usage: ctr query NAME [--out DIR] [--time-zone TZ] [--json]
        ctr query NAME --athena --workgroup W [--database D] [--region R] [--time-zone TZ] [--json]
@@ -43,9 +43,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new UsageError(`one query name expected, got ${positionals.join(' ')}`);
   const name = positionals[0];
-  if (!values.list && name === undefined) throw new UsageError('a query NAME or --list is required ("ctr query --list" lists them)');
+  if (!values.list && name === undefined)
+    throw new UsageError('a query NAME or --list is required ("ctr query --list" lists them)');
   checkSourceOptions(values);
-  if (!values.athena && !values.list && !values.out) throw new UsageError('--out DIR is required (the DIR of "ctr local --out DIR")');
+  if (!values.athena && !values.list && !values.out)
+    throw new UsageError('--out DIR is required (the DIR of "ctr local --out DIR")');
   // Loaded here, not at the top: it brings DuckDB, the Athena client and aws-cdk-lib.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runQueryCommand } = require('../../sql/query-command') as typeof import('../../sql/query-command');
@@ -56,7 +58,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       json: values.json,
       out: values.out ? resolve(values.out) : undefined,
       timeZone: timeZoneOption(values['time-zone']),
-      athena: values.athena ? { workGroup: values.workgroup!, database: values.database, region: values.region } : undefined,
+      athena: values.athena
+        ? { workGroup: values.workgroup!, database: values.database, region: values.region }
+        : undefined,
     },
     (text) => process.stdout.write(text),
   );

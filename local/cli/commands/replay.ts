@@ -57,9 +57,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const inputs = [...(values.input ?? []), ...positionals];
-  if (inputs.length === 0) throw new UsageError('--input PATH is required (files, a directory, - or s3://bucket/prefix/)');
+  if (inputs.length === 0)
+    throw new UsageError('--input PATH is required (files, a directory, - or s3://bucket/prefix/)');
   const dryRun = values['dry-run'];
-  if (!dryRun && !values.stream === !values.stack) throw new UsageError('give the stream: --stream NAME or --stack NAME (one of them)');
+  if (!dryRun && !values.stream === !values.stack)
+    throw new UsageError('give the stream: --stream NAME or --stack NAME (one of them)');
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(rate > 0)) throw new UsageError('--rate must be a positive number of records a second');
 
@@ -78,7 +80,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   let streamName = values.stream ?? '';
   if (values.stack) {
-    const { CloudFormationClient } = require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
+    const { CloudFormationClient } =
+      require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
     const { streamFromStack } = require('../../replay/stack-stream') as typeof import('../../replay/stack-stream');
     streamName = await streamFromStack(new CloudFormationClient(clientConfig), values.stack);
   }
@@ -90,7 +93,11 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   const reader = readRecords(sources);
   const abort = new AbortController();
-  const uninstall = handleInterrupt(() => abort.abort(), () => undefined, 'finishing the batch in flight and saving the checkpoint');
+  const uninstall = handleInterrupt(
+    () => abort.abort(),
+    () => undefined,
+    'finishing the batch in flight and saving the checkpoint',
+  );
   let sent = 0;
   const stopProgress = startProgress(() => ({
     done: sent,
@@ -110,7 +117,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       onBatch: (s) => (sent = s.sent + s.skipped),
     });
     stopProgress();
-    const result = { ...summary, streamName: dryRun ? values.stream ?? null : streamName, checkpoint: dryRun ? null : checkpointPath };
+    const result = {
+      ...summary,
+      streamName: dryRun ? (values.stream ?? null) : streamName,
+      checkpoint: dryRun ? null : checkpointPath,
+    };
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else process.stdout.write(`${formatReplay(result)}\n`);
     if (summary.records === 0) return EXIT.emptyInput;
@@ -121,7 +132,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
-function formatReplay(s: import('../../replay/replay').ReplaySummary & { streamName: string | null; checkpoint: string | null }): string {
+function formatReplay(
+  s: import('../../replay/replay').ReplaySummary & { streamName: string | null; checkpoint: string | null },
+): string {
   const lines = [
     `${s.shardsNeeded ? 'Replay dry run' : `Replay into ${s.streamName}`} (${(s.elapsedMs / 1000).toFixed(1)} s)${s.interrupted ? ', interrupted by Ctrl-C' : ''}`,
     `  records read                 ${s.records}`,
@@ -130,7 +143,10 @@ function formatReplay(s: import('../../replay/replay').ReplaySummary & { streamN
     `  too large for Kinesis        ${s.tooLarge}${s.tooLargeIndexes.length ? ` (input records ${s.tooLargeIndexes.join(', ')})` : ''}`,
     `  bytes (with partition keys)  ${s.bytes}`,
   ];
-  if (s.shardsNeeded) lines.push(`  shards needed                ${s.shardsNeeded.shards} (at ${s.shardsNeeded.atRecordsPerSecond} records/s)`);
+  if (s.shardsNeeded)
+    lines.push(
+      `  shards needed                ${s.shardsNeeded.shards} (at ${s.shardsNeeded.atRecordsPerSecond} records/s)`,
+    );
   if (s.checkpoint) lines.push(`Checkpoint: ${s.checkpoint} (run the same command again to resume)`);
   if (s.records === 0) lines.push('The input held no records: nothing was sent.');
   return lines.join('\n');

@@ -8,19 +8,31 @@ import type { CheckResult, DoctorContext } from '../types';
 /** The named queries saved in the workgroup, by name (ListNamedQueries, then BatchGetNamedQuery by 50). */
 async function savedQueries(ctx: DoctorContext): Promise<Map<string, { sql: string; database: string }>> {
   const ids: string[] = [];
-  for await (const page of paginateListNamedQueries({ client: ctx.clients.athena }, { WorkGroup: ctx.outputs.AthenaWorkGroupName })) {
+  for await (const page of paginateListNamedQueries(
+    { client: ctx.clients.athena },
+    { WorkGroup: ctx.outputs.AthenaWorkGroupName },
+  )) {
     ids.push(...(page.NamedQueryIds ?? []));
   }
   const saved = new Map<string, { sql: string; database: string }>();
   for (let i = 0; i < ids.length; i += 50) {
-    const { NamedQueries = [] } = await ctx.clients.athena.send(new BatchGetNamedQueryCommand({ NamedQueryIds: ids.slice(i, i + 50) }));
-    for (const q of NamedQueries) saved.set(q.Name ?? '', { sql: q.QueryString ?? '', database: q.Database ?? ctx.outputs.GlueDatabaseName });
+    const { NamedQueries = [] } = await ctx.clients.athena.send(
+      new BatchGetNamedQueryCommand({ NamedQueryIds: ids.slice(i, i + 50) }),
+    );
+    for (const q of NamedQueries)
+      saved.set(q.Name ?? '', { sql: q.QueryString ?? '', database: q.Database ?? ctx.outputs.GlueDatabaseName });
   }
   return saved;
 }
 
 /** Runs one statement in the stack's workgroup; a failure carries Athena's own error text. */
-async function runOne(ctx: DoctorContext, id: string, title: string, sql: string, database: string): Promise<CheckResult> {
+async function runOne(
+  ctx: DoctorContext,
+  id: string,
+  title: string,
+  sql: string,
+  database: string,
+): Promise<CheckResult> {
   try {
     const { rows } = await runAthenaQuery(ctx.clients.athena, sql, {
       workGroup: ctx.outputs.AthenaWorkGroupName,
@@ -32,7 +44,10 @@ async function runOne(ctx: DoctorContext, id: string, title: string, sql: string
   } catch (err) {
     const setup = setupProblem(err);
     if (setup) throw setup;
-    const reason = err instanceof AthenaQueryFailedError ? (err.reason ?? err.state) : `${(err as Error).name}: ${(err as Error).message}`;
+    const reason =
+      err instanceof AthenaQueryFailedError
+        ? (err.reason ?? err.state)
+        : `${(err as Error).name}: ${(err as Error).message}`;
     return {
       id,
       title,
@@ -49,7 +64,11 @@ async function runOne(ctx: DoctorContext, id: string, title: string, sql: string
  */
 export async function athenaChecks(ctx: DoctorContext): Promise<CheckResult[]> {
   const db = ctx.outputs.GlueDatabaseName;
-  const views = [...VIEWS].reverse().map((v) => runOne(ctx, `athena:${v.name}`, `Athena: SELECT from view ${v.name}`, `SELECT * FROM ${v.name} LIMIT 10`, db));
+  const views = [...VIEWS]
+    .reverse()
+    .map((v) =>
+      runOne(ctx, `athena:${v.name}`, `Athena: SELECT from view ${v.name}`, `SELECT * FROM ${v.name} LIMIT 10`, db),
+    );
   const saved = await savedQueries(ctx);
   const queries = NAMED_QUERIES.map(async (q): Promise<CheckResult> => {
     const found = saved.get(q.name);
@@ -64,6 +83,8 @@ export async function athenaChecks(ctx: DoctorContext): Promise<CheckResult[]> {
     }
     return runOne(ctx, `athena:${q.name}`, `Athena: named query ${q.name}`, found.sql, found.database);
   });
-  ctx.progress(`running ${views.length + queries.length} queries on Athena in workgroup ${ctx.outputs.AthenaWorkGroupName}`);
+  ctx.progress(
+    `running ${views.length + queries.length} queries on Athena in workgroup ${ctx.outputs.AthenaWorkGroupName}`,
+  );
   return Promise.all([...views, ...queries]);
 }

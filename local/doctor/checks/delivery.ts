@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_QUARANTINE_PREFIX } from '../../../lambda-dedup/src/constants';
 import { DELIVERY_LAYOUT } from '../../../lib/definitions/delivery-layout';
-import { renderFirehosePrefix } from '../../firehose/partitioning';
 import { getObjectBytes, listKeys } from '../../bucket';
+import { renderFirehosePrefix } from '../../firehose/partitioning';
 import { isProbeOf } from '../probes';
 import type { CheckResult, DoctorContext } from '../types';
 
@@ -44,17 +44,32 @@ interface Delivered {
 }
 
 /** Reads the objects written since `before` and counts this run's probes in them. */
-async function scan(ctx: DoctorContext, before: KeysBefore, read: Map<string, unknown[]>): Promise<Omit<Delivered, 'waitedMs'>> {
+async function scan(
+  ctx: DoctorContext,
+  before: KeysBefore,
+  read: Map<string, unknown[]>,
+): Promise<Omit<Delivered, 'waitedMs'>> {
   const p = prefixes(ctx);
   const { s3 } = ctx.clients;
   const dataKeys = (await listKeys(s3, ctx.outputs.DataBucketName, p.data)).filter((k) => !before.data.has(k));
   for (const key of dataKeys.filter((k) => !read.has(`data:${k}`))) {
     const text = gunzipSync(await getObjectBytes(s3, ctx.outputs.DataBucketName, key)).toString('utf8');
-    read.set(`data:${key}`, text.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((r) => isProbeOf(r, ctx.probes.runId)));
+    read.set(
+      `data:${key}`,
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((r) => isProbeOf(r, ctx.probes.runId)),
+    );
   }
-  const quarantineKeys = (await listKeys(s3, ctx.outputs.QuarantineBucketName, p.quarantine)).filter((k) => !before.quarantine.has(k));
+  const quarantineKeys = (await listKeys(s3, ctx.outputs.QuarantineBucketName, p.quarantine)).filter(
+    (k) => !before.quarantine.has(k),
+  );
   for (const key of quarantineKeys.filter((k) => !read.has(`quarantine:${k}`))) {
-    const entry = JSON.parse((await getObjectBytes(s3, ctx.outputs.QuarantineBucketName, key)).toString('utf8')) as { dataBase64?: string };
+    const entry = JSON.parse((await getObjectBytes(s3, ctx.outputs.QuarantineBucketName, key)).toString('utf8')) as {
+      dataBase64?: string;
+    };
     const data = Buffer.from(entry.dataBase64 ?? '', 'base64').toString('utf8');
     read.set(`quarantine:${key}`, data.includes(ctx.probes.runId) ? [data] : []);
   }
@@ -62,7 +77,9 @@ async function scan(ctx: DoctorContext, before: KeysBefore, read: Map<string, un
   let quarantined = false;
   for (const [key, found] of read) {
     if (key.startsWith('quarantine:')) quarantined ||= found.length > 0;
-    else for (const r of found as Array<{ ContactId: string }>) copies.set(r.ContactId, (copies.get(r.ContactId) ?? 0) + 1);
+    else
+      for (const r of found as Array<{ ContactId: string }>)
+        copies.set(r.ContactId, (copies.get(r.ContactId) ?? 0) + 1);
   }
   return { copies, quarantined };
 }
@@ -98,7 +115,12 @@ export function deliveryChecks(ctx: DoctorContext, found: Delivered): CheckResul
   const seconds = `${Math.round(found.waitedMs / 1000)} s`;
   const delivered: CheckResult =
     arrived === total
-      ? { id: 'delivery', title: 'Probe contacts delivered to S3', status: 'pass', detail: `${total} of ${total} in s3://${ctx.outputs.DataBucketName}/${prefixes(ctx).data} after ${seconds}` }
+      ? {
+          id: 'delivery',
+          title: 'Probe contacts delivered to S3',
+          status: 'pass',
+          detail: `${total} of ${total} in s3://${ctx.outputs.DataBucketName}/${prefixes(ctx).data} after ${seconds}`,
+        }
       : {
           id: 'delivery',
           title: 'Probe contacts delivered to S3',
@@ -109,9 +131,20 @@ export function deliveryChecks(ctx: DoctorContext, found: Delivered): CheckResul
   const extra = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
   const copies: CheckResult =
     arrived === 0
-      ? { id: 'copies', title: 'Exact copies dropped', status: 'fail', detail: 'nothing delivered, so nothing to check', next: 'Fix the delivery first (see above).' }
+      ? {
+          id: 'copies',
+          title: 'Exact copies dropped',
+          status: 'fail',
+          detail: 'nothing delivered, so nothing to check',
+          next: 'Fix the delivery first (see above).',
+        }
       : extra === 0
-        ? { id: 'copies', title: 'Exact copies dropped', status: 'pass', detail: `each of ${arrived} delivered contacts is in S3 once; ${total} copies dropped` }
+        ? {
+            id: 'copies',
+            title: 'Exact copies dropped',
+            status: 'pass',
+            detail: `each of ${arrived} delivered contacts is in S3 once; ${total} copies dropped`,
+          }
         : {
             id: 'copies',
             title: 'Exact copies dropped',
@@ -120,7 +153,12 @@ export function deliveryChecks(ctx: DoctorContext, found: Delivered): CheckResul
             next: `The dedup function let copies through: check its claims table and its log group (/aws/lambda/${ctx.outputs.DedupFunctionName}).`,
           };
   const quarantine: CheckResult = found.quarantined
-    ? { id: 'quarantine', title: 'Malformed record quarantined', status: 'pass', detail: `in s3://${ctx.outputs.QuarantineBucketName}/${prefixes(ctx).quarantine}` }
+    ? {
+        id: 'quarantine',
+        title: 'Malformed record quarantined',
+        status: 'pass',
+        detail: `in s3://${ctx.outputs.QuarantineBucketName}/${prefixes(ctx).quarantine}`,
+      }
     : {
         id: 'quarantine',
         title: 'Malformed record quarantined',

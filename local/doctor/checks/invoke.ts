@@ -4,7 +4,9 @@ import type { CheckResult, DoctorContext } from '../types';
 export async function invokeCheck(ctx: DoctorContext): Promise<CheckResult> {
   const { payload, records } = ctx.probes;
   const title = `Emulator ${ctx.outputs.EmulatorFunctionName} accepts ${payload.records.length} records`;
-  const result = (await ctx.clients.invokeEmulator(ctx.outputs.EmulatorFunctionName, payload)) as { sent?: number } | undefined;
+  const result = (await ctx.clients.invokeEmulator(ctx.outputs.EmulatorFunctionName, payload)) as
+    | { sent?: number }
+    | undefined;
   if (result?.sent !== payload.records.length) {
     return {
       id: 'invoke',

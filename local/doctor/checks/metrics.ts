@@ -20,17 +20,28 @@ async function sums(ctx: DoctorContext, identity: MetricsIdentity): Promise<Reco
   const queries: MetricDataQuery[] = Object.entries(WATCHED).map(([id, name]) => ({
     Id: id.toLowerCase(),
     MetricStat: {
-      Metric: { Namespace: identity.namespace, MetricName: name, Dimensions: [{ Name: 'service', Value: identity.service }] },
+      Metric: {
+        Namespace: identity.namespace,
+        MetricName: name,
+        Dimensions: [{ Name: 'service', Value: identity.service }],
+      },
       Period: 60,
       Stat: 'Sum',
     },
   }));
   const start = new Date(Math.floor((ctx.startedAt - 60_000) / 60_000) * 60_000);
   const { MetricDataResults = [] } = await ctx.clients.cloudwatch.send(
-    new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: new Date(ctx.timing.now() + 60_000) }),
+    new GetMetricDataCommand({
+      MetricDataQueries: queries,
+      StartTime: start,
+      EndTime: new Date(ctx.timing.now() + 60_000),
+    }),
   );
   const total = (id: string) => (MetricDataResults.find((r) => r.Id === id)?.Values ?? []).reduce((a, b) => a + b, 0);
-  return Object.fromEntries(Object.keys(WATCHED).map((k) => [k, total(k.toLowerCase())])) as Record<keyof typeof WATCHED, number>;
+  return Object.fromEntries(Object.keys(WATCHED).map((k) => [k, total(k.toLowerCase())])) as Record<
+    keyof typeof WATCHED,
+    number
+  >;
 }
 
 /**
@@ -46,7 +57,8 @@ export async function metricsCheck(ctx: DoctorContext, identity: MetricsIdentity
     const s = await sums(ctx, identity);
     const duplicates = s.duplicatesInBatch + s.duplicatesStored;
     const detail = `RecordsIn ${s.recordsIn}, duplicates ${duplicates}, RecordsQuarantined ${s.quarantined} since the run started`;
-    if (s.recordsIn >= sent && duplicates >= copies && s.quarantined >= 1) return { id: 'metrics', title, status: 'pass', detail };
+    if (s.recordsIn >= sent && duplicates >= copies && s.quarantined >= 1)
+      return { id: 'metrics', title, status: 'pass', detail };
     const waited = ctx.timing.now() - started;
     if (waited >= ctx.timing.metricsTimeoutMs) {
       return {
@@ -57,7 +69,9 @@ export async function metricsCheck(ctx: DoctorContext, identity: MetricsIdentity
         next: `Check the dedup function's log group (/aws/lambda/${ctx.outputs.DedupFunctionName}) for its embedded-metric lines and errors; metrics can lag, so rerun in a few minutes.`,
       };
     }
-    ctx.progress(`waiting for the dedup metrics in CloudWatch (${Math.round(waited / 1000)} s of ${Math.round(ctx.timing.metricsTimeoutMs / 1000)} s)`);
+    ctx.progress(
+      `waiting for the dedup metrics in CloudWatch (${Math.round(waited / 1000)} s of ${Math.round(ctx.timing.metricsTimeoutMs / 1000)} s)`,
+    );
     await ctx.timing.sleep(ctx.timing.pollIntervalMs);
   }
 }

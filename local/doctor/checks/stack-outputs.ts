@@ -1,4 +1,4 @@
-import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { DoctorSetupError, setupProblem } from '../errors';
 import type { CheckResult, StackOutputs } from '../types';
 
@@ -33,9 +33,12 @@ export async function readStackOutputs(
         `Stack "${stackName}" does not exist in this account and Region: deploy it with "npm run cdk -- deploy", or pass --stack NAME and --region REGION of the stack you deployed.`,
       );
     }
-    throw new DoctorSetupError(`Could not read stack "${stackName}" (${(err as Error).message}): check your permissions (cloudformation:DescribeStacks) and run "ctr doctor" again.`);
+    throw new DoctorSetupError(
+      `Could not read stack "${stackName}" (${(err as Error).message}): check your permissions (cloudformation:DescribeStacks) and run "ctr doctor" again.`,
+    );
   }
-  if (!stack) throw new DoctorSetupError(`Stack "${stackName}" was not found: pass --stack NAME of the stack you deployed.`);
+  if (!stack)
+    throw new DoctorSetupError(`Stack "${stackName}" was not found: pass --stack NAME of the stack you deployed.`);
   const status = stack.StackStatus ?? 'UNKNOWN';
   if (!USABLE.test(status)) {
     throw new DoctorSetupError(
@@ -52,6 +55,11 @@ export async function readStackOutputs(
   const outputs = values as unknown as StackOutputs;
   return {
     outputs,
-    result: { id: 'stack', title: `Stack ${stackName} outputs`, status: 'pass', detail: `${status}; ${Object.keys(values).length} outputs` },
+    result: {
+      id: 'stack',
+      title: `Stack ${stackName} outputs`,
+      status: 'pass',
+      detail: `${status}; ${Object.keys(values).length} outputs`,
+    },
   };
 }

@@ -13,7 +13,9 @@ const publishes = (action: string) => /^(sns:publish|sns:\*|\*)$/i.test(action);
 export function allowsCloudWatchPublish(policy: { Statement?: Statement | Statement[] }): boolean {
   return [policy.Statement ?? []].flat().some((s) => {
     const services = typeof s.Principal === 'object' ? [s.Principal.Service ?? []].flat() : [];
-    return s.Effect === 'Allow' && services.includes('cloudwatch.amazonaws.com') && [s.Action ?? []].flat().some(publishes);
+    return (
+      s.Effect === 'Allow' && services.includes('cloudwatch.amazonaws.com') && [s.Action ?? []].flat().some(publishes)
+    );
   });
 }
 
@@ -32,7 +34,13 @@ export async function topicPolicyCheck(ctx: DoctorContext): Promise<CheckResult>
   }
   const { Attributes = {} } = await ctx.clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
   const policy = Attributes.Policy ? (JSON.parse(Attributes.Policy) as { Statement?: Statement[] }) : {};
-  if (allowsCloudWatchPublish(policy)) return { id: 'topic-policy', title, status: 'pass', detail: `${topicArn} allows cloudwatch.amazonaws.com sns:Publish` };
+  if (allowsCloudWatchPublish(policy))
+    return {
+      id: 'topic-policy',
+      title,
+      status: 'pass',
+      detail: `${topicArn} allows cloudwatch.amazonaws.com sns:Publish`,
+    };
   return {
     id: 'topic-policy',
     title,
