@@ -1,13 +1,10 @@
 // Quarantine warnings per record would bury the test output.
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
 import { deliveredLines, deliveredRows, filesUnder } from './delivered';
+import { usePipeline } from './pipeline-fixture';
 
 // A limit, not an assertion: whole pipeline runs, which a busy machine can slow several times over.
 jest.setTimeout(600_000);
@@ -15,19 +12,10 @@ jest.setTimeout(600_000);
 // A generated corpus of about 3,000 lines: exact copies, key-reordered copies, versions and malformed lines.
 describe('local pipeline on a generated corpus', () => {
   const corpus = generateCorpus(1400);
-  let env: LocalEnvironment;
-  let outDir: string;
-
-  beforeAll(async () => {
-    env = await startLocalEnvironment({ shardCount: 4 });
-    outDir = await mkdtemp(join(tmpdir(), 'ctr-test-'));
-  });
-  afterAll(async () => {
-    await env?.stop();
-    await rm(outDir, { recursive: true, force: true });
-  });
+  const pipeline = usePipeline(() => ({ shardCount: 4 }));
 
   test('delivers exactly the distinct valid records, byte for byte, and quarantines the malformed lines', async () => {
+    const { env, outDir } = pipeline;
     expect(corpus.lines.length).toBeGreaterThan(2500);
     const summary = await runLocalPipeline(env, corpus.lines, { outDir });
 
@@ -57,6 +45,7 @@ describe('local pipeline on a generated corpus', () => {
   });
 
   test('delivers nothing new when the same corpus is sent again', async () => {
+    const { env, outDir } = pipeline;
     const summary = await runLocalPipeline(env, corpus.lines, { outDir, sql: false });
 
     expect(summary.forwarded).toBe(0);

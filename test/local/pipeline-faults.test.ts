@@ -2,14 +2,12 @@
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { runLocalPipeline } from '../../local/pipeline';
 import { canonical, generateCorpus } from './corpus';
 import { deliveredLines, filesUnder } from './delivered';
+import { usePipeline } from './pipeline-fixture';
 
 const POISON = JSON.stringify({ ContactId: 'poison-contact', InitiationTimestamp: '2022-01-05T00:00:00Z' });
 const hasPoison = (event: KinesisStreamEvent) =>
@@ -21,30 +19,21 @@ jest.setTimeout(600_000);
 // Firehose failing entries and whole calls, and a record that makes the function throw every time.
 describe('local pipeline under faults', () => {
   const corpus = generateCorpus(400, 11);
-  let env: LocalEnvironment;
-  let outDir: string;
   let poisonInvocations = 0;
-
-  beforeAll(async () => {
-    env = await startLocalEnvironment({
-      firehoseFaults: { failEntryFraction: 0.3, failFirstCalls: 2, seed: 5 },
-      eventSource: { retryAttempts: 2 },
-      wrapHandler: (handler) => async (event) => {
-        if (hasPoison(event)) {
-          poisonInvocations += 1;
-          throw new Error('function crashed');
-        }
-        return handler(event);
-      },
-    });
-    outDir = await mkdtemp(join(tmpdir(), 'ctr-test-'));
-  });
-  afterAll(async () => {
-    await env?.stop();
-    await rm(outDir, { recursive: true, force: true });
-  });
+  const pipeline = usePipeline(() => ({
+    firehoseFaults: { failEntryFraction: 0.3, failFirstCalls: 2, seed: 5 },
+    eventSource: { retryAttempts: 2 },
+    wrapHandler: (handler) => async (event) => {
+      if (hasPoison(event)) {
+        poisonInvocations += 1;
+        throw new Error('function crashed');
+      }
+      return handler(event);
+    },
+  }));
 
   test('still delivers exactly the distinct valid records, and sends the poison batch to the failure destination', async () => {
+    const { env, outDir } = pipeline;
     const lines = [...corpus.lines];
     lines.splice(Math.floor(lines.length / 2), 0, POISON);
     const summary = await runLocalPipeline(env, lines, { outDir, sql: false });

@@ -1,30 +1,20 @@
 // Quarantine warnings per record would bury the test output.
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { readInputFile } from '../../local/input';
 import { runLocalPipeline } from '../../local/pipeline';
 import { deliveredLines, deliveredRows, filesUnder } from './delivered';
+import { usePipeline } from './pipeline-fixture';
 
 // The samples end to end on real local servers: 6 records, 3 distinct, 1 contact.
 describe('local pipeline on samples/duplicated_samples.json', () => {
-  let env: LocalEnvironment;
-  let outDir: string;
   const samplesPath = join(__dirname, '../../samples/duplicated_samples.json');
-
-  beforeAll(async () => {
-    env = await startLocalEnvironment();
-    outDir = await mkdtemp(join(tmpdir(), 'ctr-test-'));
-  });
-  afterAll(async () => {
-    await env?.stop();
-    await rm(outDir, { recursive: true, force: true });
-  });
+  const pipeline = usePipeline();
 
   test('delivers the 3 distinct records once each, byte for byte, and counts 1 contact', async () => {
+    const { env, outDir } = pipeline;
     const records = await readInputFile(samplesPath);
     const summary = await runLocalPipeline(env, records, { outDir });
 
@@ -69,6 +59,7 @@ describe('local pipeline on samples/duplicated_samples.json', () => {
   });
 
   test('delivers nothing new when the same input is run again against the same state', async () => {
+    const { env, outDir } = pipeline;
     const records = await readInputFile(samplesPath);
     const objectsBefore = filesUnder(outDir);
     const summary = await runLocalPipeline(env, records, { outDir });
