@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../../lambda-dedup/src/config';
 import { BATCH_RECEIPT_PREFIX, CLAIM_ATTR, DEDUP_ENV } from '../../lambda-dedup/src/constants';
 import { createDedupHandler, type DedupHandler } from '../../lambda-dedup/src/handler';
-import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
+import { DELIVERY_LAYOUT, staticRoot } from '../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../local/bucket';
 import { type LocalEnvironment, startLocalEnvironment } from '../../local/environment';
 import { duplicatedSamples, kinesisEvent } from './helpers';
@@ -48,8 +48,10 @@ test('duplicated_samples.json: 6 records in, exactly the 3 distinct ones forward
   expect(forwarded()).toBe(3);
 
   await env.firehose.flush();
+  // The table's objects are Parquet; the source-record backup holds the delivered records byte for byte.
+  expect((await listKeys(env.clients.s3, env.names.bucketName, DELIVERY_LAYOUT.dataRoot)).length).toBeGreaterThan(0);
   const lines: string[] = [];
-  for (const key of await listKeys(env.clients.s3, env.names.bucketName, DELIVERY_LAYOUT.dataRoot)) {
+  for (const key of await listKeys(env.clients.s3, env.names.bucketName, staticRoot(DELIVERY_LAYOUT.backupPrefix))) {
     const text = gunzipSync(await getObjectBytes(env.clients.s3, env.names.bucketName, key)).toString('utf8');
     lines.push(...text.split('\n').filter(Boolean));
   }
