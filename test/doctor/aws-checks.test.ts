@@ -24,6 +24,7 @@ import {
   REGION,
   STACK,
   stackOutputs,
+  TLS_DENY_STATEMENT,
   TOPIC_ARN,
 } from './fixtures';
 
@@ -176,18 +177,7 @@ describe('alarm topic policy', () => {
 
   test('fail: a policy with only the TLS deny (the defect of earlier versions)', async () => {
     const services = mockedServices();
-    const tlsOnly = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: 'sns:Publish',
-          Resource: TOPIC_ARN,
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ],
-    };
+    const tlsOnly = { Version: '2012-10-17', Statement: [TLS_DENY_STATEMENT] };
     services.mocks.sns
       .on(GetTopicAttributesCommand)
       .resolves({ Attributes: { TopicArn: TOPIC_ARN, Policy: JSON.stringify(tlsOnly) } });

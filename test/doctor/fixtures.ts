@@ -64,17 +64,20 @@ export function describeStacks(outputs: Record<string, string>, status = 'CREATE
   } as never;
 }
 
+/** The topic policy's statement that refuses publishing without TLS (every version has it). */
+export const TLS_DENY_STATEMENT = {
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'sns:Publish',
+  Resource: TOPIC_ARN,
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+};
+
 /** The topic policy this version deploys: the TLS deny and CloudWatch's publish. */
 export const GOOD_TOPIC_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    {
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: 'sns:Publish',
-      Resource: TOPIC_ARN,
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
+    TLS_DENY_STATEMENT,
     {
       Sid: 'AllowCloudWatchAlarmsToPublish',
       Effect: 'Allow',
