@@ -168,4 +168,48 @@ describe('ctr doctor against the local pipeline', () => {
       detail: `it reported {"sent":2}, expected {"sent":${probes.payload.records.length}}`,
     });
   });
+
+  test('a run across midnight UTC finds the probes in the day they arrived, not only in the day the wait ends', async () => {
+    // Probes sent at 23:59:50 land in that day's partitions; Firehose's buffer holds them past midnight.
+    let t = Date.UTC(2026, 0, 31, 23, 59, 50);
+    const timing = fakeTiming({
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    });
+    const arrivalDay = '2026-01-31';
+    const invoke = async (_name: string, payload: unknown) => {
+      const { records } = payload as { records: Array<Record<string, unknown> | string> };
+      const firsts = new Map<unknown, Record<string, unknown>>();
+      for (const r of records) if (typeof r !== 'string' && !firsts.has(r.ContactId)) firsts.set(r.ContactId, r);
+      const put = (Key: string, Body: Buffer | string) =>
+        env.clients.s3.send(new PutObjectCommand({ Bucket: env.names.bucketName, Key, Body }));
+      await put(
+        `backup/dt=${arrivalDay}/late.gz`,
+        gzipSync([...firsts.values()].map((r) => `${JSON.stringify(r)}\n`).join('')),
+      );
+      const malformed = records.find((r) => typeof r === 'string') as string;
+      await put(
+        `quarantine/dt=${arrivalDay}/x/late.json`,
+        JSON.stringify({ reason: 'NOT_JSON', dataBase64: Buffer.from(malformed).toString('base64') }),
+      );
+      t += 60_000;
+      return { sent: records.length };
+    };
+    const report = await runDoctor({
+      stackName: STACK,
+      clients: doctorClients(env.clients.s3, invoke, services()),
+      metrics: METRICS,
+      timing,
+    });
+    expect([status(report, 'delivery'), status(report, 'copies'), status(report, 'quarantine')]).toEqual([
+      'pass',
+      'pass',
+      'pass',
+    ]);
+    expect(report.checks.find((c) => c.id === 'delivery')!.detail).toContain(
+      'backup/dt=2026-01-31/, backup/dt=2026-02-01/',
+    );
+  });
 });

@@ -6,17 +6,27 @@ import { renderFirehosePrefix } from '../../firehose/partitioning';
 import { isProbeOf } from '../probes';
 import type { CheckResult, DoctorContext } from '../types';
 
+/** A day in milliseconds: the partitions are UTC days. */
+const DAY_MS = 86_400_000;
+
 /**
- * Where the probes land: today's partition of the source-record backup (each record as the function sent it;
- * the Parquet under ctr/ keeps only the schema's columns, and the athena check reads that), and today's
- * quarantine partition.
+ * Where the probes land: the source-record backup (each record as the function sent it; the Parquet under ctr/
+ * keeps only the schema's columns, and the athena check reads that) and the quarantine, each partitioned by the
+ * UTC day a record arrived. A run that crosses midnight reads every day from its start to now: probes sent at
+ * 23:59 sit in the day before the one the wait ends in.
  */
-function prefixes(ctx: DoctorContext): { data: string; quarantine: string } {
-  const today = new Date(ctx.timing.now()).toISOString().slice(0, 10);
+function prefixes(ctx: DoctorContext): { data: string[]; quarantine: string[] } {
+  const days: Date[] = [];
+  for (let t = Math.floor(ctx.startedAt / DAY_MS) * DAY_MS; t <= ctx.timing.now(); t += DAY_MS) days.push(new Date(t));
   return {
-    data: renderFirehosePrefix(DELIVERY_LAYOUT.backupPrefix, { timestamp: new Date(ctx.timing.now()) }),
-    quarantine: `${DEFAULT_QUARANTINE_PREFIX}dt=${today}/`,
+    data: days.map((timestamp) => renderFirehosePrefix(DELIVERY_LAYOUT.backupPrefix, { timestamp })),
+    quarantine: days.map((d) => `${DEFAULT_QUARANTINE_PREFIX}dt=${d.toISOString().slice(0, 10)}/`),
   };
+}
+
+/** The keys under each of the prefixes. */
+async function listAll(ctx: DoctorContext, bucket: string, list: readonly string[]): Promise<string[]> {
+  return (await Promise.all(list.map((p) => listKeys(ctx.clients.s3, bucket, p)))).flat();
 }
 
 /** Keys present before the probes are sent: only newer objects are read afterwards. */
@@ -29,8 +39,8 @@ export interface KeysBefore {
 export async function keysBefore(ctx: DoctorContext): Promise<KeysBefore> {
   const p = prefixes(ctx);
   const [data, quarantine] = await Promise.all([
-    listKeys(ctx.clients.s3, ctx.outputs.DataBucketName, p.data),
-    listKeys(ctx.clients.s3, ctx.outputs.QuarantineBucketName, p.quarantine),
+    listAll(ctx, ctx.outputs.DataBucketName, p.data),
+    listAll(ctx, ctx.outputs.QuarantineBucketName, p.quarantine),
   ]);
   return { data: new Set(data), quarantine: new Set(quarantine) };
 }
@@ -51,7 +61,7 @@ async function scan(
 ): Promise<Omit<Delivered, 'waitedMs'>> {
   const p = prefixes(ctx);
   const { s3 } = ctx.clients;
-  const dataKeys = (await listKeys(s3, ctx.outputs.DataBucketName, p.data)).filter((k) => !before.data.has(k));
+  const dataKeys = (await listAll(ctx, ctx.outputs.DataBucketName, p.data)).filter((k) => !before.data.has(k));
   for (const key of dataKeys.filter((k) => !read.has(`data:${k}`))) {
     const text = gunzipSync(await getObjectBytes(s3, ctx.outputs.DataBucketName, key)).toString('utf8');
     read.set(
@@ -63,7 +73,7 @@ async function scan(
         .filter((r) => isProbeOf(r, ctx.probes.runId)),
     );
   }
-  const quarantineKeys = (await listKeys(s3, ctx.outputs.QuarantineBucketName, p.quarantine)).filter(
+  const quarantineKeys = (await listAll(ctx, ctx.outputs.QuarantineBucketName, p.quarantine)).filter(
     (k) => !before.quarantine.has(k),
   );
   for (const key of quarantineKeys.filter((k) => !read.has(`quarantine:${k}`))) {
@@ -119,7 +129,7 @@ export function deliveryChecks(ctx: DoctorContext, found: Delivered): CheckResul
           id: 'delivery',
           title: 'Probe contacts delivered to S3',
           status: 'pass',
-          detail: `${total} of ${total} in s3://${ctx.outputs.DataBucketName}/${prefixes(ctx).data} after ${seconds}`,
+          detail: `${total} of ${total} in s3://${ctx.outputs.DataBucketName}/${prefixes(ctx).data.join(', ')} after ${seconds}`,
         }
       : {
           id: 'delivery',
@@ -157,13 +167,13 @@ export function deliveryChecks(ctx: DoctorContext, found: Delivered): CheckResul
         id: 'quarantine',
         title: 'Malformed record quarantined',
         status: 'pass',
-        detail: `in s3://${ctx.outputs.QuarantineBucketName}/${prefixes(ctx).quarantine}`,
+        detail: `in s3://${ctx.outputs.QuarantineBucketName}/${prefixes(ctx).quarantine.join(', ')}`,
       }
     : {
         id: 'quarantine',
         title: 'Malformed record quarantined',
         status: 'fail',
-        detail: `not in s3://${ctx.outputs.QuarantineBucketName}/${prefixes(ctx).quarantine} within ${seconds}`,
+        detail: `not in s3://${ctx.outputs.QuarantineBucketName}/${prefixes(ctx).quarantine.join(', ')} within ${seconds}`,
         next: `Check the dedup function's log group (/aws/lambda/${ctx.outputs.DedupFunctionName}) for quarantine errors (s3:PutObject denied?).`,
       };
   return [delivered, copies, quarantine];
