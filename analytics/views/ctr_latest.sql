@@ -92,6 +92,6 @@ FROM (
   FROM contact_trace_records
   WHERE ContactId IS NOT NULL
     -- Synthetic contacts of "ctr doctor" never count.
-    AND element_at(Attributes, 'ctrDoctorProbe') IS NULL
+    AND ContactId NOT LIKE 'ctr-doctor-%'
 ) AS ranked
 WHERE version_rank = 1
