@@ -40,7 +40,7 @@ function records(): string[] {
   return [...ctrs, ...ctrs];
 }
 
-/** Every object the run left under `prefix`, as text: gunzipped, and Parquet decoded to JSON lines (a Snappy page could hide a number). */
+/** Every object the run left under `prefix`, as text: gunzipped, and Parquet decoded to JSON lines (a compressed page could hide a number). */
 async function objectTexts(outDir: string, prefix: string): Promise<string[]> {
   const keys = filesUnder(outDir).filter((k) => k.startsWith(prefix));
   const texts = keys
