@@ -29,6 +29,11 @@ import { LocalAnalytics, type QueryResult } from '../local/sql/local-analytics';
 import { generateAnalyticsCorpus } from '../test/analytics/corpus';
 
 const TARGET = Number(process.env.LAKE_CTRS ?? 100_000);
+/**
+ * `LAKE_CORPUS=v1` (the corpus of the first figures): recording locations end in 15 random hex digits and the
+ * agent hierarchy keeps the test corpus's short ARNs. Default (`v2`): both as in samples/case1.json.
+ */
+const REALISTIC_CORPUS = (process.env.LAKE_CORPUS ?? 'v2') !== 'v1';
 const RUNS = Number(process.env.LAKE_RUNS ?? 2);
 /** Queries to time (each runs on both lakes); bytes are computed for every query. */
 const TIMED = (process.env.LAKE_TIME ?? 'daily_contact_volume,dedup_audit').split(',');
@@ -72,27 +77,36 @@ function withRealisticValues(record: Fields): Fields {
     AccountNumber: String(parseInt(h('a').slice(0, 10), 16)).slice(0, 10),
     SessionId: h('s').slice(0, 32),
   };
-  if (record.Recording)
+  const arnOf = (kind: string, name: unknown) =>
+    `${instance}/${kind}/${createHash('sha256').update(String(name)).digest('hex').slice(0, 36)}`;
+  const agent = record.Agent as Fields | null;
+  if (record.Recording && REALISTIC_CORPUS) {
+    // As Connect names recordings (see samples/case1.json): the contact id and the minute the agent connected,
+    // in Recording and again in Recordings.
+    const at = String(agent?.ConnectedToAgentTimestamp ?? record.InitiationTimestamp);
+    const location = `amazon-connect-b278e465e71c/connect/ccdemo/CallRecordings/${at.slice(0, 10).replace(/-/g, '/')}/${id}_${at.slice(0, 16).replace(/-/g, '')}_UTC.wav`;
+    out.Recording = { ...(record.Recording as Fields), Location: location };
+    out.Recordings = ((record.Recordings as Fields[] | null) ?? []).map((r) => ({ ...r, Location: location }));
+  } else if (record.Recording)
     out.Recording = {
       ...(record.Recording as Fields),
       Location: `connect-recordings/connect/ccdemo/CallRecordings/${String(record.InitiationTimestamp).slice(0, 10).replace(/-/g, '/')}/${id}_${h('t').slice(0, 15)}.wav`,
     };
-  if (record.Agent)
-    out.Agent = {
-      ...(record.Agent as Fields),
-      ARN: `${instance}/agent/${createHash('sha256')
-        .update(String((record.Agent as Fields).Username))
-        .digest('hex')
-        .slice(0, 36)}`,
-    };
-  if (record.Queue)
-    out.Queue = {
-      ...(record.Queue as Fields),
-      ARN: `${instance}/queue/${createHash('sha256')
-        .update(String((record.Queue as Fields).Name))
-        .digest('hex')
-        .slice(0, 36)}`,
-    };
+  if (agent) {
+    out.Agent = { ...agent, ARN: arnOf('agent', agent.Username) };
+    const groups = agent.HierarchyGroups as Record<string, Fields | null> | null;
+    if (groups && REALISTIC_CORPUS)
+      // Full group ARNs and the empty levels, as in samples/case1.json (the test corpus shortens them).
+      (out.Agent as Fields).HierarchyGroups = {
+        ...Object.fromEntries(
+          Object.entries(groups).map(([level, g]) => [level, g && { ...g, ARN: arnOf('agent-group', g.GroupName) }]),
+        ),
+        Level3: null,
+        Level4: null,
+        Level5: null,
+      };
+  }
+  if (record.Queue) out.Queue = { ...(record.Queue as Fields), ARN: arnOf('queue', (record.Queue as Fields).Name) };
   return out;
 }
 
