@@ -27,7 +27,7 @@ export interface BenchServers {
 
 /**
  * Starts kinesalite, DynamoDB Local (its own Java process, so this process's CPU is the client's), s3rver and the Firehose-compatible endpoint with the local pipeline's own
- * starters, and the bucket the delivery stream writes to (partitioned as in the stack).
+ * starters, and the bucket the delivery stream writes to (partitioned, converted and backed up as in the stack).
  */
 export async function startBenchServers(): Promise<BenchServers> {
   const dir = await mkdtemp(join(tmpdir(), 'ctr-bench-s3-'));
@@ -43,6 +43,10 @@ export async function startBenchServers(): Promise<BenchServers> {
         prefix: DELIVERY_LAYOUT.prefix,
         errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
         partitionQueries: { [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery },
+        // As the stack's stream and `ctr local`: Parquet under ctr/, every source record also under backup/
+        // (GZIP JSON under ctr/ was the lake before record format conversion).
+        parquet: true,
+        backupPrefix: DELIVERY_LAYOUT.backupPrefix,
         bufferIntervalMs: 1000,
       },
     ],

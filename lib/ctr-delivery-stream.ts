@@ -86,7 +86,7 @@ export class CtrDeliveryStream extends Construct {
       destination: new firehose.S3Bucket(props.bucket, {
         dataOutputPrefix: DELIVERY_LAYOUT.prefix,
         errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-        // No S3 compression: with format conversion Firehose requires UNCOMPRESSED; Parquet compresses its pages (Snappy).
+        // No S3 compression: with format conversion Firehose requires UNCOMPRESSED; Parquet compresses its pages.
         dataFormatConversion: parquetConversion(props.schema.table),
         fileExtension: DELIVERY_LAYOUT.dataFileExtension,
         bufferingInterval,

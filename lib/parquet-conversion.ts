@@ -3,6 +3,7 @@ import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import { CTR_COLUMNS, type Field, serdeKeyMappings } from './definitions/ctr-schema';
+import { DELIVERY_LAYOUT } from './definitions/delivery-layout';
 
 /** Glue storage descriptor settings of a Parquet table (Athena's Parquet SerDe). */
 export const PARQUET_STORAGE = {
@@ -34,13 +35,15 @@ export function ctrInputFormat(): firehose.OpenXJsonInputFormat {
 
 /**
  * Record format conversion of the delivery stream: JSON in (OpenX, case-sensitive, mapped keys), Parquet out
- * (Snappy, Firehose's default), schema from the CTR Glue table's latest version.
+ * (`DELIVERY_LAYOUT.parquetCompression`), schema from the CTR Glue table's latest version.
  */
 export function parquetConversion(table: glue.CfnTable): firehose.DataFormatConversionProps {
   return {
     schemaConfiguration: firehose.SchemaConfiguration.fromCfnTable(table),
     inputFormat: ctrInputFormat(),
-    outputFormat: new firehose.ParquetOutputFormat({ compression: firehose.ParquetCompression.SNAPPY }),
+    outputFormat: new firehose.ParquetOutputFormat({
+      compression: firehose.ParquetCompression.of(DELIVERY_LAYOUT.parquetCompression),
+    }),
   };
 }
 

@@ -8,6 +8,6 @@ SELECT
   count(*) - count(DISTINCT ContactId || '|' || LastUpdateTimestamp) AS rows_beyond_versions
 FROM contact_trace_records
 -- Synthetic contacts of "ctr doctor" never count.
-WHERE element_at(Attributes, 'ctrDoctorProbe') IS NULL
+WHERE ContactId NOT LIKE 'ctr-doctor-%'
 GROUP BY dt
 ORDER BY dt

@@ -14,7 +14,7 @@ FROM (
     ContactId || '|' || LastUpdateTimestamp AS version_key,
     CAST(from_iso8601_timestamp(InitiationTimestamp) AT TIME ZONE '{{time_zone}}' AS date) AS contact_date
   FROM contact_trace_records
-  WHERE ContactId IS NOT NULL AND element_at(Attributes, 'ctrDoctorProbe') IS NULL
+  WHERE ContactId IS NOT NULL AND ContactId NOT LIKE 'ctr-doctor-%'
 ) AS raw
 GROUP BY contact_date
 ORDER BY contact_date

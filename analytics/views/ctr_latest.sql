@@ -1,6 +1,9 @@
 -- One row per contact: its newest version by LastUpdateTimestamp. Exact copies collapse too, and ties
 -- (same ContactId and LastUpdateTimestamp, different content) go to the greatest full-row JSON, so the
 -- pick never depends on file or arrival order.
+-- Why the full row: tied versions may differ in any one column, so only a tie-break over every column (or
+-- over a digest of the row delivered as a column, which the lake does not have) picks the same row whatever
+-- the order. The price: every query through this view reads every column. See docs/parquet.md.
 SELECT
   AWSAccountId,
   AWSContactTraceRecordFormatVersion,
@@ -92,6 +95,6 @@ FROM (
   FROM contact_trace_records
   WHERE ContactId IS NOT NULL
     -- Synthetic contacts of "ctr doctor" never count.
-    AND element_at(Attributes, 'ctrDoctorProbe') IS NULL
+    AND ContactId NOT LIKE 'ctr-doctor-%'
 ) AS ranked
 WHERE version_rank = 1

@@ -77,5 +77,5 @@ FROM (
     Agent.HierarchyGroups.Level2.GroupName AS agent_group_level2
   FROM ctr_latest
   -- Synthetic contacts of "ctr doctor" never count (ctr_latest drops them too; kept here so this view never relies on it).
-  WHERE element_at(Attributes, 'ctrDoctorProbe') IS NULL
+  WHERE ContactId NOT LIKE 'ctr-doctor-%'
 ) AS parsed

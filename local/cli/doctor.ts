@@ -16,9 +16,9 @@ export const DOCTOR_HELP = `Usage: ctr doctor [--stack NAME] [--region R] [--jso
 Proves a deployed stack works end to end, in your AWS account (credentials and Region from the environment,
 as for the AWS CLI). Run it once after "cdk deploy":
   - reads the stack's outputs;
-  - invokes the emulator function with 3 synthetic CTRs (fresh ContactIds, marked with the contact attribute
-    "ctrDoctorProbe" so that every view and named query leaves them out), an exact copy of each, and one
-    malformed record;
+  - invokes the emulator function with 3 synthetic CTRs (fresh ContactIds starting with "ctr-doctor-", which
+    every view and named query leaves out, and the run id in the contact attribute "ctrDoctorProbe"), an exact
+    copy of each, and one malformed record;
   - waits for them in S3 (Firehose buffers up to its interval, 60 s by default), and checks that each contact
     arrived once (the copies were dropped) and the malformed record was quarantined;
   - runs ctr_typed, ctr_latest and every named query on Athena in the stack's workgroup (scans are capped by the

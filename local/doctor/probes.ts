@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DOCTOR_PROBE_ATTRIBUTE } from '../../analytics/doctor-probe';
+import { DOCTOR_PROBE_ATTRIBUTE, DOCTOR_PROBE_CONTACT_PREFIX } from '../../analytics/doctor-probe';
 
 /** What one doctor run sends through the pipeline. */
 export interface ProbeBatch {
   /** The run id, the value of every probe's `ctrDoctorProbe` attribute. */
   readonly runId: string;
-  /** Distinct probe CTRs, each with a fresh ContactId: each must be delivered exactly once. */
+  /** Distinct probe CTRs, each with a fresh ContactId (`ctr-doctor-<uuid>`): each must be delivered exactly once. */
   readonly records: ReadonlyArray<Record<string, unknown>>;
   /** One record that is not JSON: it must be quarantined, never delivered. It carries the run id. */
   readonly malformed: string;
@@ -18,14 +18,15 @@ const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
 
 /**
  * Builds the synthetic contacts of one doctor run: `count` short API-initiated contacts dated `now` (so they
- * land in today's partition), marked with the `ctrDoctorProbe` attribute so that every view and named query
- * excludes them. No agent, queue, endpoint or recording: no personal data, nothing that looks like a real call.
+ * land in today's partition). Their ContactId starts with `ctr-doctor-`, by which every view and named query
+ * excludes them, and their `ctrDoctorProbe` attribute holds the run id, by which the doctor finds them. No agent,
+ * queue, endpoint or recording: no personal data, nothing that looks like a real call.
  */
 export function probeBatch(options: { runId?: string; now?: Date; count?: number } = {}): ProbeBatch {
   const runId = options.runId ?? `doctor-${randomUUID()}`;
   const start = (options.now ?? new Date()).getTime();
   const records = Array.from({ length: options.count ?? 3 }, (_, i) => {
-    const contactId = randomUUID();
+    const contactId = `${DOCTOR_PROBE_CONTACT_PREFIX}${randomUUID()}`;
     return {
       AWSContactTraceRecordFormatVersion: '2017-03-10',
       Agent: null,

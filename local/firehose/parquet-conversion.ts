@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CTR_COLUMNS, toDuckDbType } from '../../lib/definitions/ctr-schema';
+import { DELIVERY_LAYOUT } from '../../lib/definitions/delivery-layout';
 
 /** DuckDB's `columns={...}` argument, rendered from the column tree the Glue table uses. */
 export function duckDbColumns(): string {
@@ -26,7 +27,8 @@ export interface ConversionResult {
 }
 
 /**
- * Firehose's record format conversion, played locally: JSON records to one Snappy Parquet object with the
+ * Firehose's record format conversion, played locally: JSON records to one Parquet object (pages compressed
+ * as the stack's, `DELIVERY_LAYOUT.parquetCompression`) with the
  * CTR schema's columns (`CTR_COLUMNS`, as the Glue table). The JSON-to-column rules are the deployed ones:
  * keys matched exactly (case-sensitive, the spelling the conversion's key mappings give), fields the schema
  * does not name dropped, a missing field null. A batch that fails is retried record by record, so only
@@ -99,7 +101,7 @@ export class ParquetConverter {
     try {
       await connection.run(
         `COPY (SELECT * FROM read_json(${sqlText(input)}, columns = ${duckDbColumns()}, format = 'newline_delimited'))
-         TO ${sqlText(output)} (FORMAT parquet, COMPRESSION snappy)`,
+         TO ${sqlText(output)} (FORMAT parquet, COMPRESSION ${DELIVERY_LAYOUT.parquetCompression.toLowerCase()})`,
       );
       return await readFile(output);
     } finally {

@@ -112,7 +112,14 @@ describe('Amazon Data Firehose API, "OpenXJsonSerDe" (https://docs.aws.amazon.co
 describe('Amazon Data Firehose, "Enable record format conversion" (https://docs.aws.amazon.com/firehose/latest/dev/enable-record-format-conversion.html)', () => {
   test('"Amazon S3 compression gets disabled when you enable format conversion": no S3 compression, Parquet compresses itself', () => {
     expect(s3Config.CompressionFormat ?? 'UNCOMPRESSED').toBe('UNCOMPRESSED');
-    expect(conversion.OutputFormatConfiguration.Serializer.ParquetSerDe.Compression).toBe('SNAPPY');
+    expect(conversion.OutputFormatConfiguration.Serializer.ParquetSerDe.Compression).toBe('GZIP');
+  });
+
+  test('"ParquetSerDe" API reference (https://docs.aws.amazon.com/firehose/latest/APIReference/API_ParquetSerDe.html): Compression is one of UNCOMPRESSED | GZIP | SNAPPY (no ZSTD)', () => {
+    expect(['UNCOMPRESSED', 'GZIP', 'SNAPPY']).toContain(DELIVERY_LAYOUT.parquetCompression);
+    expect(conversion.OutputFormatConfiguration.Serializer.ParquetSerDe.Compression).toBe(
+      DELIVERY_LAYOUT.parquetCompression,
+    );
   });
 
   test('with conversion (and dynamic partitioning) the buffer is at least 64 MiB', () => {

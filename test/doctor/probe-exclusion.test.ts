@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAMED_QUERIES, RAW_TABLE_NAME, VIEWS } from '../../analytics/definitions';
-import { DOCTOR_PROBE_ATTRIBUTE, NOT_A_DOCTOR_PROBE } from '../../analytics/doctor-probe';
+import { DOCTOR_PROBE_ATTRIBUTE, DOCTOR_PROBE_CONTACT_PREFIX, NOT_A_DOCTOR_PROBE } from '../../analytics/doctor-probe';
 import { probeBatch } from '../../local/doctor/probes';
 import { writeLakeDir } from '../../local/firehose/lake-files';
 import { LocalAnalytics } from '../../local/sql/local-analytics';
@@ -35,7 +35,7 @@ describe('doctor probe contacts are excluded from every view and named query', (
       .filter((_, i) => i % 3 === 0)
       .map((r, i) => ({
         ...r,
-        ContactId: `probe-${i}`,
+        ContactId: `${DOCTOR_PROBE_CONTACT_PREFIX}${i}`,
         Attributes: { ...r.Attributes, [DOCTOR_PROBE_ATTRIBUTE]: runId },
       })),
     ...probeBatch({ runId, now: new Date('2022-01-05T12:00:00Z') }).records,

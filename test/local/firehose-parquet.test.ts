@@ -17,7 +17,7 @@ async function readParquet(
   bytes: Buffer,
   dir: string,
   sql = 'SELECT * FROM p',
-): Promise<{ rows: Record<string, unknown>[]; types: string[]; names: string[] }> {
+): Promise<{ rows: Record<string, unknown>[]; types: string[]; names: string[]; codecs: string[] }> {
   const file = join(dir, `read-${Math.random().toString(36).slice(2)}.parquet`);
   await writeFile(file, bytes);
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
@@ -26,8 +26,12 @@ async function readParquet(
     await connection.run(`CREATE VIEW p AS SELECT * FROM read_parquet('${file}')`);
     const described = (await connection.runAndReadAll('DESCRIBE p')).getRowObjects();
     const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    const codecs = (
+      await connection.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${file}')`)
+    ).getRowObjects();
     return {
       rows,
+      codecs: codecs.map((r) => String(r.compression)),
       names: described.map((r) => String(r.column_name)),
       types: described.map((r) => String(r.column_type)),
     };
@@ -79,7 +83,9 @@ describe('local Firehose endpoint with Parquet conversion and backup', () => {
     const parquet = keys.filter((k) => k.startsWith('ctr/'));
     expect(parquet).toHaveLength(1);
     expect(parquet[0]).toMatch(/^ctr\/dt=2022-01-05\/stream-1-\d{4}(-\d\d){5}-[0-9a-f-]{36}\.parquet$/);
-    const { rows, names, types } = await readParquet(await getObjectBytes(s3, bucket, parquet[0]), dir);
+    const { rows, names, types, codecs } = await readParquet(await getObjectBytes(s3, bucket, parquet[0]), dir);
+    // Pages compressed with the codec the stack's conversion uses.
+    expect(codecs).toEqual([DELIVERY_LAYOUT.parquetCompression]);
     // The columns and types of the Glue table, in its order; nothing else.
     expect(names).toEqual(CTR_COLUMNS.map((c) => c.name));
     const unquoted = (type: string) => type.replace(/"/g, '');

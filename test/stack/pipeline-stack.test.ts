@@ -327,11 +327,11 @@ describe('Firehose delivery stream', () => {
     });
   });
 
-  test('converts to Snappy Parquet with the Glue table as schema, read through its latest version', () => {
+  test('converts to GZIP Parquet with the Glue table as schema, read through its latest version', () => {
     const config =
       resources(template)[ids.delivery].Properties.ExtendedS3DestinationConfiguration.DataFormatConversionConfiguration;
     expect(config.Enabled).toBe(true);
-    expect(config.OutputFormatConfiguration).toEqual({ Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } });
+    expect(config.OutputFormatConfiguration).toEqual({ Serializer: { ParquetSerDe: { Compression: 'GZIP' } } });
     expect(config.SchemaConfiguration).toEqual({
       CatalogId: { Ref: 'AWS::AccountId' },
       DatabaseName: 'teststack_ctr',
