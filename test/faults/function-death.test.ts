@@ -3,12 +3,11 @@ process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 import { type DeathPoint, type DeathStats, injectFunctionDeaths } from '../../local/faults/function-death';
 import { canonical } from '../local/corpus';
 import {
-  captureLogs,
   DEATH_ENVIRONMENT,
-  disposeRun,
   duplicatedRecords,
   expectSoundRun,
   type FaultRun,
+  faultSuite,
   leakingLines,
   RUN_TIMEOUT_MS,
   runWithFaults,
@@ -25,19 +24,14 @@ async function runWithDeaths(point: DeathPoint, rate: number): Promise<{ run: Fa
 
 // The dedup function dies at chosen points; the mapping's timeout notices, retries and bisects.
 describe('fault matrix: function death', () => {
-  const logs = captureLogs();
-  let run: FaultRun | undefined;
-  afterEach(async () => {
-    await disposeRun(run);
-    run = undefined;
-  });
-  afterAll(() => logs.restore());
+  const suite = faultSuite();
+  const { logs } = suite;
 
   test(
     'die-after-claim: claims written, nothing delivered; the retry recognises its own claims, nothing lost or twice',
     async () => {
       const result = await runWithDeaths('after-claim', 0.3);
-      run = result.run;
+      const run = suite.keep(result.run);
       await expectSoundRun(run);
       expect(duplicatedRecords(run)).toEqual([]);
       // Victims stop before their first Firehose call: killed there, or at their short deadline on a busy machine.
@@ -52,7 +46,7 @@ describe('fault matrix: function death', () => {
     'die-after-receipt: delivered and receipt written, never returned; the batch receipt makes the retry exact',
     async () => {
       const result = await runWithDeaths('after-receipt', 0.3);
-      run = result.run;
+      const run = suite.keep(result.run);
       await expectSoundRun(run);
       expect(duplicatedRecords(run)).toEqual([]);
       expect(result.stats.kills).toBeGreaterThan(0);
@@ -66,7 +60,7 @@ describe('fault matrix: function death', () => {
     'die-before-receipt: delivered, receipt never written: duplicates appear, only there; ctr_latest still exact',
     async () => {
       const result = await runWithDeaths('before-receipt', 0.3);
-      run = result.run;
+      const run = suite.keep(result.run);
       await expectSoundRun(run);
       const atRisk = new Set([...result.stats.atRiskLines].map((line) => canonical(JSON.parse(line))));
       const duplicates = duplicatedRecords(run);
@@ -83,7 +77,7 @@ describe('fault matrix: function death', () => {
     'die-mid-batch: killed before a random request, as a timeout would; duplicates only from deliveries in flight at the kill',
     async () => {
       const result = await runWithDeaths('mid-batch', 0.3);
-      run = result.run;
+      const run = suite.keep(result.run);
       await expectSoundRun(run);
       expect(result.stats.stoppedVictims).toBeGreaterThan(0);
       expect(result.stats.frozenRequests).toBeGreaterThan(0);

@@ -95,6 +95,31 @@ export async function disposeRun(run: FaultRun | undefined): Promise<void> {
   await rm(run.outDir, { recursive: true, force: true });
 }
 
+/**
+ * The setup every fault-matrix file shares: the handlers' log lines captured for the log checks, and each test's
+ * run stopped and its output removed after the test, whether it passed or not.
+ */
+export function faultSuite(): {
+  readonly logs: { lines: string[] };
+  /** Runs the faults and keeps the run for the clean-up after the test. */
+  run(options?: FaultRunOptions): Promise<FaultRun>;
+  /** Keeps a run started another way for the clean-up after the test. */
+  keep(run: FaultRun): FaultRun;
+} {
+  const logs = captureLogs();
+  let current: FaultRun | undefined;
+  afterEach(async () => {
+    await disposeRun(current);
+    current = undefined;
+  });
+  afterAll(() => logs.restore());
+  const keep = (run: FaultRun) => {
+    current = run;
+    return run;
+  };
+  return { logs, keep, run: async (options) => keep(await runWithFaults(options)) };
+}
+
 /** Every distinct valid record the input holds (canonical JSON), the valid bad-input kinds included. */
 export function expectedRecords(run: FaultRun): Set<string> {
   const expected = new Set(run.corpus.expected);

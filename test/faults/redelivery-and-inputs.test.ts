@@ -3,32 +3,18 @@ process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 import { BAD_INPUT_KINDS } from '../../local/faults/bad-inputs';
 import { deliverBatchesTwice, replayFromTrimHorizon, secondPoller } from '../../local/faults/redelivery';
 import { verifyDelivery } from '../../local/verify';
-import {
-  captureLogs,
-  disposeRun,
-  duplicatedRecords,
-  expectSoundRun,
-  type FaultRun,
-  leakingLines,
-  RUN_TIMEOUT_MS,
-  runWithFaults,
-} from './harness';
+import { duplicatedRecords, expectSoundRun, faultSuite, leakingLines, RUN_TIMEOUT_MS } from './harness';
 
 // The stream's own at-least-once behaviour, and inputs that are not CTRs.
 describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', () => {
-  const logs = captureLogs();
-  let run: FaultRun | undefined;
-  afterEach(async () => {
-    await disposeRun(run);
-    run = undefined;
-  });
-  afterAll(() => logs.restore());
+  const suite = faultSuite();
+  const { logs } = suite;
 
   test(
     'batch-twice: every batch is invoked again after it succeeded; the batch receipts drop the second delivery',
     async () => {
       const twice = deliverBatchesTwice(1);
-      run = await runWithFaults({ environment: { wrapHandler: twice.wrap } });
+      const run = await suite.run({ environment: { wrapHandler: twice.wrap } });
       await expectSoundRun(run);
       expect(duplicatedRecords(run)).toEqual([]);
       expect(twice.stats.redelivered).toBe(run.env.mapping.stats.invocations);
@@ -39,7 +25,7 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
   test(
     'two-pollers: a second mapping reads the same shards concurrently, with other batch boundaries; nothing lost, nothing twice',
     async () => {
-      run = await runWithFaults({ run: (env) => ({ alsoDrain: secondPoller(env, { batchSize: 37 }) }) });
+      const run = await suite.run({ run: (env) => ({ alsoDrain: secondPoller(env, { batchSize: 37 }) }) });
       await expectSoundRun(run);
       // A record held by the other poller's live invocation is waited for (its receipt) or retried, never delivered again.
       expect(duplicatedRecords(run)).toEqual([]);
@@ -50,7 +36,7 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
   test(
     'replay: the whole stream read again from the trim horizon after a full run delivers nothing new',
     async () => {
-      run = await runWithFaults({});
+      const run = await suite.run({});
       await expectSoundRun(run);
       const accepted = run.env.firehose.stats(run.env.names.deliveryStreamName).recordsAccepted;
       const replay = await replayFromTrimHorizon(run.env);
@@ -66,7 +52,7 @@ describe('fault matrix: redelivery, concurrent pollers, replay and bad inputs', 
   test(
     'hostile inputs: every kind is quarantined with its reason or delivered once, mixed into a corpus; no batch throws; --verify reports each',
     async () => {
-      run = await runWithFaults({ badPerKind: 3 });
+      const run = await suite.run({ badPerKind: 3 });
       await expectSoundRun(run);
       expect(duplicatedRecords(run)).toEqual([]);
       expect(new Set(run.bad.map((b) => b.kind))).toEqual(new Set(BAD_INPUT_KINDS));

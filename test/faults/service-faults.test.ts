@@ -6,32 +6,18 @@ import {
   injectDynamoDbFaults,
   PERSISTENT_THROTTLE_ATTEMPTS,
 } from '../../local/faults/dynamodb-faults';
-import {
-  captureLogs,
-  disposeRun,
-  duplicatedRecords,
-  expectSoundRun,
-  type FaultRun,
-  leakingLines,
-  RUN_TIMEOUT_MS,
-  runWithFaults,
-} from './harness';
+import { duplicatedRecords, expectSoundRun, faultSuite, leakingLines, RUN_TIMEOUT_MS } from './harness';
 
 // Faults of the services the dedup function calls: Firehose and DynamoDB.
 describe('fault matrix: Firehose and DynamoDB faults', () => {
-  const logs = captureLogs();
-  let run: FaultRun | undefined;
-  afterEach(async () => {
-    await disposeRun(run);
-    run = undefined;
-  });
-  afterAll(() => logs.restore());
+  const suite = faultSuite();
+  const { logs } = suite;
 
   test(
     'firehose-entries: a fraction of entries fail (FailedPutCount); nothing lost, nothing twice',
     async () => {
       // 0.4: a record fails all 4 delivery attempts with p = 0.4^4, about 30 of the corpus, so some do come back.
-      run = await runWithFaults({ environment: { firehoseFaults: { failEntryFraction: 0.4, seed: 3 } } });
+      const run = await suite.run({ environment: { firehoseFaults: { failEntryFraction: 0.4, seed: 3 } } });
       await expectSoundRun(run);
       expect(duplicatedRecords(run)).toEqual([]);
       // The fault bit: entries were resent, and some records came back through batchItemFailures.
@@ -43,7 +29,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
   test(
     'firehose-outage: every call fails for a while (HTTP 503); nothing lost, nothing twice',
     async () => {
-      run = await runWithFaults({ environment: { firehoseFaults: { failFirstCalls: 40 } } });
+      const run = await suite.run({ environment: { firehoseFaults: { failFirstCalls: 40 } } });
       await expectSoundRun(run);
       expect(duplicatedRecords(run)).toEqual([]);
       expect(run.env.mapping.stats.partialFailures).toBeGreaterThan(0);
@@ -55,7 +41,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     'dynamodb-throttle: throttled claims are retried (statements of a batch by the handler, a single call by the SDK); nothing lost, nothing twice',
     async () => {
       let stats: DynamoDbFaultStats | undefined;
-      run = await runWithFaults({
+      const run = await suite.run({
         install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { throttleClaims: 0.05, seed: 2 })),
       });
       await expectSoundRun(run);
@@ -71,7 +57,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     'dynamodb-throttle-persistent: throttling that outlasts the retries comes back through batchItemFailures, never as a duplicate',
     async () => {
       let stats: DynamoDbFaultStats | undefined;
-      run = await runWithFaults({
+      const run = await suite.run({
         install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { throttleClaimsPersistently: 0.01 })),
       });
       await expectSoundRun(run);
@@ -86,7 +72,7 @@ describe('fault matrix: Firehose and DynamoDB faults', () => {
     'dynamodb-errors: any DynamoDB call fails (HTTP 500); nothing lost, a duplicate only where a delivery mark was lost',
     async () => {
       let stats: DynamoDbFaultStats | undefined;
-      run = await runWithFaults({
+      const run = await suite.run({
         install: (env) => (stats = injectDynamoDbFaults(env.clients.dynamodb, { internalErrors: 0.05, seed: 4 })),
       });
       await expectSoundRun(run);
