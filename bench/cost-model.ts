@@ -5,7 +5,8 @@
  * Each price names where it was read, on 2026-12-01, from the stored copies of public web pages available
  * here (AWS's own pricing pages are stored, but their price tables are not: those copies give the billing
  * rules, such as Firehose's 5 KB increments, and no figures). A figure no stored copy gives is marked
- * "NOT FOUND": it is AWS's us-east-1 list price as remembered, to be checked on the AWS pricing page.
+ * "NOT FOUND": it is AWS's us-east-1 list price as remembered, to be checked on the AWS pricing page
+ * (still so after a second search on 2026-12-01 for Firehose's prices and Kinesis's data-out).
  * Free tiers, storage, the Kinesis stream-hour and Firehose's per-object charge are not in the table:
  * they do not depend on the design.
  */
@@ -31,9 +32,11 @@ export const PRICES = {
    */
   lambdaPerMillionRequests: 0.2,
   /**
-   * USD per GB ingested, Direct PUT, first 500 TB a month. NOT FOUND in the stored copies. The billing rule
-   * is read: aws.amazon.com/kinesis/data-firehose/pricing (de and ru copies): "priced per GB ingested in
-   * 5 KB increments (a 3 KB record is billed as 5 KB, a 12 KB record as 15 KB)".
+   * USD per GB ingested, Direct PUT, first 500 TB a month. NOT FOUND on a dated page (searched again
+   * 2026-12-01: AWS's pricing pages are stored without their tables; several undated project write-ups on
+   * GitHub state "$0.029 per GB" for Firehose ingestion, which agrees but is no source). The billing rule is
+   * read: aws.amazon.com/kinesis/data-firehose/pricing (de and ru copies): "priced per GB ingested in 5 KB
+   * increments (a 3 KB record is billed as 5 KB, a 12 KB record as 15 KB)".
    */
   firehosePerGbIngested: 0.029,
   /**
@@ -50,14 +53,17 @@ export const PRICES = {
    */
   firehosePerGbFormatConversion: 0.018,
   /**
-   * USD per GB written to a Kinesis on-demand stream. NOT FOUND in the stored copies. The rule is read:
+   * USD per GB written to a Kinesis on-demand (Standard) stream, us-east-1. Source, read 2026-12-01: AWS Big
+   * Data Blog, "Kinesis On-demand Advantage saves 60%+ on streaming costs" (2026-03-09,
+   * aws.amazon.com/blogs/big-data/kinesis-on-demand-advantage-saves-60-on-streaming-costs/; "All prices ... are
+   * from the us-east-1 Region", "the incoming bytes charge ... On-demand Standard is $0.08 per GB"). The rule:
    * aws.amazon.com/kinesis/data-streams/pricing, "Data-In ... the size of each record rounded up to the
    * nearest 1 KB (1,024 bytes)".
    */
   kinesisOnDemandPerGbIn: 0.08,
   /** USD per GB read by one standard consumer, on-demand. NOT FOUND in the stored copies (same page: "per GB of data ... read"). */
   kinesisOnDemandPerGbOut: 0.04,
-  /** USD per on-demand stream-hour. NOT FOUND in the stored copies (same page: "a per-hour charge for each data stream"). Not in the table. */
+  /** USD per on-demand (Standard) stream-hour, us-east-1. Source: the same AWS blog post ("in On-demand Standard mode there is a $0.04 charge per stream hour"). Not in the table. */
   kinesisOnDemandPerStreamHour: 0.04,
 } as const;
 

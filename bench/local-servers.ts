@@ -1,17 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
-import { localS3Client } from '../local/clients';
-import { type FirehoseEndpoint, startFirehoseEndpoint } from '../local/firehose/endpoint';
 import { startDynamoDbLocal } from '../local/servers/dynamodb-local';
-import { startKinesis } from '../local/servers/kinesis';
-import type { RunningServer } from '../local/servers/listen';
-import { startS3 } from '../local/servers/s3';
+import { BENCH_NAMES, type ServerProcessMessage, type ServerProcessRequest } from './server-protocol';
 
-/** Names the benchmark gives its local resources. */
-export const BENCH_NAMES = { deliveryStreamName: 'ctr-bench', bucketName: 'ctr-bench' } as const;
+export { BENCH_NAMES };
 
 /** The local servers, started once for the whole benchmark. */
 export interface BenchServers {
@@ -21,46 +13,55 @@ export interface BenchServers {
     readonly s3: string;
     readonly firehose: string;
   };
-  readonly firehose: FirehoseEndpoint;
+  /** Has the Firehose endpoint write its buffers now (it does so up to a second after the last record). */
+  flushFirehose(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The benchmark's server process ended before it was asked to. */
+export class BenchServersError extends Error {
+  constructor(code: number | null) {
+    super(`The benchmark's local servers stopped (exit code ${code}); see the messages above, then run it again.`);
+    this.name = 'BenchServersError';
+  }
+}
+
 /**
- * Starts kinesalite, DynamoDB Local (its own Java process, so this process's CPU is the client's), s3rver and the Firehose-compatible endpoint with the local pipeline's own
- * starters, and the bucket the delivery stream writes to (partitioned, converted and backed up as in the stack).
+ * Starts the benchmark's servers, none in this process, so that this process's CPU is the handler's and its
+ * SDK's: DynamoDB Local in its Java process, and kinesalite, s3rver and the Firehose-compatible endpoint
+ * (partitioned, converted and backed up as in the stack) in one Node process of their own (`server-process.ts`).
  */
 export async function startBenchServers(): Promise<BenchServers> {
-  const dir = await mkdtemp(join(tmpdir(), 'ctr-bench-s3-'));
-  const [dynamodb, kinesis, s3] = await Promise.all([startDynamoDbLocal(), startKinesis(), startS3(dir)]);
-  const s3Client = localS3Client(s3.endpoint);
-  await s3Client.send(new CreateBucketCommand({ Bucket: BENCH_NAMES.bucketName }));
-  const firehose = await startFirehoseEndpoint({
-    s3: s3Client,
-    deliveryStreams: [
-      {
-        name: BENCH_NAMES.deliveryStreamName,
-        bucketName: BENCH_NAMES.bucketName,
-        prefix: DELIVERY_LAYOUT.prefix,
-        errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-        partitionQueries: { [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery },
-        // As the stack's stream and `ctr local`: Parquet under ctr/, every source record also under backup/
-        // (GZIP JSON under ctr/ was the lake before record format conversion).
-        parquet: true,
-        backupPrefix: DELIVERY_LAYOUT.backupPrefix,
-        bufferIntervalMs: 1000,
-      },
-    ],
+  const child = fork(join(__dirname, 'server-process.ts'), [], {
+    // TypeScript entry point, loaded through tsx as `local/servers/kinesis.ts` does for kinesalite.
+    execArgv: ['--require', require.resolve('tsx/cjs')],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const servers: RunningServer[] = [dynamodb, kinesis];
-  return {
-    endpoints: { dynamodb: dynamodb.endpoint, kinesis: kinesis.endpoint, s3: s3.endpoint, firehose: firehose.endpoint },
-    firehose,
-    close: async () => {
-      await firehose.close();
-      await Promise.all(servers.map((s) => s.close()));
-      s3Client.destroy();
-      await s3.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const failed = exited.then((code) => Promise.reject(new BenchServersError(code)));
+  failed.catch(() => undefined);
+  const next = () =>
+    Promise.race([new Promise<ServerProcessMessage>((resolve) => child.once('message', resolve)), failed]);
+  const ask = (request: ServerProcessRequest) => {
+    const answer = next();
+    child.send(request);
+    return answer;
   };
+  try {
+    const [dynamodb, started] = await Promise.all([startDynamoDbLocal(), next()]);
+    if (started === 'flushed') throw new BenchServersError(null);
+    return {
+      endpoints: { dynamodb: dynamodb.endpoint, ...started.endpoints },
+      flushFirehose: async () => {
+        await ask('flush');
+      },
+      close: async () => {
+        child.send('close');
+        await Promise.all([exited, dynamodb.close()]);
+      },
+    };
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
 }

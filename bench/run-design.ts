@@ -34,8 +34,11 @@ export type Backend =
       readonly s3Endpoint: string;
       readonly latencyMs: number;
     }
-  /** For CPU figures: DynamoDB in its own process (its CPU is not this process's), Firehose in memory. */
-  | { readonly kind: 'cpu'; readonly dynamodbEndpoint: string };
+  /**
+   * For CPU figures: no added latency, DynamoDB in its own process (its CPU is not this process's), and Firehose
+   * at `firehoseEndpoint` (in its own process too) or, without it, answered in memory by a stand-in.
+   */
+  | { readonly kind: 'cpu'; readonly dynamodbEndpoint: string; readonly firehoseEndpoint?: string };
 
 let tableSerial = 0;
 const SAMPLE_INTERVAL_MS = 250;
@@ -61,7 +64,8 @@ export async function runDesign(
     s3 = localS3Client(backend.s3Endpoint);
   } else {
     dynamodb = localDynamoDbClient(backend.dynamodbEndpoint);
-    ({ client: firehose, stats: standIn } = inMemoryFirehoseClient());
+    if (backend.firehoseEndpoint) firehose = localFirehoseClient(backend.firehoseEndpoint);
+    else ({ client: firehose, stats: standIn } = inMemoryFirehoseClient());
     // No design writes to S3 on this corpus (no malformed records); a client that would fail is enough.
     s3 = new S3Client({
       region: 'us-east-1',

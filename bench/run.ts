@@ -44,6 +44,12 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
   };
   log(`corpus: ${n} records, ${corpus.distinct} distinct; starting local servers`);
   const servers = await startBenchServers();
+  // CPU runs: no added latency, and every server in a process of its own, Firehose included.
+  const cpuBackend = {
+    kind: 'cpu',
+    dynamodbEndpoint: servers.endpoints.dynamodb,
+    firehoseEndpoint: servers.endpoints.firehose,
+  } as const;
   const targets = { deliveryStreamName: BENCH_NAMES.deliveryStreamName, bucketName: BENCH_NAMES.bucketName };
   const figures: DesignFigures[] = [];
   const copies: Record<string, { inBatch: number; crossBatch: number }> = {};
@@ -54,12 +60,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
       copies[String(batchSize)] = copyCounts(corpus.records, batchSize);
       // Warm-up: load modules and JIT every design once, so the first design measured is not penalised.
       for (const design of DESIGNS)
-        await runDesign(
-          design,
-          toKinesisEvents(corpus.records.slice(0, 200), batchSize),
-          { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb },
-          targets,
-        );
+        await runDesign(design, toKinesisEvents(corpus.records.slice(0, 200), batchSize), cpuBackend, targets);
 
       const local = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
       const memory = new Map<string, DesignRun[]>(DESIGNS.map((d) => [d.id, []]));
@@ -79,14 +80,11 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
             targets,
           );
           local.get(design.id)!.push(run);
-          // The local Firehose endpoint runs in this process and writes its buffers (partitioning, gzip, S3)
-          // up to a second after the last record: let it finish now, or that work lands in the CPU run below.
-          await servers.firehose.flush();
-          memory
-            .get(design.id)!
-            .push(
-              await runDesign(design, events, { kind: 'cpu', dynamodbEndpoint: servers.endpoints.dynamodb }, targets),
-            );
+          // The Firehose endpoint writes its buffers (partitioning, gzip, S3) up to a second after the last
+          // record; in its own process now, but on the same two cores: let it finish before the CPU run.
+          await servers.flushFirehose();
+          memory.get(design.id)!.push(await runDesign(design, events, cpuBackend, targets));
+          await servers.flushFirehose();
           log(
             `batch ${batchSize}, repeat ${r + 1}/${options.repeats}, ${design.id}: ${Math.round((n * 1000) / run.wallMs)} records/s`,
           );

@@ -1,8 +1,8 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 
 // DynamoDB is no longer emulated here: the CPU runs talk to DynamoDB Local in its own process, so the
-// process's CPU is still the client's own. Firehose has no server out of process (the local endpoint runs
-// in this one), so its stand-in stays.
+// process's CPU is still the client's own. `npm run bench` now sends Firehose calls to the local endpoint in
+// its own process too; this stand-in serves `bench:profile` and the benchmark's tests.
 
 interface StubRequest {
   readonly headers: Record<string, string>;

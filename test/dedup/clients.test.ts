@@ -41,3 +41,11 @@ test('every client of the dedup function abandons a request the server never ans
   ]);
   for (const c of Object.values(clients)) c.destroy();
 });
+
+test("the dedup function's clients leave out the SDK's call logging, which copies every call's input and output", () => {
+  const clients = createDedupClients({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  for (const client of Object.values(clients)) {
+    expect(client.middlewareStack.identify().filter((name) => name.startsWith('loggerMiddleware'))).toEqual([]);
+    client.destroy();
+  }
+});
