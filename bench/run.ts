@@ -80,7 +80,7 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
             targets,
           );
           local.get(design.id)!.push(run);
-          // The Firehose endpoint writes its buffers (partitioning, gzip, S3) up to a second after the last
+          // The Firehose endpoint writes its buffers (partitioning, Parquet, backup, S3) up to a second after the last
           // record; in its own process now, but on the same two cores: let it finish before the CPU run.
           await servers.flushFirehose();
           memory.get(design.id)!.push(await runDesign(design, events, cpuBackend, targets));
