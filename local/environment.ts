@@ -250,12 +250,17 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       emulator,
       tempDir: s3Dir,
       stop: async () => {
-        // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.
-        await firehose.close();
+        // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last. When that last flush
+        // fails (records not delivered), everything still stops, and the failure is thrown after.
+        const flushFailure = await firehose.close().then(
+          () => undefined,
+          (err: unknown) => ({ err }),
+        );
         await Promise.all([kinesisServer.close(), dynamoServer.close()]);
         for (const client of [kinesis, dynamodb, s3, firehoseClient]) client.destroy();
         await s3Server.close();
         await rm(s3Dir, { recursive: true, force: true });
+        if (flushFailure) throw flushFailure.err;
       },
     };
   } catch (err) {

@@ -265,9 +265,12 @@ async function runPipeline({
   } finally {
     stopProgress();
     uninstall();
-    await env?.stop();
-    await claims?.server?.close();
-    process.stdout.write = stdoutWrite;
+    try {
+      await env?.stop();
+    } finally {
+      await claims?.server?.close();
+      process.stdout.write = stdoutWrite;
+    }
   }
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
