@@ -78,6 +78,8 @@ export interface LocalEnvironmentProps {
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** The dedup function's timeout; a longer invocation is killed, as Lambda does. @default none */
   readonly functionTimeoutMs?: number;
+  /** Records the event source mapping asks of each GetRecords call (`EventSourceMappingProps.readLimit`). @default one batch */
+  readonly readLimit?: number;
   /**
    * Keep the stream's and the table's data on disk (LevelDB in the temporary directory) instead of in
    * memory: a run of hundreds of MB then needs little memory. @default false
@@ -226,6 +228,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       settings: { ...DEFAULT_EVENT_SOURCE_SETTINGS, ...props.eventSource },
       onFailure: s3FailureDestination(s3, LOCAL_NAMES.bucketName, LOCAL_NAMES.failurePrefix),
       functionTimeoutMs: props.functionTimeoutMs,
+      readLimit: props.readLimit,
     };
     const mapping = new EventSourceMapping(mappingProps);
 
