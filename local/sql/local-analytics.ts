@@ -90,6 +90,9 @@ export class LocalAnalytics {
             preserve_insertion_order: 'false',
           }
         : {}),
+    }).catch((err: unknown) => {
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+      throw err;
     });
     const connection = await instance.connect();
     const analytics = new LocalAnalytics(instance, connection, timeZone, spillDir);
