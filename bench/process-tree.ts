@@ -8,16 +8,23 @@ export interface ProcessSample {
   readonly rssBytes: number;
   /** User plus system CPU seconds so far (its threads included). */
   readonly cpuSeconds: number;
+  /** CPU seconds of its busiest thread so far: the part that cannot spread over cores (Node's JavaScript). */
+  readonly busiestThreadCpuSeconds: number;
+  /** The part of `rssBytes` that maps files (LevelDB's tables, code): page cache the kernel can drop. */
+  readonly fileRssBytes: number;
 }
 
 const TICKS_PER_SECOND = 100;
 const PAGE_BYTES = 4096;
 
 /** Parses /proc/<pid>/stat; the name is in parentheses and may hold spaces. */
-function readStat(pid: number): { ppid: number; name: string; cpuSeconds: number; rssBytes: number } | undefined {
+function readStat(
+  pid: number,
+  path = `/proc/${pid}/stat`,
+): { ppid: number; name: string; cpuSeconds: number; rssBytes: number } | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined; // it exited meanwhile
   }
@@ -31,6 +38,29 @@ function readStat(pid: number): { ppid: number; name: string; cpuSeconds: number
     cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
     rssBytes: Number(fields[21]) * PAGE_BYTES,
   };
+}
+
+/** The busiest thread's CPU seconds (/proc/<pid>/task/<tid>/stat). */
+function busiestThread(pid: number): number {
+  let busiest = 0;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0; // it exited meanwhile
+  }
+  for (const tid of tids)
+    busiest = Math.max(busiest, readStat(Number(tid), `/proc/${pid}/task/${tid}/stat`)?.cpuSeconds ?? 0);
+  return busiest;
+}
+
+/** RssFile of /proc/<pid>/status, in bytes. */
+function fileRss(pid: number): number {
+  try {
+    return Number(/RssFile:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** `root` and every process under it (Linux /proc): what a run costs when its servers are processes of their own. */
@@ -48,7 +78,15 @@ export function sampleProcessTree(root: number): ProcessSample[] {
   const out: ProcessSample[] = [];
   const visit = (pid: number) => {
     const stat = stats.get(pid);
-    if (stat) out.push({ pid, name: stat.name, rssBytes: stat.rssBytes, cpuSeconds: stat.cpuSeconds });
+    if (stat)
+      out.push({
+        pid,
+        name: stat.name,
+        rssBytes: stat.rssBytes,
+        cpuSeconds: stat.cpuSeconds,
+        busiestThreadCpuSeconds: busiestThread(pid),
+        fileRssBytes: fileRss(pid),
+      });
     for (const child of children.get(pid) ?? []) visit(child);
   };
   visit(root);
@@ -60,7 +98,12 @@ export class ProcessTreeSampler {
   /** Highest sum of RSS over the tree seen in one sample. */
   peakTotalRssBytes = 0;
   /** Per process (`name pid`): its highest RSS, and its CPU seconds when last seen. */
-  readonly byProcess = new Map<string, { peakRssBytes: number; cpuSeconds: number }>();
+  readonly byProcess = new Map<
+    string,
+    { peakRssBytes: number; fileRssAtPeakBytes: number; cpuSeconds: number; busiestThreadCpuSeconds: number }
+  >();
+  /** The file-backed part of the total at its peak. */
+  fileRssAtPeakBytes = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -72,15 +115,25 @@ export class ProcessTreeSampler {
 
   sample(): void {
     const tree = sampleProcessTree(this.root);
-    this.peakTotalRssBytes = Math.max(
-      this.peakTotalRssBytes,
-      tree.reduce((n, p) => n + p.rssBytes, 0),
-    );
+    const total = tree.reduce((n, p) => n + p.rssBytes, 0);
+    if (total > this.peakTotalRssBytes) {
+      this.peakTotalRssBytes = total;
+      this.fileRssAtPeakBytes = tree.reduce((n, p) => n + p.fileRssBytes, 0);
+    }
     for (const p of tree) {
       const key = `${p.name} ${p.pid}`;
-      const entry = this.byProcess.get(key) ?? { peakRssBytes: 0, cpuSeconds: 0 };
-      entry.peakRssBytes = Math.max(entry.peakRssBytes, p.rssBytes);
+      const entry = this.byProcess.get(key) ?? {
+        peakRssBytes: 0,
+        fileRssAtPeakBytes: 0,
+        cpuSeconds: 0,
+        busiestThreadCpuSeconds: 0,
+      };
+      if (p.rssBytes > entry.peakRssBytes) {
+        entry.peakRssBytes = p.rssBytes;
+        entry.fileRssAtPeakBytes = p.fileRssBytes;
+      }
       entry.cpuSeconds = p.cpuSeconds;
+      entry.busiestThreadCpuSeconds = p.busiestThreadCpuSeconds;
       this.byProcess.set(key, entry);
     }
   }

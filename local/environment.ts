@@ -78,6 +78,8 @@ export interface LocalEnvironmentProps {
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
   /** The dedup function's timeout; a longer invocation is killed, as Lambda does. @default none */
   readonly functionTimeoutMs?: number;
+  /** Records the event source mapping asks of each GetRecords call (`EventSourceMappingProps.readLimit`). @default one batch */
+  readonly readLimit?: number;
   /**
    * Keep the stream's and the table's data on disk (LevelDB in the temporary directory) instead of in
    * memory: a run of hundreds of MB then needs little memory. @default false
@@ -226,6 +228,7 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       settings: { ...DEFAULT_EVENT_SOURCE_SETTINGS, ...props.eventSource },
       onFailure: s3FailureDestination(s3, LOCAL_NAMES.bucketName, LOCAL_NAMES.failurePrefix),
       functionTimeoutMs: props.functionTimeoutMs,
+      readLimit: props.readLimit,
     };
     const mapping = new EventSourceMapping(mappingProps);
 
@@ -250,12 +253,17 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       emulator,
       tempDir: s3Dir,
       stop: async () => {
-        // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last.
-        await firehose.close();
+        // The Firehose endpoint flushes into S3 on close, so it stops first and S3 last. When that last flush
+        // fails (records not delivered), everything still stops, and the failure is thrown after.
+        const flushFailure = await firehose.close().then(
+          () => undefined,
+          (err: unknown) => ({ err }),
+        );
         await Promise.all([kinesisServer.close(), dynamoServer.close()]);
         for (const client of [kinesis, dynamodb, s3, firehoseClient]) client.destroy();
         await s3Server.close();
         await rm(s3Dir, { recursive: true, force: true });
+        if (flushFailure) throw flushFailure.err;
       },
     };
   } catch (err) {

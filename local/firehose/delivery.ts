@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeliveryWriteError } from './errors';
 import { ParquetConverter } from './parquet-conversion';
 import {
   evaluateJqPathQuery,
@@ -127,13 +128,17 @@ export class DeliveryStream {
     }
     buffer.chunks.push(body);
     buffer.bytes += body.length;
-    if (buffer.bytes >= (this.settings.bufferBytes ?? 5 * 1024 * 1024)) this.flushKeys([key]);
+    // A failed write puts its records back into their buffer (counted in `writeFailures`); the next flush retries.
+    if (buffer.bytes >= (this.settings.bufferBytes ?? 5 * 1024 * 1024)) this.flushKeys([key]).catch(() => undefined);
   }
 
   /** Flushes every buffer, then releases the Parquet converter. */
   async close(): Promise<void> {
-    await this.flushAll();
-    await this.converter?.close();
+    try {
+      await this.flushAll();
+    } finally {
+      await this.converter?.close();
+    }
   }
 
   /** Flushes buffers whose interval has passed. */
@@ -155,7 +160,20 @@ export class DeliveryStream {
     const done = this.writing
       .catch(() => undefined)
       .then(async () => {
-        for (const b of taken) await this.write(b);
+        // Every buffer gets its write even when one fails: a buffer taken and not written would be lost.
+        let records = 0;
+        let backupRecords = 0;
+        let cause: unknown;
+        for (const b of taken) {
+          try {
+            await this.write(b);
+          } catch (err) {
+            cause = err;
+            if (b.kind === 'backup') backupRecords += b.chunks.length;
+            else records += b.chunks.length;
+          }
+        }
+        if (cause !== undefined) throw new DeliveryWriteError(records, backupRecords, cause);
       });
     this.writing = done;
     return done;

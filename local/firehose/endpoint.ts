@@ -159,8 +159,11 @@ export async function startFirehoseEndpoint(props: FirehoseEndpointProps): Promi
     flush: flushAll,
     close: async () => {
       clearInterval(timer);
-      await Promise.all([...streams.values()].map((s) => s.close()));
-      await running.close();
+      try {
+        await Promise.all([...streams.values()].map((s) => s.close()));
+      } finally {
+        await running.close();
+      }
     },
   };
 }

@@ -52,3 +52,25 @@ export class UnknownOperationError extends FirehoseApiError {
     super('UnknownOperationException', `unsupported operation ${target}`, 400);
   }
 }
+
+/**
+ * Records the endpoint accepted could not be written to S3 (after the S3 client's own retries). They stay in
+ * their buffers and are written by a later flush; until then they are not delivered, so a run must not end
+ * as if they were.
+ */
+export class DeliveryWriteError extends NamedError {
+  constructor(
+    /** Accepted records (data and error prefixes) still buffered after the failed writes. */
+    readonly records: number,
+    /** Records of the source-record backup still buffered. */
+    readonly backupRecords: number,
+    cause: unknown,
+  ) {
+    const reason = String((cause as Error | undefined)?.message ?? cause).replace(/\.$/, '');
+    super(
+      `the local Firehose endpoint could not write ${records} accepted records (and ${backupRecords} of the ` +
+        `source-record backup) to S3 (${reason}): they are still buffered and not delivered`,
+      { cause },
+    );
+  }
+}

@@ -36,6 +36,12 @@ export interface EventSourceMappingProps {
   readonly retryDelayMs?: number;
   /** The function's timeout (Lambda's `timeout`): a longer invocation is killed and counts as a function error. @default none */
   readonly functionTimeoutMs?: number;
+  /**
+   * Records asked of each GetRecords call (up to Kinesis's 10,000), split into batches of `batchSize` as Lambda's
+   * poller splits what it reads. A larger page saves calls on both ends on big runs; batches stay the same.
+   * @default batchSize times parallelizationFactor
+   */
+  readonly readLimit?: number;
 }
 
 /** What a drain did. */
@@ -101,7 +107,7 @@ export class EventSourceMapping {
       const page = await kinesis.send(
         new GetRecordsCommand({
           ShardIterator: next,
-          Limit: Math.min(settings.batchSize * settings.parallelizationFactor, 10_000),
+          Limit: Math.min(this.props.readLimit ?? settings.batchSize * settings.parallelizationFactor, 10_000),
         }),
       );
       next = page.NextShardIterator;

@@ -25,6 +25,9 @@ export class KinesisProcessError extends Error {
   }
 }
 
+/** Old-space limit of the Kinesis server's process, in MB. */
+export const KINESIS_PROCESS_HEAP_MB = 96;
+
 /**
  * `startKinesis` in a Node process of its own (a real server process, as in AWS): a big run's stream work
  * then uses the second core. The process ends with `close`, or by itself when this process exits.
@@ -32,7 +35,9 @@ export class KinesisProcessError extends Error {
 export async function startKinesisProcess(path?: string): Promise<RunningServer> {
   const child = fork(join(__dirname, 'kinesis-process.ts'), path ? [path] : [], {
     // The entry point is TypeScript, as everything here: the child loads it through tsx, as `ctr` does.
-    execArgv: ['--require', require.resolve('tsx/cjs')],
+    // A small heap limit: V8 otherwise sizes the heap by the machine's memory and lets kinesalite's garbage (JSON
+    // and base64 of every record) grow to hundreds of MB before collecting it; its live data is small.
+    execArgv: ['--require', require.resolve('tsx/cjs'), `--max-old-space-size=${KINESIS_PROCESS_HEAP_MB}`],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

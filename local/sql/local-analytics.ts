@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { namedQuery, RAW_TABLE_NAME, VIEWS } from '../../analytics/definitions';
@@ -49,6 +50,8 @@ export class LocalAnalytics {
     private readonly connection: DuckDBConnection,
     /** The IANA time zone the views and named queries count dates, hours and intervals in. */
     readonly timeZone: string,
+    /** DuckDB's spill directory, when it has a memory limit. */
+    private readonly spillDir?: string,
   ) {}
 
   /**
@@ -62,14 +65,37 @@ export class LocalAnalytics {
       readonly timeZone?: string;
       /** SQL that creates the raw table over `root` (the benchmark's GZIP JSON baseline). @default ctrTableSql (Parquet) */
       readonly tableSql?: (root: string, name: string) => string;
+      /**
+       * DuckDB's memory limit (e.g. `'300MB'`); past it, DuckDB spills to a temporary directory removed on close.
+       * It also runs on one thread and does not keep insertion order (results without ORDER BY come in any order).
+       * The views keep every contact's versions to pick the latest, so a big lake otherwise takes gigabytes.
+       * @default DuckDB's own (80% of the machine's memory), no spilling
+       */
+      readonly memoryLimit?: string;
     } = {},
   ): Promise<LocalAnalytics> {
     const timeZone = checkTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
     if (!existsSync(join(root, DELIVERY_LAYOUT.dataRoot))) throw new NoDeliveredDataError(root);
     // No network: DuckDB must not try to download extensions on a machine without internet.
-    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+    const spillDir = options.memoryLimit ? mkdtempSync(join(tmpdir(), 'ctr-duckdb-')) : undefined;
+    const instance = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      // One thread and no insertion order (every named query has ORDER BY): the settings DuckDB's guide gives
+      // for staying under a memory limit; with two threads the latest-version window failed at 300 MB.
+      ...(spillDir
+        ? {
+            memory_limit: options.memoryLimit!,
+            temp_directory: spillDir,
+            threads: '1',
+            preserve_insertion_order: 'false',
+          }
+        : {}),
+    }).catch((err: unknown) => {
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+      throw err;
+    });
     const connection = await instance.connect();
-    const analytics = new LocalAnalytics(instance, connection, timeZone);
+    const analytics = new LocalAnalytics(instance, connection, timeZone, spillDir);
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
       for (const macro of TRINO_MACROS) await connection.run(macro.sql);
@@ -106,12 +132,18 @@ export class LocalAnalytics {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
   }
 }
 
 /** Opens {@link LocalAnalytics} over `root`, runs one named query and closes it. */
-export async function runLocalNamedQuery(root: string, name: string, timeZone?: string): Promise<QueryResult> {
-  const analytics = await LocalAnalytics.open(root, { timeZone });
+export async function runLocalNamedQuery(
+  root: string,
+  name: string,
+  timeZone?: string,
+  memoryLimit?: string,
+): Promise<QueryResult> {
+  const analytics = await LocalAnalytics.open(root, { timeZone, memoryLimit });
   try {
     return await analytics.runNamedQuery(name);
   } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsDoctorClients, doctorCommand } from '../../local/cli/doctor';
 import { main } from '../../local/cli/main';
@@ -157,7 +157,7 @@ describe('ctr doctor on the command line', () => {
 
 describe('ctr doctor end to end with every AWS service mocked', () => {
   // The CLI's own Lambda invocation against Lambda mocked at the class (Invoke's Payload bytes and FunctionError as
-  // in its API reference); S3 mocked with ListObjectsV2/GetObject shapes; the other services as in fixtures.ts.
+  // in its API reference); S3 mocked with ListObjects/GetObject shapes; the other services as in fixtures.ts.
   const saved = { ...process.env };
   let lambda: ReturnType<typeof mockClient>;
   let s3: ReturnType<typeof mockClient>;
@@ -176,11 +176,10 @@ describe('ctr doctor end to end with every AWS service mocked', () => {
     objects = new Map();
     lambda = mockClient(LambdaClient);
     s3 = mockClient(S3Client);
-    s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => {
+    s3.on(ListObjectsCommand).callsFake((input: { Prefix?: string }) => {
       const keys = [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? ''));
       return {
         IsTruncated: false,
-        KeyCount: keys.length,
         Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })),
       };
     });

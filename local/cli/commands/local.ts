@@ -175,7 +175,7 @@ async function runPipeline({
 }: RunInputs): Promise<number> {
   const { localPseudonymizer, startLocalEnvironment } =
     require('../../environment') as typeof import('../../environment');
-  const { runLocalPipeline } = require('../../pipeline') as typeof import('../../pipeline');
+  const { runLocalPipeline, summarySql } = require('../../pipeline') as typeof import('../../pipeline');
   const { startClaimsServer } = require('../../servers/claims-server') as typeof import('../../servers/claims-server');
   const { exportObjects, listKeys } = require('../../bucket') as typeof import('../../bucket');
   const { DeliveryVerifier } = require('../../verify') as typeof import('../../verify');
@@ -217,13 +217,20 @@ async function runPipeline({
       dataOnDisk: true,
       kinesisProcess: true,
       pseudonymize: true,
+      // Big runs: fewer GetRecords calls (pages of 1,000 split into the stack's batches of 100) and the stack's
+      // 60 s buffer interval, so Firehose writes objects of up to 5 MiB instead of one per partition a second.
+      // The run's end flushes whatever is buffered, so a small run is not slower for it.
+      readLimit: 1000,
+      firehoseBufferIntervalMs: 60_000,
       ...plan.environment,
       firehoseFaults:
         plan.environment.firehoseFaults ?? (failureRate > 0 ? { failEntryFraction: failureRate, seed: 1 } : undefined),
     });
     await plan.install(env);
-    const summary = await runLocalPipeline(env, records, {
+    const run = await runLocalPipeline(env, records, {
       outDir,
+      // Run after the servers stop (below): their memory and DuckDB's are then not needed at the same time.
+      sql: false,
       onProgress: (p) => (latest = p),
       onRecord: verifier ? (data) => verifier.add(data) : undefined,
       signal: abort.signal,
@@ -239,6 +246,12 @@ async function runPipeline({
         outDir,
       );
     }
+    const stopping = env;
+    env = undefined;
+    await stopping.stop();
+    await claims.server?.close();
+    claims = { ...claims, server: undefined };
+    const summary = { ...run, ...(await summarySql(outDir, run.objectsWritten.ctr > 0)) };
     const faults = values.fault?.length ? plan.report() : undefined;
     const verify = verifier?.check(outDir);
     const reports = values.report ? (require('../report') as typeof import('../report')) : undefined;
@@ -265,9 +278,12 @@ async function runPipeline({
   } finally {
     stopProgress();
     uninstall();
-    await env?.stop();
-    await claims?.server?.close();
-    process.stdout.write = stdoutWrite;
+    try {
+      await env?.stop();
+    } finally {
+      await claims?.server?.close();
+      process.stdout.write = stdoutWrite;
+    }
   }
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
