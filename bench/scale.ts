@@ -133,9 +133,12 @@ async function main(): Promise<void> {
     );
     row('exit code', String(code));
     row('elapsed', `${seconds.toFixed(0)} s`);
+    // A run that stopped early processed fewer than `records`: no rate can be derived from it.
+    const unfinished = code === 0 ? undefined : `not measured: the run stopped before the end (exit code ${code})`;
     row(
       'records/s',
-      `${rate.toFixed(0)} (target >= ${TARGETS.recordsPerSecond}: ${rate >= TARGETS.recordsPerSecond ? 'met' : 'not met'})`,
+      unfinished ??
+        `${rate.toFixed(0)} (target >= ${TARGETS.recordsPerSecond}: ${rate >= TARGETS.recordsPerSecond ? 'met' : 'not met'})`,
     );
     row('claims table', summary.claimsServer ?? 'unknown (the run failed)');
     row(
@@ -156,7 +159,8 @@ async function main(): Promise<void> {
     const bound = Math.max(cpuSeconds / 2, busiest);
     row(
       'CPU bound, 2 idle cores',
-      `<= ${(records / bound).toFixed(0)} records/s (records / max(CPU / 2 = ${(cpuSeconds / 2).toFixed(0)} s, busiest thread ${busiest.toFixed(0)} s))`,
+      unfinished ??
+        `<= ${(records / bound).toFixed(0)} records/s (records / max(CPU / 2 = ${(cpuSeconds / 2).toFixed(0)} s, busiest thread ${busiest.toFixed(0)} s))`,
     );
     row(
       'peak RSS',

@@ -16,7 +16,6 @@ export const LEVELDB_MAX_OPEN_FILES = 74;
  * it only in a process whose every LevelDB should be limited (the Kinesis server's own process).
  */
 export function limitLevelDbOpenTables(maxOpenFiles = LEVELDB_MAX_OPEN_FILES): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const proto = (require('leveldown') as { prototype: LevelDownPrototype }).prototype;
   const open = proto._open;
   proto._open = function (options, callback) {
