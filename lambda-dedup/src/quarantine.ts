@@ -19,13 +19,18 @@ export interface QuarantineEntry {
   readonly data: Buffer;
 }
 
+/** The partition of the quarantine that holds the records arrived on `arrival`'s UTC day. */
+export function quarantineDayPrefix(prefix: string, arrival: Date): string {
+  return `${prefix}dt=${arrival.toISOString().slice(0, 10)}/`;
+}
+
 /**
  * The object key of a quarantined record: by arrival date, shard and sequence number, so a retry
  * overwrites the same object instead of adding a copy.
  */
 export function quarantineKey(prefix: string, origin: RecordOrigin): string {
-  const day = new Date(origin.approximateArrivalTimestamp * 1000).toISOString().slice(0, 10);
-  return `${prefix}dt=${day}/${origin.shardId}/${origin.sequenceNumber}.json`;
+  const day = quarantineDayPrefix(prefix, new Date(origin.approximateArrivalTimestamp * 1000));
+  return `${day}${origin.shardId}/${origin.sequenceNumber}.json`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_QUARANTINE_PREFIX } from '../../../lambda-dedup/src/constants';
+import { quarantineDayPrefix } from '../../../lambda-dedup/src/quarantine';
 import { DELIVERY_LAYOUT } from '../../../lib/definitions/delivery-layout';
 import { getObjectBytes, listKeys } from '../../bucket';
 import { renderFirehosePrefix } from '../../firehose/partitioning';
@@ -20,7 +21,7 @@ function prefixes(ctx: DoctorContext): { data: string[]; quarantine: string[] } 
   for (let t = Math.floor(ctx.startedAt / DAY_MS) * DAY_MS; t <= ctx.timing.now(); t += DAY_MS) days.push(new Date(t));
   return {
     data: days.map((timestamp) => renderFirehosePrefix(DELIVERY_LAYOUT.backupPrefix, { timestamp })),
-    quarantine: days.map((d) => `${DEFAULT_QUARANTINE_PREFIX}dt=${d.toISOString().slice(0, 10)}/`),
+    quarantine: days.map((d) => quarantineDayPrefix(DEFAULT_QUARANTINE_PREFIX, d)),
   };
 }
 
