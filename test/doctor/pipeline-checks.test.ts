@@ -19,8 +19,9 @@ import {
 } from './fixtures';
 
 // The invoke-to-S3 part of the doctor run for real: the emulator handler puts the probes into kinesalite, the
-// local event source mapping runs the dedup handler (dynalite claims), the local Firehose endpoint writes GZIP
-// objects to s3rver, and the doctor reads them back through the S3 API. AWS-only services are mocked.
+// local event source mapping runs the dedup handler (dynalite claims), the local Firehose endpoint writes Parquet
+// and the GZIP JSON backup to s3rver, and the doctor reads the backup through the S3 API. AWS-only services are
+// mocked.
 
 const METRICS = { namespace: 'CallCenterAnalytics', service: 'ctr-dedup' };
 const status = (report: DoctorReport, id: string) => report.checks.find((c) => c.id === id)?.status;
