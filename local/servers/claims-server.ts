@@ -46,7 +46,7 @@ export async function startClaimsServer(
   const { DynamoDbLocalStartError, LEAN_JVM_OPTIONS, startDynamoDbLocal } =
     require('./dynamodb-local') as typeof import('./dynamodb-local');
   try {
-    return { kind, server: await (start ?? startDynamoDbLocal)({ javaOptions: LEAN_JVM_OPTIONS }) };
+    return { kind, server: await (start ?? startDynamoDbLocal)({ javaOptions: LEAN_JVM_OPTIONS, mallocArenas: 1 }) };
   } catch (err) {
     if (choice === 'auto' && err instanceof DynamoDbLocalStartError) return { kind: 'dynalite', fallback: err.message };
     throw err;

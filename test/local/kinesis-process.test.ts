@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,6 +9,21 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { localKinesisClient } from '../../local/clients';
 import { startKinesisProcess } from '../../local/servers/kinesis';
+
+/** The environment of this process's child whose command line mentions `name` (Linux's /proc). */
+function childEnvironment(name: string): Record<string, string> {
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
+      if (Number(parent) !== process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) continue;
+      const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  throw new Error(`no child process running ${name}`);
+}
 
 describe('kinesalite in a process of its own', () => {
   let dir: string;
@@ -28,6 +43,8 @@ describe('kinesalite in a process of its own', () => {
       );
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
       expect(page.Records?.map((r) => Buffer.from(r.Data!).toString())).toEqual(['{"a":1}']);
+      // Its malloc and libuv settings (docs/scale.md), read from the running process's environment.
+      expect(childEnvironment('kinesis-process')).toMatchObject({ MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '2' });
     } finally {
       kinesis.destroy();
       await server.close();
