@@ -142,9 +142,11 @@ export class DeliveryVerifier {
       entry.count += 1;
       this.expectedRejects.set(id, entry);
     } else {
-      // The line the function delivers (a byte-order mark dropped, pseudonymized when the run does), not the raw bytes.
-      const line = this.options.pseudonymize ? this.options.pseudonymize(classified.line) : classified.line;
-      const ctr = toCtr(JSON.parse(line.toString('utf8')) as Record<string, unknown>);
+      // The record the function delivers (a byte-order mark dropped, pseudonymized when the run does), not the raw
+      // bytes. The rules parsed it already, and pseudonymizing changes that object in place, as in the function:
+      // parsing the line again, twice, gave the same value at a third of this method's time.
+      this.options.pseudonymize?.(classified.line, classified.ctr);
+      const ctr = toCtr(classified.ctr);
       this.expected.set(ctr.key, ctr);
     }
   }
