@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { localS3Client } from '../local/clients';
 import { startFirehoseEndpoint } from '../local/firehose/endpoint';
+import { stackDeliveryStream } from '../local/firehose/stack-delivery-stream';
 import { startKinesis } from '../local/servers/kinesis';
 import { startS3 } from '../local/servers/s3';
 import { BENCH_NAMES, type ServerProcessMessage, type ServerProcessRequest } from './server-protocol';
@@ -20,17 +20,7 @@ async function main(): Promise<void> {
   const firehose = await startFirehoseEndpoint({
     s3: s3Client,
     deliveryStreams: [
-      {
-        name: BENCH_NAMES.deliveryStreamName,
-        bucketName: BENCH_NAMES.bucketName,
-        prefix: DELIVERY_LAYOUT.prefix,
-        errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-        partitionQueries: { [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery },
-        // As the stack's stream and `ctr local`: Parquet under ctr/, every source record also under backup/.
-        parquet: true,
-        backupPrefix: DELIVERY_LAYOUT.backupPrefix,
-        bufferIntervalMs: 1000,
-      },
+      stackDeliveryStream({ name: BENCH_NAMES.deliveryStreamName, bucketName: BENCH_NAMES.bucketName }, 1000),
     ],
   });
   const close = async () => {

@@ -11,7 +11,6 @@ import { createDedupHandler } from '../lambda-dedup/src/handler';
 import { keyFromString, staticKey } from '../lambda-dedup/src/pseudonymization-key';
 import { createPseudonymizer, type Pseudonymize } from '../lambda-dedup/src/pseudonymize';
 import { EMULATOR_ENV } from '../lambda-emulator/src/constants';
-import { DELIVERY_LAYOUT } from '../lib/definitions/delivery-layout';
 import { DEFAULT_EVENT_SOURCE_SETTINGS, type EventSourceSettings } from '../lib/definitions/event-source-settings';
 import {
   LOCAL_CREDENTIALS,
@@ -24,6 +23,7 @@ import {
 } from './clients';
 import { type FirehoseEndpoint, startFirehoseEndpoint } from './firehose/endpoint';
 import type { FirehoseFaults } from './firehose/faults';
+import { stackDeliveryStream } from './firehose/stack-delivery-stream';
 import { EventSourceMapping, type EventSourceMappingProps, type KinesisHandler } from './poller/event-source-mapping';
 import { s3FailureDestination } from './poller/failure-destination';
 import { startDynamoDb } from './servers/dynamodb';
@@ -180,17 +180,10 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       s3,
       faults: props.firehoseFaults,
       deliveryStreams: [
-        {
-          name: LOCAL_NAMES.deliveryStreamName,
-          bucketName: LOCAL_NAMES.bucketName,
-          prefix: DELIVERY_LAYOUT.prefix,
-          errorOutputPrefix: DELIVERY_LAYOUT.errorOutputPrefix,
-          partitionQueries: { [DELIVERY_LAYOUT.partitionColumn]: DELIVERY_LAYOUT.partitionQuery },
-          // As the stack's stream: Parquet under ctr/, every source record also under backup/.
-          parquet: true,
-          backupPrefix: DELIVERY_LAYOUT.backupPrefix,
-          bufferIntervalMs: props.firehoseBufferIntervalMs ?? 1000,
-        },
+        stackDeliveryStream(
+          { name: LOCAL_NAMES.deliveryStreamName, bucketName: LOCAL_NAMES.bucketName },
+          props.firehoseBufferIntervalMs ?? 1000,
+        ),
       ],
     });
     started.push(firehose);
