@@ -4,6 +4,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { withoutSdkCallLogging } from '../lambda-dedup/src/clients';
 import { LocalRetryStrategy } from './local-retry-strategy';
 
 /** Region every local client and handler uses. */
@@ -19,8 +20,12 @@ const common = () => ({
   requestHandler: new NodeHttpHandler(),
 });
 
+// Every local client goes without the SDK's call logging, as the function's own clients do: nothing is given a
+// logger, and the filter copied every record of every call (GetRecords pages, PutRecords bodies) for nothing.
+
 /** Kinesis client for kinesalite. */
-export const localKinesisClient = (endpoint: string) => new KinesisClient({ ...common(), endpoint });
+export const localKinesisClient = (endpoint: string) =>
+  withoutSdkCallLogging(new KinesisClient({ ...common(), endpoint }));
 
 /** Attempts per call of the local DynamoDB client: the SDK's own default for DynamoDB. */
 export const LOCAL_DYNAMODB_MAX_ATTEMPTS = 4;
@@ -39,22 +44,25 @@ export const LOCAL_DYNAMODB_BACKOFF_MS = { base: 10, max: 200 } as const;
  * other's tables (letters and digits only). @default the shared local key
  */
 export const localDynamoDbClient = (endpoint: string, namespace?: string) =>
-  new DynamoDBClient({
-    ...common(),
-    endpoint,
-    retryStrategy: new LocalRetryStrategy(
-      LOCAL_DYNAMODB_MAX_ATTEMPTS,
-      LOCAL_DYNAMODB_BACKOFF_MS.base,
-      LOCAL_DYNAMODB_BACKOFF_MS.max,
-    ),
-    ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}),
-  });
+  withoutSdkCallLogging(
+    new DynamoDBClient({
+      ...common(),
+      endpoint,
+      retryStrategy: new LocalRetryStrategy(
+        LOCAL_DYNAMODB_MAX_ATTEMPTS,
+        LOCAL_DYNAMODB_BACKOFF_MS.base,
+        LOCAL_DYNAMODB_BACKOFF_MS.max,
+      ),
+      ...(namespace ? { credentials: { accessKeyId: namespace, secretAccessKey: namespace } } : {}),
+    }),
+  );
 
 /** A fresh namespace for `localDynamoDbClient`. */
 export const newDynamoDbNamespace = () => `ns${randomUUID().replace(/-/g, '')}`;
 
 /** Firehose client for the local Firehose-compatible endpoint. */
-export const localFirehoseClient = (endpoint: string) => new FirehoseClient({ ...common(), endpoint });
+export const localFirehoseClient = (endpoint: string) =>
+  withoutSdkCallLogging(new FirehoseClient({ ...common(), endpoint }));
 
 /**
  * How many attempts the local S3 client makes per call. s3rver answers HTTP 500 `InternalError` now and then
@@ -66,11 +74,13 @@ export const LOCAL_S3_MAX_ATTEMPTS = 10;
 
 /** S3 client for s3rver: path-style addressing, and checksums only when required (else s3rver stores chunk framing). */
 export const localS3Client = (endpoint: string) =>
-  new S3Client({
-    ...common(),
-    endpoint,
-    retryStrategy: new LocalRetryStrategy(LOCAL_S3_MAX_ATTEMPTS),
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  withoutSdkCallLogging(
+    new S3Client({
+      ...common(),
+      endpoint,
+      retryStrategy: new LocalRetryStrategy(LOCAL_S3_MAX_ATTEMPTS),
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );

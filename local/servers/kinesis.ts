@@ -7,12 +7,15 @@ import { listenOnLoopback, type RunningServer } from './listen';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kinesalite: (options: Record<string, unknown>) => Server = require('kinesalite');
 
-/** Starts kinesalite (Kinesis Data Streams) on a free loopback port: in memory, or in LevelDB under `path`. */
-export function startKinesis(path?: string): Promise<RunningServer> {
+/**
+ * Starts kinesalite (Kinesis Data Streams) on a free loopback port: in memory, or in LevelDB under `path`.
+ * `prepare` may change the HTTP server before it listens.
+ */
+export function startKinesis(path?: string, prepare?: (server: Server) => void): Promise<RunningServer> {
   // Streams become ACTIVE at once instead of after kinesalite's default 500 ms.
-  return listenOnLoopback(
-    kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50, path }),
-  );
+  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50, path });
+  prepare?.(server);
+  return listenOnLoopback(server);
 }
 
 /** kinesalite's process ended before it listened. */
@@ -29,6 +32,12 @@ export class KinesisProcessError extends Error {
 export const KINESIS_PROCESS_HEAP_MB = 96;
 
 /**
+ * Its young generation's semi-space limit, in MB (V8's default is 16). Measured on 50,000 records: 8 kept the
+ * process about 15 MiB smaller at the same CPU; 4 and 2 saved more but cost 13 and 16% more CPU.
+ */
+export const KINESIS_PROCESS_SEMI_SPACE_MB = 8;
+
+/**
  * `startKinesis` in a Node process of its own (a real server process, as in AWS): a big run's stream work
  * then uses the second core. The process ends with `close`, or by itself when this process exits.
  */
@@ -37,7 +46,12 @@ export async function startKinesisProcess(path?: string): Promise<RunningServer>
     // The entry point is TypeScript, as everything here: the child loads it through tsx, as `ctr` does.
     // A small heap limit: V8 otherwise sizes the heap by the machine's memory and lets kinesalite's garbage (JSON
     // and base64 of every record) grow to hundreds of MB before collecting it; its live data is small.
-    execArgv: ['--require', require.resolve('tsx/cjs'), `--max-old-space-size=${KINESIS_PROCESS_HEAP_MB}`],
+    execArgv: [
+      '--require',
+      require.resolve('tsx/cjs'),
+      `--max-old-space-size=${KINESIS_PROCESS_HEAP_MB}`,
+      `--max-semi-space-size=${KINESIS_PROCESS_SEMI_SPACE_MB}`,
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     // One malloc arena and two libuv threads (LevelDB's reads and writes run on them): each thread's arena kept
     // free space of its own (docs/scale.md, fourth round).

