@@ -64,12 +64,15 @@ export function findJsonHazard(text: string): JsonHazard | undefined {
   return undefined;
 }
 
-/** Index of the quote closing the string that opens at `start`. */
+/**
+ * Index of the quote closing the string that opens at `start`: the next quote not escaped, i.e. preceded by an even
+ * number of backslashes. `indexOf` jumps over the string's text, which most of a CTR is, instead of stepping through it.
+ */
 function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === BACKSLASH) i++;
-    else if (code === QUOTE) return i;
+  for (let quote = text.indexOf('"', start + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let before = quote - 1;
+    while (text.charCodeAt(before) === BACKSLASH) before--;
+    if ((quote - 1 - before) % 2 === 0) return quote;
   }
   return text.length;
 }

@@ -60,6 +60,18 @@ describe('inputs JSON can parse but a fingerprint cannot represent (findings 1, 
     expect(reasonOf(text)).toBe('ctr');
     expect(findJsonHazard('{"a":{"b":1},"b":{"a":2}}')).toBeUndefined();
   });
+
+  test('strings that end in backslashes are read to their real end', () => {
+    // JSON.stringify writes each backslash as two: the closing quote follows an even run of them.
+    for (const tail of ['\\', '\\\\', '\\"', '\\\\"x']) {
+      const ok = JSON.stringify({ p: `end${tail}`, q: 1 });
+      expect([ok, findJsonHazard(ok)]).toEqual([ok, undefined]);
+      const twice = `{"p":${JSON.stringify(`end${tail}`)},"p":2}`;
+      expect([twice, findJsonHazard(twice)?.reason]).toEqual([twice, 'DUPLICATE_KEY']);
+      const keyTwice = `{${JSON.stringify(`k${tail}`)}:1,${JSON.stringify(`k${tail}`)}:2}`;
+      expect([keyTwice, findJsonHazard(keyTwice)?.reason]).toEqual([keyTwice, 'DUPLICATE_KEY']);
+    }
+  });
 });
 
 describe('impossible contact dates (finding 7)', () => {
