@@ -76,9 +76,8 @@ export function fastStringifySequence(codec: SequenceCodec): SequenceCodec['stri
 
 /** Replaces kinesalite's sequence-number functions (used through the module's exports) with the fast ones. */
 export function useFastSequenceNumbers(codec: SequenceCodec = require('kinesalite/db')): void {
-  const stringify = fastStringifySequence({ ...codec });
+  codec.stringifySequence = fastStringifySequence(codec);
   codec.parseSequence = fastParseSequence(codec.parseSequence);
-  codec.stringifySequence = stringify;
 }
 
 /**
