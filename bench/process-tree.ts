@@ -104,6 +104,8 @@ export class ProcessTreeSampler {
   >();
   /** The file-backed part of the total at its peak. */
   fileRssAtPeakBytes = 0;
+  /** Each process's RSS (`name pid`) in the sample of the total's peak: which process the peak is made of. */
+  rssAtPeak = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -119,6 +121,7 @@ export class ProcessTreeSampler {
     if (total > this.peakTotalRssBytes) {
       this.peakTotalRssBytes = total;
       this.fileRssAtPeakBytes = tree.reduce((n, p) => n + p.fileRssBytes, 0);
+      this.rssAtPeak = new Map(tree.map((p) => [`${p.name} ${p.pid}`, p.rssBytes]));
     }
     for (const p of tree) {
       const key = `${p.name} ${p.pid}`;

@@ -166,6 +166,13 @@ async function main(): Promise<void> {
       'peak RSS',
       `${mib(peakRss)} MiB, all processes, of which ${mib(tree.fileRssAtPeakBytes)} MiB file-backed (target <= 1024: ${peakRss <= TARGETS.peakRssBytes ? 'met' : 'not met'})`,
     );
+    row(
+      '  made of',
+      [...tree.rssAtPeak]
+        .filter(([name, bytes]) => !name.startsWith('time ') && bytes >= 32 * 1024 ** 2)
+        .map(([name, bytes]) => `${name} ${mib(bytes)} MiB`)
+        .join(', '),
+    );
     if (summary.verify) {
       row('delivered', `${summary.delivered} of ${summary.verify.expectedDistinct} expected`);
       row(

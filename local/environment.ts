@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -81,8 +81,9 @@ export interface LocalEnvironmentProps {
   /** Records the event source mapping asks of each GetRecords call (`EventSourceMappingProps.readLimit`). @default one batch */
   readonly readLimit?: number;
   /**
-   * Keep the stream's and the table's data on disk (LevelDB in the temporary directory) instead of in
-   * memory: a run of hundreds of MB then needs little memory. @default false
+   * Keep the stream's and the table's data on disk (LevelDB in the temporary directory), and the Firehose
+   * endpoint's buffered records in files there, instead of in memory: a run of hundreds of MB then needs
+   * little memory. @default false
    */
   readonly dataOnDisk?: boolean;
   /** Run kinesalite in a Node process of its own, so that its work uses another core (`ctr local` does). @default false */
@@ -176,9 +177,12 @@ export async function startLocalEnvironment(props: LocalEnvironmentProps = {}): 
       s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.bucketName })),
     ]);
 
+    const spoolDir = onDisk('.firehose');
+    if (spoolDir) await mkdir(spoolDir);
     const firehose = await startFirehoseEndpoint({
       s3,
       faults: props.firehoseFaults,
+      spoolDir,
       deliveryStreams: [
         stackDeliveryStream(
           { name: LOCAL_NAMES.deliveryStreamName, bucketName: LOCAL_NAMES.bucketName },

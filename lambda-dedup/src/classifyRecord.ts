@@ -58,6 +58,31 @@ const reject = (reason: QuarantineReason, detail: string): RejectedRecord => ({ 
  * throws: whatever it cannot handle is quarantined with a reason.
  */
 export function classifyRecord(data: Buffer, mode: FingerprintMode, nowMs: number = Date.now()): ClassifiedRecord {
+  const checked = checkRecord(data, nowMs);
+  if (checked.kind === 'quarantine') return checked;
+  let fp: string;
+  try {
+    fp = fingerprint(mode, checked.unmarked, checked.ctr);
+  } catch (error) {
+    // Unreachable for what `checkRecord` accepts (nesting is bounded, numbers are finite); kept so that a
+    // record the fingerprint still cannot handle is quarantined rather than failing the batch.
+    if (error instanceof RangeError) return reject('TOO_DEEPLY_NESTED', error.message);
+    return reject('NOT_FINGERPRINTABLE', (error as Error).message);
+  }
+  return { kind: 'ctr', fingerprint: fp, line: checked.line, ctr: checked.ctr };
+}
+
+/** A record the rules accept, before its fingerprint: what `classifyRecord` fingerprints. */
+export interface CheckedCtr extends Omit<ValidCtr, 'fingerprint'> {
+  /** The record's bytes without a byte-order mark: what `raw` mode fingerprints. */
+  readonly unmarked: Buffer;
+}
+
+/**
+ * `classifyRecord`'s rules without the fingerprint: for a reader that needs the decision and the record
+ * delivered but keeps its own identity (`ctr local --verify`), and would otherwise pay for a digest it drops.
+ */
+export function checkRecord(data: Buffer, nowMs: number = Date.now()): CheckedCtr | RejectedRecord {
   if (data.length === 0) return reject('EMPTY', 'the record has no data');
   // A UTF-8 byte-order mark is not part of the JSON: parsing ignores it, so the delivered line must not
   // keep it either (it would break partitioning and the table's SerDe, and differ from its clean copy).
@@ -105,15 +130,8 @@ export function classifyRecord(data: Buffer, mode: FingerprintMode, nowMs: numbe
   if (impossible) return reject('IMPOSSIBLE_INITIATION_DATE', impossible);
   const hazard = findJsonHazard(text);
   if (hazard) return reject(hazard.reason, hazard.detail);
-  let fp: string;
-  try {
-    fp = fingerprint(mode, unmarked, parsed);
-  } catch (error) {
-    if (error instanceof RangeError) return reject('TOO_DEEPLY_NESTED', error.message);
-    return reject('NOT_FINGERPRINTABLE', (error as Error).message);
-  }
   const line = Buffer.allocUnsafe(lineBytes);
   body.copy(line);
   line[body.length] = LF;
-  return { kind: 'ctr', fingerprint: fp, line, ctr };
+  return { kind: 'ctr', line, ctr, unmarked };
 }

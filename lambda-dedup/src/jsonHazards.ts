@@ -1,8 +1,16 @@
 /** Something in a record's JSON text that parsing hides, so that its fingerprint would merge different records. */
 export interface JsonHazard {
-  readonly reason: 'DUPLICATE_KEY' | 'UNREPRESENTABLE_NUMBER';
+  readonly reason: 'DUPLICATE_KEY' | 'UNREPRESENTABLE_NUMBER' | 'TOO_DEEPLY_NESTED';
   readonly detail: string;
 }
+
+/**
+ * Deepest nesting of objects and arrays a record may have (a CTR has about 4 levels). Past it the record is
+ * quarantined here, by rule, rather than wherever a recursive step (the fingerprint's canonical JSON,
+ * pseudonymization) would run out of stack: that point depends on the runtime's stack, so the same record
+ * could be accepted by one function and refused by another.
+ */
+export const MAX_JSON_DEPTH = 100;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -28,7 +36,7 @@ const isWhitespace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c 
  * Finds what `JSON.parse` silently loses in a text it accepted: an object key given twice (the parser keeps
  * the last value, other readers may take the first, and the delivered bytes keep both), and a number a
  * double cannot hold (`1e400` becomes Infinity, `1e-400` zero, integers beyond 2^53 lose digits and
- * collapse to one fingerprint). Hand-written because the parser exposes neither: one pass over the text
+ * collapse to one fingerprint); and nesting past `MAX_JSON_DEPTH`. Hand-written because the parser exposes neither: one pass over the text
  * with an explicit stack (no recursion, so any nesting depth is safe). `text` must be valid JSON.
  */
 export function findJsonHazard(text: string): JsonHazard | undefined {
@@ -36,9 +44,14 @@ export function findJsonHazard(text: string): JsonHazard | undefined {
   const stack: (Set<string> | null)[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === OPEN_BRACE) stack.push(new Set());
-    else if (c === OPEN_BRACKET) stack.push(null);
-    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) stack.pop();
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (stack.length === MAX_JSON_DEPTH)
+        return {
+          reason: 'TOO_DEEPLY_NESTED',
+          detail: `objects and arrays are nested more than ${MAX_JSON_DEPTH} levels deep`,
+        };
+      stack.push(c === OPEN_BRACE ? new Set() : null);
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) stack.pop();
     else if (c === QUOTE) {
       const end = stringEnd(text, i);
       const keys = stack[stack.length - 1];

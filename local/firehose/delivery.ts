@@ -13,6 +13,7 @@ import {
   partitionKeyValue,
   renderFirehosePrefix,
 } from './partitioning';
+import { FileSpool, MemorySpool, type RecordSpool } from './record-spool';
 
 const gzipAsync = promisify(gzip);
 
@@ -59,8 +60,7 @@ interface Buffer_ {
   readonly key: string;
   /** `data` is converted when the stream converts; `backup` and `error` are always GZIP JSON. */
   readonly kind: 'data' | 'backup' | 'error';
-  readonly chunks: Buffer[];
-  bytes: number;
+  spool: RecordSpool;
   readonly firstAt: number;
 }
 
@@ -85,9 +85,14 @@ export class DeliveryStream {
   private writing: Promise<void> = Promise.resolve();
   private readonly version = 1;
 
+  /**
+   * `spoolDir`: keep buffered records in files of this directory (it must exist) instead of memory.
+   * @default in memory
+   */
   constructor(
     private readonly settings: DeliveryStreamSettings,
     private readonly s3: S3Client,
+    private readonly spoolDir?: string,
   ) {
     this.queries = Object.entries(settings.partitionQueries).map(([name, q]) => [name, parseJqPathQuery(q)]);
     if (settings.parquet) this.converter = new ParquetConverter();
@@ -123,13 +128,17 @@ export class DeliveryStream {
   private add(key: string, kind: Buffer_['kind'], body: Buffer): void {
     let buffer = this.buffers.get(key);
     if (!buffer) {
-      buffer = { key, kind, chunks: [], bytes: 0, firstAt: Date.now() };
+      buffer = { key, kind, spool: this.newSpool(), firstAt: Date.now() };
       this.buffers.set(key, buffer);
     }
-    buffer.chunks.push(body);
-    buffer.bytes += body.length;
+    buffer.spool.append(body);
     // A failed write puts its records back into their buffer (counted in `writeFailures`); the next flush retries.
-    if (buffer.bytes >= (this.settings.bufferBytes ?? 5 * 1024 * 1024)) this.flushKeys([key]).catch(() => undefined);
+    if (buffer.spool.bytes >= (this.settings.bufferBytes ?? 5 * 1024 * 1024))
+      this.flushKeys([key]).catch(() => undefined);
+  }
+
+  private newSpool(): RecordSpool {
+    return this.spoolDir ? new FileSpool(this.spoolDir) : new MemorySpool();
   }
 
   /** Flushes every buffer, then releases the Parquet converter. */
@@ -169,8 +178,8 @@ export class DeliveryStream {
             await this.write(b);
           } catch (err) {
             cause = err;
-            if (b.kind === 'backup') backupRecords += b.chunks.length;
-            else records += b.chunks.length;
+            if (b.kind === 'backup') backupRecords += b.spool.count;
+            else records += b.spool.count;
           }
         }
         if (cause !== undefined) throw new DeliveryWriteError(records, backupRecords, cause);
@@ -180,8 +189,8 @@ export class DeliveryStream {
   }
 
   private async write(buffer: Buffer_): Promise<void> {
-    const converted =
-      buffer.kind === 'data' && this.converter ? await this.converter.convert(buffer.chunks) : undefined;
+    const chunks = buffer.spool.records();
+    const converted = buffer.kind === 'data' && this.converter ? await this.converter.convert(chunks) : undefined;
     const objects: Array<{ key: string; body: Buffer }> = [];
     if (converted) {
       if (converted.parquet) objects.push({ key: buffer.key + this.objectName('.parquet'), body: converted.parquet });
@@ -197,8 +206,7 @@ export class DeliveryStream {
         );
         objects.push({ key: errorKey + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(documents)) });
       }
-    } else
-      objects.push({ key: buffer.key + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(buffer.chunks)) });
+    } else objects.push({ key: buffer.key + this.objectName('.gz'), body: await gzipAsync(Buffer.concat(chunks)) });
     try {
       for (const object of objects) {
         await this.s3.send(
@@ -210,16 +218,21 @@ export class DeliveryStream {
       this.stats.writeFailures += 1;
       const back = this.buffers.get(buffer.key);
       if (back) {
-        back.chunks.unshift(...buffer.chunks);
-        back.bytes += buffer.bytes;
+        // Records that arrived meanwhile go after the ones put back, as in one buffer that was never taken.
+        const merged = this.newSpool();
+        for (const record of [...chunks, ...back.spool.records()]) merged.append(record);
+        back.spool.discard();
+        buffer.spool.discard();
+        back.spool = merged;
       } else this.buffers.set(buffer.key, buffer);
       throw err;
     }
+    buffer.spool.discard();
     this.stats.objectsWritten += objects.length;
-    if (buffer.kind === 'backup') this.stats.recordsBackedUp += buffer.chunks.length;
+    if (buffer.kind === 'backup') this.stats.recordsBackedUp += chunks.length;
     else if (buffer.kind === 'data') {
       const failed = converted?.failures.length ?? 0;
-      this.stats.recordsDelivered += buffer.chunks.length - failed;
+      this.stats.recordsDelivered += chunks.length - failed;
       this.stats.recordsFailedConversion += failed;
       this.stats.recordsToErrorPrefix += failed;
     }

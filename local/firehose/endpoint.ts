@@ -22,6 +22,8 @@ export interface FirehoseEndpointProps {
   readonly s3: S3Client;
   /** Faults to inject. @default none */
   readonly faults?: FirehoseFaults;
+  /** An existing directory where buffered records wait in files instead of memory (big runs). @default in memory */
+  readonly spoolDir?: string;
 }
 
 /** A running Firehose-compatible endpoint. */
@@ -53,7 +55,7 @@ const TARGET_PREFIX = 'Firehose_20150804.';
  * Hand-written because no Firehose emulator exists on npm.
  */
 export async function startFirehoseEndpoint(props: FirehoseEndpointProps): Promise<FirehoseEndpoint> {
-  const streams = new Map(props.deliveryStreams.map((s) => [s.name, new DeliveryStream(s, props.s3)]));
+  const streams = new Map(props.deliveryStreams.map((s) => [s.name, new DeliveryStream(s, props.s3, props.spoolDir)]));
   let faults = new FaultInjector(props.faults);
 
   const streamFor = (name: unknown): DeliveryStream => {

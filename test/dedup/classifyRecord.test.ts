@@ -1,5 +1,6 @@
-import { classifyRecord } from '../../lambda-dedup/src/classifyRecord';
+import { checkRecord, classifyRecord } from '../../lambda-dedup/src/classifyRecord';
 import { FIREHOSE_LIMITS } from '../../lambda-dedup/src/constants';
+import { MAX_JSON_DEPTH } from '../../lambda-dedup/src/jsonHazards';
 import { ctr, readSample } from './helpers';
 
 const reasonOf = (data: Buffer) => {
@@ -56,6 +57,46 @@ describe('classifyRecord', () => {
     const depth = 200_000;
     const deep = `{"ContactId":"c-deep","InitiationTimestamp":"2022-01-05T17:12:59Z","x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
     expect(reasonOf(Buffer.from(deep))).toBe('TOO_DEEPLY_NESTED');
+  });
+
+  test(`nesting is bounded by rule: ${MAX_JSON_DEPTH} levels are fingerprinted, one more is quarantined`, () => {
+    // The record itself is level 1, so "x" holds MAX_JSON_DEPTH - 1 more levels.
+    const nested = (levels: number) =>
+      Buffer.from(
+        `{"ContactId":"c-deep","InitiationTimestamp":"2022-01-05T17:12:59Z","x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`,
+      );
+    const deepest = classifyRecord(nested(MAX_JSON_DEPTH), 'canonical');
+    expect(deepest.kind).toBe('ctr');
+    const over = classifyRecord(nested(MAX_JSON_DEPTH + 1), 'canonical');
+    expect(over).toMatchObject({ kind: 'quarantine', reason: 'TOO_DEEPLY_NESTED' });
+    expect(over.kind === 'quarantine' && over.detail).toContain(`more than ${MAX_JSON_DEPTH} levels`);
+  });
+
+  test('checkRecord takes every decision classifyRecord takes, without the fingerprint', () => {
+    const inputs = [
+      readSample('case1.json'),
+      readSample('case3.json'),
+      '',
+      '{"ContactId":"c1"}',
+      '[1]',
+      '{"ContactId":"c1","InitiationTimestamp":"2022-01-05T17:12:59Z","a":1,"a":2}',
+      '{"ContactId":"c1","InitiationTimestamp":"2022-01-05T17:12:59Z","n":1e400}',
+      `{"ContactId":"c1","InitiationTimestamp":"2022-01-05T17:12:59Z","x":${'['.repeat(150)}${']'.repeat(150)}}`,
+      `\uFEFF${ctr('c-bom', '2022-01-05T17:48:35Z')}`,
+      ctr('c-crlf', '2022-01-05T17:48:35Z').replace(',', ',\r\n'),
+    ].map((text) => Buffer.from(text));
+    for (const data of inputs) {
+      const full = classifyRecord(data, 'canonical');
+      const checked = checkRecord(data);
+      if (full.kind === 'quarantine') expect(checked).toEqual(full);
+      else {
+        expect(checked.kind).toBe('ctr');
+        if (checked.kind === 'ctr') {
+          expect(checked.line).toEqual(full.line);
+          expect(checked.ctr).toEqual(full.ctr);
+        }
+      }
+    }
   });
 
   test('a record with attribute keys that differ only in case is a valid CTR', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
@@ -18,17 +18,24 @@ export interface FirehoseFixture {
   close(): Promise<void>;
 }
 
-/** Starts {@link FirehoseFixture} with the bucket created; `settings` override the stream's. */
+/**
+ * Starts {@link FirehoseFixture} with the bucket created; `settings` override the stream's. `spool`: buffered
+ * records wait in files (as in `ctr local`) instead of memory.
+ */
 export async function startFirehoseFixture(
   bucket: string,
   settings: Partial<DeliveryStreamSettings> = {},
+  { spool = false }: { readonly spool?: boolean } = {},
 ): Promise<FirehoseFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'ctr-fh-'));
   const s3Server = await startS3(join(dir, 's3'));
+  const spoolDir = spool ? join(dir, 'spool') : undefined;
+  if (spoolDir) await mkdir(spoolDir);
   const s3 = localS3Client(s3Server.endpoint);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const endpoint = await startFirehoseEndpoint({
     s3,
+    spoolDir,
     deliveryStreams: [
       {
         name: 'stream',

@@ -251,9 +251,13 @@ async function runPipeline({
     await stopping.stop();
     await claims.server?.close();
     claims = { ...claims, server: undefined };
-    const summary = { ...run, ...(await summarySql(outDir, run.objectsWritten.ctr > 0)) };
+    // The check hashes every delivered line on this thread while DuckDB runs the summary on its own.
+    const [sql, verify] = await Promise.all([
+      summarySql(outDir, run.objectsWritten.ctr > 0),
+      verifier?.checkBeside(outDir),
+    ]);
+    const summary = { ...run, ...sql };
     const faults = values.fault?.length ? plan.report() : undefined;
-    const verify = verifier?.check(outDir);
     const reports = values.report ? (require('../report') as typeof import('../report')) : undefined;
     const report = reports ? await reports.saveReport({ kind: 'local', out: outDir }, values.report!) : undefined;
     const location = kept ? outDir : 'temporary directory, removed (use --out DIR to keep them)';
