@@ -1,4 +1,4 @@
-/** Something in a record's JSON text that parsing hides, so that its fingerprint would merge different records. */
+/** Something in a record's JSON text that parsing hides (its fingerprint would merge different records), or nesting past the rule. */
 export interface JsonHazard {
   readonly reason: 'DUPLICATE_KEY' | 'UNREPRESENTABLE_NUMBER' | 'TOO_DEEPLY_NESTED';
   readonly detail: string;
@@ -36,8 +36,8 @@ const isWhitespace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c 
  * Finds what `JSON.parse` silently loses in a text it accepted: an object key given twice (the parser keeps
  * the last value, other readers may take the first, and the delivered bytes keep both), and a number a
  * double cannot hold (`1e400` becomes Infinity, `1e-400` zero, integers beyond 2^53 lose digits and
- * collapse to one fingerprint); and nesting past `MAX_JSON_DEPTH`. Hand-written because the parser exposes neither: one pass over the text
- * with an explicit stack (no recursion, so any nesting depth is safe). `text` must be valid JSON.
+ * collapse to one fingerprint); and nesting past `MAX_JSON_DEPTH`. Hand-written because the parser exposes
+ * none of these: one pass over the text with an explicit stack (no recursion of its own). `text` must be valid JSON.
  */
 export function findJsonHazard(text: string): JsonHazard | undefined {
   // One entry per open container: the keys seen so far of an object, or null for an array.

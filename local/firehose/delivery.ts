@@ -174,12 +174,14 @@ export class DeliveryStream {
         let backupRecords = 0;
         let cause: unknown;
         for (const b of taken) {
+          // Counted before the write: a failed one may hand its records on to a newer buffer of the same key.
+          const count = b.spool.count;
           try {
             await this.write(b);
           } catch (err) {
             cause = err;
-            if (b.kind === 'backup') backupRecords += b.spool.count;
-            else records += b.spool.count;
+            if (b.kind === 'backup') backupRecords += count;
+            else records += count;
           }
         }
         if (cause !== undefined) throw new DeliveryWriteError(records, backupRecords, cause);

@@ -97,6 +97,8 @@ export class FileSpool implements RecordSpool {
   discard(): void {
     this.pending = [];
     this.pendingBytes = 0;
+    this.lengths.length = 0;
+    this.bytes = 0;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     rmSync(this.path, { force: true });

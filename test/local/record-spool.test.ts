@@ -1,6 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DeliveryStream } from '../../local/firehose/delivery';
+import { DeliveryWriteError } from '../../local/firehose/errors';
 import { FileSpool, MemorySpool } from '../../local/firehose/record-spool';
 
 // The Firehose endpoint of `ctr local` keeps its buffers in spool files: what goes in must come back whole,
@@ -61,5 +66,62 @@ describe('MemorySpool', () => {
     spool.discard();
     expect(back.map(String)).toEqual(['a', 'b']);
     expect(spool.count).toBe(0);
+  });
+});
+
+// A write that fails while a record of the same key arrives: the failed records go back before the new one,
+// and the error counts the records of the failed write, in memory and in spool files alike.
+describe.each([
+  ['in memory', false],
+  ['in spool files', true],
+])('DeliveryStream, a record arriving during a failed write (%s)', (_, spooled) => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ctr-spool-stream-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('nothing is lost, the order is kept and the error counts what the failed write held', async () => {
+    const s3 = new S3Client({ region: 'us-east-1' });
+    const mock = mockClient(s3);
+    const stream = new DeliveryStream(
+      {
+        name: 'stream',
+        bucketName: 'bucket',
+        prefix: 'ctr/dt=!{partitionKeyFromQuery:dt}/',
+        errorOutputPrefix: 'errors/!{firehose:error-output-type}/',
+        partitionQueries: { dt: '.d' },
+        bufferIntervalMs: 60_000,
+      },
+      s3,
+      spooled ? dir : undefined,
+    );
+    const line = (n: number) => Buffer.from(`{"d":"2022-01-05","n":${n}}\n`);
+    const bodies: Buffer[] = [];
+    let calls = 0;
+    mock.on(PutObjectCommand).callsFake(async (input: { Body: Buffer }) => {
+      calls += 1;
+      if (calls === 1) {
+        stream.accept(line(3), new Date());
+        throw new Error('Access Denied');
+      }
+      bodies.push(gunzipSync(input.Body));
+      return {};
+    });
+    stream.accept(line(1), new Date());
+    stream.accept(line(2), new Date());
+
+    const failure = await stream.flushAll().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(DeliveryWriteError);
+    expect(failure).toMatchObject({ records: 2, backupRecords: 0 });
+
+    await stream.flushAll();
+    expect(bodies.map(String)).toEqual([`${line(1)}${line(2)}${line(3)}`]);
+    expect(stream.stats).toMatchObject({ recordsAccepted: 3, recordsDelivered: 3, writeFailures: 1 });
+    expect(readdirSync(dir)).toEqual([]);
+    mock.restore();
   });
 });
