@@ -42,9 +42,10 @@ const WRITE_BYTES = 256 * 1024;
 
 /**
  * Records kept in a file of `dir` until the buffer is written: a stream partitioned by contact date keeps one
- * buffer of up to 5 MiB per day, and holding them all in memory cost tens of MiB at the peak of a big
- * `ctr local` run (docs/scale.md, sixth round). Written with blocking calls because `append` runs inside the
- * synchronous accept of a PutRecordBatch; the file sits in the page cache, so a write is a memory copy.
+ * buffer of up to 5 MiB per day, up to 40 MiB of records held at once in a big `ctr local` run (in files, its
+ * peak fell by about 11 MiB; docs/scale.md, sixth round). Written with blocking calls because `append` runs
+ * inside the synchronous accept of a PutRecordBatch; the file sits in the page cache, so a write is a memory
+ * copy. Hand-written: a few calls of node:fs, which no package wraps for a list of buffers read back whole.
  */
 export class FileSpool implements RecordSpool {
   private static sequence = 0;
