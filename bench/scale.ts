@@ -121,7 +121,9 @@ async function main(): Promise<void> {
       claimsServer?: string;
       verify?: { ok: boolean; lost: number; duplicated: number; expectedDistinct: number };
     };
-    const processes = [...tree.byProcess].filter(([name]) => !name.startsWith('time '));
+    // GNU time is the run's wrapper, not part of it.
+    const ofTheRun = ([name]: [string, unknown]) => !name.startsWith('time ');
+    const processes = [...tree.byProcess].filter(ofTheRun);
     const rate = records / seconds;
     const row = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(24)}${value}\n`);
     process.stdout.write(
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
     row(
       '  made of',
       [...tree.rssAtPeak]
-        .filter(([name, bytes]) => !name.startsWith('time ') && bytes >= 32 * 1024 ** 2)
+        .filter((entry) => ofTheRun(entry) && entry[1] >= 32 * 1024 ** 2)
         .map(([name, bytes]) => `${name} ${mib(bytes)} MiB`)
         .join(', '),
     );

@@ -1,4 +1,7 @@
-/** Something in a record's JSON text that parsing hides (its fingerprint would merge different records), or nesting past the rule. */
+/**
+ * Something in a record's JSON text that parsing hides (its fingerprint would merge different records), or
+ * nesting past the rule.
+ */
 export interface JsonHazard {
   readonly reason: 'DUPLICATE_KEY' | 'UNREPRESENTABLE_NUMBER' | 'TOO_DEEPLY_NESTED';
   readonly detail: string;
