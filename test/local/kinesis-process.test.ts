@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,25 +13,7 @@ import {
   KINESIS_PROCESS_SEMI_SPACE_MB,
   startKinesisProcess,
 } from '../../local/servers/kinesis';
-
-/** The command line and environment of this process's child whose command line mentions `name` (Linux's /proc). */
-function childProcess(name: string): { argv: string[]; env: Record<string, string> } {
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (Number(parent) !== process.pid || !argv.some((arg) => arg.includes(name))) continue;
-      const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
-      return {
-        argv,
-        env: Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
-      };
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  throw new Error(`no child process running ${name}`);
-}
+import { childProcess } from './child-process';
 
 describe('kinesalite in a process of its own', () => {
   let dir: string;
