@@ -135,8 +135,9 @@ export class ProcessTreeSampler {
         entry.peakRssBytes = p.rssBytes;
         entry.fileRssAtPeakBytes = p.fileRssBytes;
       }
-      entry.cpuSeconds = p.cpuSeconds;
-      entry.busiestThreadCpuSeconds = p.busiestThreadCpuSeconds;
+      // Both only grow; a process seen while it exits may show no threads, and its last sample then reads 0.
+      entry.cpuSeconds = Math.max(entry.cpuSeconds, p.cpuSeconds);
+      entry.busiestThreadCpuSeconds = Math.max(entry.busiestThreadCpuSeconds, p.busiestThreadCpuSeconds);
       this.byProcess.set(key, entry);
     }
   }

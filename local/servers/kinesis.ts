@@ -33,9 +33,11 @@ export const KINESIS_PROCESS_HEAP_MB = 96;
 
 /**
  * Its young generation's semi-space limit, in MB (V8's default is 16). Measured on 50,000 records: 8 kept the
- * process about 15 MiB smaller at the same CPU; 4 and 2 saved more but cost 13 and 16% more CPU.
+ * process about 15 MiB smaller at the same CPU; 4 saved 12 to 24 MiB more for 13% more of this process's CPU
+ * (about 0.03 CPU s per 1,000 records of the run), taken once DynamoDB Local's compiler left room in the CPU
+ * and none in memory (docs/scale.md, seventh round); 2 saved no more.
  */
-export const KINESIS_PROCESS_SEMI_SPACE_MB = 8;
+export const KINESIS_PROCESS_SEMI_SPACE_MB = 4;
 
 /**
  * `startKinesis` in a Node process of its own (a real server process, as in AWS): a big run's stream work
