@@ -23,5 +23,5 @@ export function childProcess(name: string | ((argv: string[]) => boolean)): {
       // The process ended while we looked.
     }
   }
-  throw new Error(`no child process running ${name}`);
+  throw new Error(`no child process running ${typeof name === 'string' ? name : 'the command line asked for'}`);
 }
