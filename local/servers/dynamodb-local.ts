@@ -45,7 +45,7 @@ export interface DynamoDbLocalOptions {
  * with a 24 MB young generation kept 14 MiB more resident after 200,000 claims, at the same CPU (seventh round).
  * Only the optimizing compiler (C2), without tiers: the claims' hot path (PartiQL parsing, JSON, SQLite calls)
  * runs the same few methods millions of times. At 250,000 records it used 0.43 to 0.65 CPU s per 1,000 records
- * in four runs, against 0.67 to 0.85 with the quick compiler alone (C1), at about the same memory; tiered C1 and
+ * in five runs, against 0.67 to 0.85 with the quick compiler alone (C1), at about the same memory; tiered C1 and
  * C2 saved less and took 30 MiB more for both tiers' code and profiles. The cost is about 1.5 CPU s at start.
  */
 export const LEAN_JVM_OPTIONS: readonly string[] = [
